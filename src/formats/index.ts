@@ -1,0 +1,10 @@
+/** Registry of log formats, sorted by id. Adding a format = one file in this folder + one line here + one fixture. */
+import type { LogFormat } from './types.js';
+
+export const formats: LogFormat[] = [
+  // one import per format, listed below in id order
+];
+
+export function formatById(id: string): LogFormat | undefined {
+  return formats.find((f) => f.id === id);
+}

@@ -1,0 +1,105 @@
+/** The contract between log formats and the rest of the pipeline: every format turns lines into LogEvents. */
+
+export type EventKind =
+  | 'statement'
+  | 'begin'
+  | 'commit'
+  | 'rollback'
+  | 'error'
+  | 'connect'
+  | 'disconnect'
+  | 'other';
+
+/** Bound parameter values: positional ($1 → [0]) or named (%(name)s / :name). null is SQL NULL. */
+export type ParamValues = (string | null)[] | Record<string, string | null>;
+
+/** One logical database event, whatever log it came from. */
+export interface LogEvent {
+  kind: EventKind;
+  /** Epoch milliseconds, or null when the log line carries no time. */
+  time: number | null;
+  /** Session key: session id, pid+start, connection uuid, or the file for single-stream ORM logs. */
+  session: string;
+  /** Transaction key when the source has one (xid/vxid, Sequelize transaction uuid); null otherwise. */
+  tx: string | null;
+  user: string | null;
+  database: string | null;
+  application: string | null;
+  client: string | null;
+  /** Statement text for statement/begin/commit/rollback events, the message for errors. */
+  sql: string | null;
+  params: ParamValues | null;
+  durationMs: number | null;
+  /** Rows returned or affected, where the source logs them (GORM [rows:N], SQLAlchemy Row lines). */
+  rows: number | null;
+  /** Values seen in the result rows (flattened, capped), where the source logs them (SQLAlchemy echo="debug"). */
+  resultValues: string[] | null;
+  /** Code location that issued the statement (Rails ↳, GORM file:line, sqlcommenter file=). */
+  callSite: string | null;
+  /** Where it came from. */
+  file: string;
+  line: number;
+}
+
+/** Options a format parser may need, from flags or config. */
+export interface FormatOptions {
+  /** log_line_prefix given by the user (--prefix); formats that need one detect it when absent. */
+  prefix: string | null;
+  /** IANA zone used for zone abbreviations that are ambiguous or unknown (--log-timezone). */
+  logTimezone: string | null;
+}
+
+/** What a parser is given: where to send events and where to report lines it could not read. */
+export interface FormatContext {
+  file: string;
+  options: FormatOptions;
+  emit(event: LogEvent): void;
+  /** Count a line (or record starting at `line`) that could not be read, with a reason a user can act on. */
+  skip(line: number, reason: string): void;
+}
+
+/** A stateful line assembler: lines go in one at a time (without the newline), events come out via ctx.emit. */
+export interface FormatParser {
+  push(text: string, line: number): void;
+  /** Flush anything pending (a multi-line statement, a statement waiting for its DETAIL line). */
+  end(): void;
+  /** Facts for `inputs[]` and for doctor: detected prefix, what the log carries. */
+  describe?(): Record<string, unknown>;
+}
+
+/** A log format. One file per format, all declared the same way and listed in formats/index.ts. */
+export interface LogFormat {
+  id: string;
+  summary: string;
+  /** The ORM that writes this log, when it is an ORM log (used for advice). */
+  orm: string | null;
+  /** Confidence 0..1 that these first lines (newline removed) are this format. */
+  sniff(lines: string[]): number;
+  create(ctx: FormatContext): FormatParser;
+}
+
+export function defineFormat(format: LogFormat): LogFormat {
+  return format;
+}
+
+/** A LogEvent with every optional field empty; formats fill what they know. */
+export function blankEvent(kind: EventKind, file: string, line: number): LogEvent {
+  return {
+    kind,
+    time: null,
+    session: file,
+    tx: null,
+    user: null,
+    database: null,
+    application: null,
+    client: null,
+    sql: null,
+    params: null,
+    durationMs: null,
+    rows: null,
+    resultValues: null,
+    callSite: null,
+    file,
+    line,
+  };
+}
