@@ -1,8 +1,12 @@
 /** Registry of log formats, sorted by id. Adding a format = one file in this folder + one line here + one fixture. */
 import type { LogFormat } from './types.js';
+import sequelize from './sequelize.js';
+import typeorm from './typeorm.js';
 
 export const formats: LogFormat[] = [
   // one import per format, listed below in id order
+  sequelize,
+  typeorm,
 ];
 
 export function formatById(id: string): LogFormat | undefined {

@@ -1,0 +1,178 @@
+/** Small line helpers shared by the Sequelize, TypeORM, Prisma, Hibernate and GORM parsers (no regex backtracking, no per-line objects). */
+import type { EventKind, ParamValues } from './types.js';
+
+/**
+ * Remove a trailing CR and ANSI colour sequences. Windows consoles that do not render ESC show it as
+ * `←`, so `←[33m` is treated like ESC[33m. Lines without either pay one indexOf each.
+ */
+export function cleanLine(text: string): string {
+  let s = text;
+  if (s.length > 0 && s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
+  if (s.indexOf('\u001b') < 0 && s.indexOf('\u2190[') < 0) return s;
+  let out = '';
+  let from = 0;
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if ((c === 0x1b || c === 0x2190) && s.charCodeAt(i + 1) === 91 /* [ */) {
+      // CSI: parameters and intermediates (0x20-0x3f) then one final byte (0x40-0x7e).
+      let j = i + 2;
+      while (j < s.length) {
+        const d = s.charCodeAt(j);
+        if (d < 0x20 || d > 0x3f) break;
+        j++;
+      }
+      if (j < s.length) {
+        const d = s.charCodeAt(j);
+        if (d >= 0x40 && d <= 0x7e) {
+          out += s.slice(from, i);
+          i = j + 1;
+          from = i;
+          continue;
+        }
+      }
+    }
+    i++;
+  }
+  return out + s.slice(from);
+}
+
+function digits(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(i + k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** Result slot of parseTimestamp (reused, so parsing a line allocates nothing). */
+export const stamp = { time: 0, end: 0 };
+
+/**
+ * Read a timestamp at s[i]: `YYYY-MM-DD[ T]HH:MM:SS[.,fraction][Z|±HH[:]MM| UTC]` or Go's
+ * `YYYY/MM/DD HH:MM:SS[.micro]`. Sets stamp.time (epoch ms) and stamp.end; returns false when absent.
+ * A time without a zone is read as UTC: these logs rarely say their zone, and a fixed rule keeps runs
+ * reproducible on any machine.
+ */
+export function parseTimestamp(s: string, i: number): boolean {
+  const y = digits(s, i, 4);
+  if (y < 0) return false;
+  const sep = s.charCodeAt(i + 4);
+  if ((sep !== 45 && sep !== 47) || s.charCodeAt(i + 7) !== sep) return false;
+  const mo = digits(s, i + 5, 2);
+  const d = digits(s, i + 8, 2);
+  const t = s.charCodeAt(i + 10);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || (t !== 32 && t !== 84)) return false;
+  const h = digits(s, i + 11, 2);
+  const mi = digits(s, i + 14, 2);
+  const se = digits(s, i + 17, 2);
+  if (h < 0 || mi < 0 || se < 0 || s.charCodeAt(i + 13) !== 58 || s.charCodeAt(i + 16) !== 58) return false;
+  let j = i + 19;
+  let ms = 0;
+  const f = s.charCodeAt(j);
+  if (f === 46 || f === 44) {
+    j++;
+    let scale = 100;
+    while (j < s.length) {
+      const c = s.charCodeAt(j) - 48;
+      if (c < 0 || c > 9) break;
+      ms += c * scale;
+      scale /= 10;
+      j++;
+    }
+  }
+  let offsetMin = 0;
+  const z = s.charCodeAt(j);
+  if (z === 90 /* Z */) j++;
+  else if (z === 43 || z === 45) {
+    const oh = digits(s, j + 1, 2);
+    if (oh >= 0) {
+      let om = 0;
+      let k = j + 3;
+      if (s.charCodeAt(k) === 58) k++;
+      const m2 = digits(s, k, 2);
+      if (m2 >= 0) {
+        om = m2;
+        k += 2;
+      }
+      offsetMin = (z === 43 ? 1 : -1) * (oh * 60 + om);
+      j = k;
+    }
+  } else if (z === 32 && s.startsWith('UTC', j + 1)) j += 4;
+  stamp.time = Date.UTC(y, mo - 1, d, h, mi, se) + Math.round(ms) - offsetMin * 60000;
+  stamp.end = j;
+  return true;
+}
+
+/** Transaction control statements become begin/commit/rollback events; everything else is a statement. */
+export function txKind(sql: string): EventKind {
+  let i = 0;
+  while (i < sql.length && sql.charCodeAt(i) <= 32) i++;
+  const c = sql.charCodeAt(i) | 32;
+  if (c !== 98 && c !== 115 && c !== 99 && c !== 114 && c !== 101) return 'statement';
+  let end = sql.length;
+  while (end > i && (sql.charCodeAt(end - 1) <= 32 || sql.charCodeAt(end - 1) === 59)) end--;
+  const w = sql.slice(i, end).toUpperCase();
+  if (w === 'BEGIN' || w === 'START TRANSACTION' || w.startsWith('BEGIN ') || w.startsWith('START TRANSACTION ')) {
+    // BEGIN ... END blocks of PL/pgSQL start with DO, so a leading BEGIN is a transaction start.
+    return 'begin';
+  }
+  if (w === 'COMMIT' || w === 'END' || w === 'COMMIT TRANSACTION' || w === 'COMMIT WORK') return 'commit';
+  if (w === 'ROLLBACK' || w === 'ROLLBACK TRANSACTION' || w === 'ROLLBACK WORK' || w === 'ABORT') return 'rollback';
+  return 'statement';
+}
+
+/** One logged parameter value as the SQL core wants it: text, or null for SQL NULL. */
+export function paramText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v);
+}
+
+/** Parse a JSON array (or object, for named binds) of parameter values; null when it is not JSON. */
+export function jsonParams(text: string): ParamValues | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (Array.isArray(v)) return v.map(paramText);
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, string | null> = {};
+    for (const [k, val] of Object.entries(v as Record<string, unknown>)) out[k] = paramText(val);
+    return out;
+  }
+  return null;
+}
+
+/** Index just past leading spaces/tabs. */
+export function skipSpaces(s: string, i: number): number {
+  while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  return i;
+}
+
+/** Count of lines among `lines` that contain `needle`, as a fraction of the non-empty ones. */
+export function shareContaining(lines: string[], test: (line: string) => boolean): number {
+  let n = 0;
+  let hit = 0;
+  for (const raw of lines) {
+    const line = cleanLine(raw);
+    if (line.trim() === '') continue;
+    n++;
+    if (test(line)) hit++;
+  }
+  return n === 0 ? 0 : hit / n;
+}
+
+/** Sniff score from matched lines: one clear line is good evidence, a clear majority is certain. */
+export function sniffScore(lines: string[], test: (line: string) => boolean): number {
+  let hits = 0;
+  for (const raw of lines) if (test(cleanLine(raw))) hits++;
+  if (hits === 0) return 0;
+  const share = shareContaining(lines, test);
+  return Math.min(1, 0.6 + 0.4 * share + (hits >= 3 ? 0.1 : 0));
+}

@@ -1,0 +1,169 @@
+/** Sequelize statement log: `Executing (default|uuid): SQL[; params]` / `Executed (…): … Elapsed time: Nms`. */
+import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
+import { cleanLine, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+
+const EXECUTING = 'Executing (';
+const EXECUTED = 'Executed (';
+const ELAPSED = ' Elapsed time: ';
+/** Executing lines remembered per connection so a later Executed line of the same query is not counted twice. */
+const MAX_OPEN = 64;
+
+function isSequelizeLine(line: string): boolean {
+  const i = line.indexOf('xecut');
+  if (i < 1) return false;
+  const at = i - 1;
+  return (line.startsWith(EXECUTING, at) || line.startsWith(EXECUTED, at)) && line.indexOf('): ', at) > 0;
+}
+
+/**
+ * Index of the `;` that ends the SQL: Sequelize appends `; <params>` (or ` <params>` after a SQL that
+ * already ends in `;`). Quotes are skipped so a `;` inside a string literal does not split.
+ */
+function sqlEnd(s: string): number {
+  let q = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (q !== 0) {
+      if (c === q) q = 0;
+    } else if (c === 39 || c === 34) q = c;
+    else if (c === 59) return i;
+  }
+  return -1;
+}
+
+interface Pending {
+  text: string;
+  conn: string;
+  executed: boolean;
+  line: number;
+  time: number | null;
+}
+
+export default defineFormat({
+  id: 'sequelize',
+  summary: 'Sequelize `logging` output: Executing/Executed (connection): SQL, with benchmark and logQueryParameters',
+  orm: 'sequelize',
+  sniff(lines) {
+    return sniffScore(lines, isSequelizeLine);
+  },
+  create(ctx: FormatContext) {
+    let pending: Pending | null = null;
+    // conn -> statement text of an Executing line not yet matched by its Executed line (DEBUG=sequelize:* prints both).
+    const open = new Map<string, string>();
+
+    function build(p: Pending): LogEvent {
+      let body = p.text;
+      let duration: number | null = null;
+      const el = body.lastIndexOf(ELAPSED);
+      if (el >= 0 && body.endsWith('ms')) {
+        const n = Number(body.slice(el + ELAPSED.length, body.length - 2));
+        if (Number.isFinite(n)) {
+          duration = n;
+          body = body.slice(0, el);
+        }
+      }
+      let sql = body;
+      let params: LogEvent['params'] = null;
+      const semi = sqlEnd(body);
+      if (semi >= 0) {
+        const rest = body.slice(semi + 1).trim();
+        if (rest === '') sql = body.slice(0, semi + 1);
+        else {
+          const parsed = rest.charCodeAt(0) === 123 ? jsonParams(rest) : jsonParams('[' + rest + ']');
+          // Not JSON: the `;` separated two statements of a raw query, so the whole text is SQL.
+          if (parsed !== null) {
+            sql = body.slice(0, semi + 1);
+            params = parsed;
+          }
+        }
+      }
+      sql = sql.trim();
+      const kind = txKind(sql);
+      const ev = blankEvent(kind, ctx.file, p.line);
+      ev.time = p.time;
+      if (p.conn !== 'default') {
+        ev.session = p.conn;
+        ev.tx = p.conn;
+      }
+      ev.sql = sql;
+      ev.params = params;
+      ev.durationMs = duration;
+      return ev;
+    }
+
+    function flush(): void {
+      if (pending === null) return;
+      const p = pending;
+      pending = null;
+      ctx.emit(build(p));
+    }
+
+    function withoutElapsed(text: string): string {
+      const el = text.lastIndexOf(ELAPSED);
+      return el >= 0 && text.endsWith('ms') ? text.slice(0, el) : text;
+    }
+
+    return {
+      push(raw, lineNo) {
+        const line = cleanLine(raw);
+        const x = line.indexOf('xecut');
+        const at = x - 1;
+        const executing = x >= 1 && line.startsWith(EXECUTING, at);
+        const executed = !executing && x >= 1 && line.startsWith(EXECUTED, at);
+        if (!executing && !executed) {
+          if (pending !== null && line.length > 0 && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9)) {
+            // An indented line right after a statement: the rest of a multi-line raw query.
+            pending.text += '\n' + line;
+            return;
+          }
+          flush();
+          if (line.trim() !== '') ctx.skip(lineNo, 'not a Sequelize "Executing (…): SQL" line (application output?)');
+          return;
+        }
+        const open0 = at + (executing ? EXECUTING.length : EXECUTED.length);
+        const close = line.indexOf('): ', open0);
+        if (close < 0) {
+          flush();
+          ctx.skip(lineNo, 'Sequelize line without "(connection): " before the SQL; the line may be cut');
+          return;
+        }
+        const conn = line.slice(open0, close);
+        let text = line.slice(close + 3);
+        // The debug module (DEBUG=sequelize:*) on a terminal ends each message with the time since the last one.
+        if (line.lastIndexOf('sequelize:', at) >= 0) {
+          const plus = text.lastIndexOf(' +');
+          if (plus > 0 && /^ \+\d+(?:ms|s|m|h)$/.test(text.slice(plus))) text = text.slice(0, plus);
+        }
+        let time: number | null = null;
+        const t0 = line.charCodeAt(0) === 91 ? 1 : 0;
+        if (at > t0 && parseTimestamp(line, t0)) time = stamp.time;
+
+        if (executed) {
+          const key = withoutElapsed(text);
+          if (pending !== null && pending.conn === conn && !pending.executed && withoutElapsed(pending.text) === key) {
+            // Executed line of the statement just announced: keep one event, take its elapsed time.
+            pending.text = text;
+            pending.executed = true;
+            open.delete(conn);
+            return;
+          }
+          if (open.get(conn) === key) {
+            open.delete(conn);
+            return;
+          }
+        }
+        flush();
+        if (executing) {
+          open.delete(conn);
+          open.set(conn, text);
+          if (open.size > MAX_OPEN) open.delete(open.keys().next().value as string);
+        }
+        pending = { text, conn, executed, line: lineNo, time };
+      },
+      end() {
+        flush();
+        open.clear();
+      },
+    };
+  },
+});

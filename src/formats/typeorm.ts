@@ -1,0 +1,221 @@
+/** TypeORM query log: console `query: SQL -- PARAMETERS: […]`, slow/failed variants, and the file logger's `[time][QUERY]: …` (CRLF). */
+import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
+import { cleanLine, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+
+const PARAMS = ' -- PARAMETERS: ';
+
+type Tag = 'query' | 'slow' | 'exectime' | 'failed' | 'error' | null;
+
+/** Scratch result of classify(): where the message starts and, for the file logger, the slow time. */
+const hit = { tag: null as Tag, at: 0, time: null as number | null, slowMs: null as number | null };
+
+/**
+ * Find a TypeORM prefix in the line. Console loggers print `query: `, `query is slow: `, `execution time: `,
+ * `query failed: `, `error: ` (maybe after a framework prefix); the file logger prints
+ * `[ISO][QUERY]: `, `[ISO][SLOW QUERY: N ms]: `, `[ISO][FAILED QUERY]: `, `[ISO][QUERY ERROR]: `.
+ */
+function classify(line: string): boolean {
+  hit.tag = null;
+  hit.time = null;
+  hit.slowMs = null;
+  let i = 0;
+  if (line.charCodeAt(0) === 91 && parseTimestamp(line, 1) && line.charCodeAt(stamp.end) === 93) {
+    hit.time = stamp.time;
+    i = stamp.end + 1;
+  } else if (parseTimestamp(line, 0)) {
+    hit.time = stamp.time;
+  }
+  if (line.charCodeAt(i) === 91 /* [ */) {
+    const close = line.indexOf(']: ', i);
+    if (close > 0 && close - i < 40) {
+      const tag = line.slice(i + 1, close);
+      hit.at = close + 3;
+      if (tag === 'QUERY') hit.tag = 'query';
+      else if (tag === 'FAILED QUERY') hit.tag = 'failed';
+      else if (tag === 'QUERY ERROR' || tag === 'ERROR') hit.tag = 'error';
+      else if (tag.startsWith('SLOW QUERY: ') && tag.endsWith(' ms')) {
+        hit.tag = 'slow';
+        const n = Number(tag.slice(12, -3));
+        hit.slowMs = Number.isFinite(n) ? n : null;
+      }
+      if (hit.tag !== null) return true;
+    }
+    // Some other bracketed prefix ([Nest] …): look for the console form further on.
+  }
+  const q = line.indexOf('query', i);
+  if (q >= 0) {
+    if (line.startsWith('query: ', q)) {
+      hit.tag = 'query';
+      hit.at = q + 7;
+    } else if (line.startsWith('query is slow: ', q)) {
+      hit.tag = 'slow';
+      hit.at = q + 15;
+    } else if (line.startsWith('query failed: ', q)) {
+      hit.tag = 'failed';
+      hit.at = q + 14;
+    }
+    // A prefix before `query` must end in a space or bracket (a framework prefix), not be part of a word.
+    if (hit.tag !== null && q > 0) {
+      const c = line.charCodeAt(q - 1);
+      if (c !== 32 && c !== 93 && c !== 58) hit.tag = null;
+    }
+    if (hit.tag !== null) return true;
+  }
+  if (line.startsWith('execution time: ', i)) {
+    hit.tag = 'exectime';
+    hit.at = i + 16;
+    return true;
+  }
+  if (line.startsWith('error: ', i)) {
+    hit.tag = 'error';
+    hit.at = i + 7;
+    return true;
+  }
+  return false;
+}
+
+/** Bare first line of a formatted statement (formatSql puts `SELECT` alone on its first line). */
+function isBareKeyword(sql: string): boolean {
+  if (sql.length === 0 || sql.length > 20) return false;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql.charCodeAt(i);
+    if (!(c === 32 || (c >= 65 && c <= 90))) return false;
+  }
+  return txKind(sql) === 'statement';
+}
+
+interface Pending {
+  text: string;
+  line: number;
+  time: number | null;
+  duration: number | null;
+  /** Still collecting lines of a formatted (multi-line) statement. */
+  open: boolean;
+}
+
+export default defineFormat({
+  id: 'typeorm',
+  summary: 'TypeORM logger output (console `query: …` and the file logger `[QUERY]: …`), with parameters, slow and failed queries',
+  orm: 'typeorm',
+  sniff(lines) {
+    return sniffScore(lines, (l) => classify(l) && hit.tag !== 'error' && hit.tag !== 'exectime');
+  },
+  create(ctx: FormatContext) {
+    let pending: Pending | null = null;
+    /** SQL of the last statement, for matching a later `query is slow` line. */
+    let lastSql: string | null = null;
+    let slowWaiting = false;
+    let failed: { line: number; time: number | null } | null = null;
+
+    function split(text: string): { sql: string; params: LogEvent['params'] } {
+      let p = text.lastIndexOf(PARAMS);
+      while (p >= 0) {
+        const params = jsonParams(text.slice(p + PARAMS.length));
+        if (params !== null) return { sql: text.slice(0, p), params };
+        // Not JSON from here: the marker was inside a parameter value; try an earlier one.
+        p = p === 0 ? -1 : text.lastIndexOf(PARAMS, p - 1);
+      }
+      return { sql: text, params: null };
+    }
+
+    function flush(): void {
+      if (pending === null) return;
+      const p = pending;
+      pending = null;
+      const { sql, params } = split(p.text);
+      const ev = blankEvent(txKind(sql), ctx.file, p.line);
+      ev.time = p.time;
+      ev.sql = sql.trim();
+      ev.params = params;
+      ev.durationMs = p.duration;
+      lastSql = ev.sql;
+      ctx.emit(ev);
+    }
+
+    function flushFailed(message: string | null): void {
+      if (failed === null) return;
+      const ev = blankEvent('error', ctx.file, failed.line);
+      ev.time = failed.time;
+      ev.sql = message ?? 'query failed';
+      failed = null;
+      ctx.emit(ev);
+    }
+
+    return {
+      push(raw, lineNo) {
+        const line = cleanLine(raw);
+        if (!classify(line)) {
+          if (pending !== null && pending.open && line.trim() !== '') {
+            pending.text += '\n' + line;
+            if (line.indexOf(PARAMS) >= 0) pending.open = false;
+            return;
+          }
+          if (line.trim() === '') {
+            // The file logger leaves an empty CRLF line after each slow query.
+            if (pending !== null) pending.open = false;
+            return;
+          }
+          flush();
+          ctx.skip(lineNo, 'not a TypeORM logger line (expected "query: …" or "[QUERY]: …"; application output?)');
+          return;
+        }
+        const msg = line.slice(hit.at);
+        switch (hit.tag) {
+          case 'query': {
+            flush();
+            flushFailed(null);
+            slowWaiting = false;
+            pending = { text: msg, line: lineNo, time: hit.time, duration: null, open: isBareKeyword(msg.trim()) };
+            return;
+          }
+          case 'slow': {
+            // The statement was logged (and counted) before it ran; this line only adds its execution time.
+            if (pending !== null) pending.open = false;
+            const sql = split(msg).sql.trim();
+            // Only the statement still held can take the time; an emitted event is never changed afterwards.
+            const target = pending !== null ? split(pending.text).sql.trim() : lastSql;
+            if (target === sql && pending !== null) {
+              if (hit.slowMs !== null) {
+                if (pending !== null) pending.duration = hit.slowMs;
+              } else slowWaiting = true;
+            }
+            return;
+          }
+          case 'exectime': {
+            if (slowWaiting) {
+              const n = Number(msg.trim());
+              if (Number.isFinite(n)) {
+                if (pending !== null) pending.duration = n;
+              }
+              slowWaiting = false;
+            }
+            return;
+          }
+          case 'failed': {
+            flush();
+            flushFailed(null);
+            failed = { line: lineNo, time: hit.time };
+            return;
+          }
+          case 'error': {
+            flush();
+            if (failed !== null) flushFailed(msg);
+            else {
+              const ev = blankEvent('error', ctx.file, lineNo);
+              ev.time = hit.time;
+              ev.sql = msg;
+              ctx.emit(ev);
+            }
+            return;
+          }
+          default:
+            return;
+        }
+      },
+      end() {
+        flush();
+        flushFailed(null);
+      },
+    };
+  },
+});
