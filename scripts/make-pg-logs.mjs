@@ -65,10 +65,11 @@ function parseArgs(argv) {
   return o;
 }
 
-function cluster(args) {
+function cluster(args, work) {
   const r = spawnSync(process.execPath, [clusterScript, ...args], { encoding: 'utf8' });
   if (r.status !== 0) {
     process.stderr.write(r.stderr);
+    if (args[0] === 'start') fs.rmSync(work, { recursive: true, force: true });
     process.exit(r.status === 3 ? 3 : 1);
   }
   return r.stdout;
@@ -94,7 +95,7 @@ async function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sqloupe-pg-'));
   const sets = [...MODES[o.mode], ...o.sets];
   const setArgs = sets.flatMap((s) => ['--set', s]);
-  const info = JSON.parse(cluster(['start', work, ...setArgs]).trim().split('\n').pop());
+  const info = JSON.parse(cluster(['start', work, ...setArgs], work).trim().split('\n').pop());
   let truth;
   try {
     const options = { scenarios: o.scenarios };
@@ -102,7 +103,7 @@ async function main() {
     if (o.seed !== undefined) options.seed = o.seed;
     truth = await runWorkload({ host: info.host, port: info.port, user: info.user, database: info.database }, options);
   } finally {
-    cluster(['stop', work]);
+    cluster(['stop', work], work);
   }
   collect(info.logDir, '.log', path.join(outdir, 'server.log'));
   collect(info.logDir, '.csv', path.join(outdir, 'server.csv'));
