@@ -430,6 +430,7 @@ async function perRowInsert(conn, tally) {
     await q('BEGIN');
     for (let i = 1; i <= n; i++) {
       let description = `Imported item ${i}`;
+      if (i === 7) description = null; // logged as $5 = NULL (unquoted)
       if (i === 3) description = 'First line of the description\nsecond line, after a newline';
       if (i === 5) description = `Quotes: it's "great", {braces}, back\\slash`;
       await q(sql, [`IMP-${String(i).padStart(4, '0')}`, `Ol' Reliable #${i}`, 'garden', 1000 + i * 10, description]);
