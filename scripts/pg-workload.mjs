@@ -703,6 +703,7 @@ async function pooledWeb(conn, tally, opts) {
   });
   pool.on('error', () => {});
   const rng = mulberry32(opts.seed);
+  const timing = mulberry32(opts.seed + 1);
   const total = opts.webRequests;
   const routeNames = ['profile', 'orders', 'product', 'touch', 'notifications', 'cart'];
   const weights = [0.22, 0.2, 0.2, 0.14, 0.14, 0.1];
@@ -762,7 +763,12 @@ async function pooledWeb(conn, tally, opts) {
       await sleep(p.think);
       const client = await pool.connect();
       try {
+        // the connection is held for the whole request, as web frameworks do: routing/auth
+        // work before the first query and rendering after the last keep a gap of a few ms
+        // between requests on a connection, while the statements of one request run back to back
+        await sleep(1 + Math.floor(timing() * 3));
         await request(counted(client, tally), p);
+        await sleep(1 + Math.floor(timing() * 4));
         routesRun[p.route] = (routesRun[p.route] ?? 0) + 1;
       } finally {
         client.release();
