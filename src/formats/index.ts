@@ -1,10 +1,16 @@
 /** Registry of log formats, sorted by id. Adding a format = one file in this folder + one line here + one fixture. */
 import type { LogFormat } from './types.js';
+import gorm from './gorm.js';
+import hibernate from './hibernate.js';
+import prisma from './prisma.js';
 import sequelize from './sequelize.js';
 import typeorm from './typeorm.js';
 
 export const formats: LogFormat[] = [
   // one import per format, listed below in id order
+  gorm,
+  hibernate,
+  prisma,
   sequelize,
   typeorm,
 ];

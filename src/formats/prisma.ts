@@ -1,0 +1,162 @@
+/** Prisma query log: stdout `prisma:query SQL`, query events as JSON lines, and the docs' `Query:`/`Params:`/`Duration:` handler output. */
+import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
+import { cleanLine, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+
+const STDOUT = 'prisma:query ';
+
+/** `Model.action` from a Prisma 7 sqlcommenter tag `prismaQuery='User.findMany:<shape>'`, else null. */
+export function prismaQueryTag(sql: string): string | null {
+  const k = sql.lastIndexOf("prismaQuery='");
+  if (k < 0) return null;
+  const start = k + 13;
+  let end = start;
+  while (end < sql.length) {
+    const c = sql.charCodeAt(end);
+    if (c === 39 || c === 58) break; // ' or :
+    end++;
+  }
+  const tag = sql.slice(start, end);
+  // The value may be URL-encoded per the sqlcommenter spec.
+  try {
+    return tag === '' ? null : decodeURIComponent(tag);
+  } catch {
+    return tag;
+  }
+}
+
+function isPrismaLine(l: string): boolean {
+  if (l.indexOf(STDOUT) >= 0) return true;
+  if (l.indexOf('"query"') >= 0 && l.indexOf('"duration"') >= 0) return true;
+  if (l.startsWith('Query: ') || l.indexOf(' Query: ') >= 0) return true;
+  // The rest of the docs handler's output: `Params: [..]` and `Duration: Nms`.
+  const p = l.indexOf('Params: [');
+  if (p === 0 || (p > 0 && l.charCodeAt(p - 1) === 32)) return true;
+  const d = l.indexOf('Duration: ');
+  return (d === 0 || (d > 0 && l.charCodeAt(d - 1) === 32)) && l.indexOf('ms', d) > d;
+}
+
+/** The debug module (`debug('prisma:events')`) on a terminal ends each message with ` +Nms`; drop it. */
+function withoutDebugDelta(line: string): string {
+  if (line.indexOf('prisma:') < 0) return line;
+  const plus = line.lastIndexOf(' +');
+  if (plus < 0) return line;
+  let j = plus + 2;
+  const d0 = j;
+  while (j < line.length && line.charCodeAt(j) >= 48 && line.charCodeAt(j) <= 57) j++;
+  if (j === d0) return line;
+  const unit = line.slice(j);
+  return unit === 'ms' || unit === 's' || unit === 'm' || unit === 'h' ? line.slice(0, plus) : line;
+}
+
+interface Pending {
+  sql: string;
+  line: number;
+  time: number | null;
+  params: LogEvent['params'];
+  duration: number | null;
+}
+
+export default defineFormat({
+  id: 'prisma',
+  summary: 'Prisma Client query log: `prisma:query …` on stdout, query events ($on("query")) as JSON or as the docs’ Query/Params/Duration lines',
+  orm: 'prisma',
+  sniff(lines) {
+    return sniffScore(lines, isPrismaLine);
+  },
+  create(ctx: FormatContext) {
+    let pending: Pending | null = null;
+
+    function emit(p: Pending): void {
+      const sql = p.sql.trim();
+      const ev = blankEvent(txKind(sql), ctx.file, p.line);
+      ev.time = p.time;
+      ev.sql = sql;
+      ev.params = p.params;
+      ev.durationMs = p.duration;
+      ev.callSite = prismaQueryTag(sql);
+      ctx.emit(ev);
+    }
+
+    function flush(): void {
+      if (pending !== null) emit(pending);
+      pending = null;
+    }
+
+    function lineTime(line: string): number | null {
+      if (parseTimestamp(line, 0)) return stamp.time;
+      if (line.charCodeAt(0) === 91 && parseTimestamp(line, 1)) return stamp.time;
+      return null;
+    }
+
+    function fromJson(line: string, at: number, lineNo: number): boolean {
+      let obj: unknown;
+      try {
+        obj = JSON.parse(line.slice(at));
+      } catch {
+        return false;
+      }
+      if (obj === null || typeof obj !== 'object') return false;
+      const o = obj as Record<string, unknown>;
+      if (typeof o.query !== 'string') return false;
+      let time: number | null = null;
+      const ts = o.timestamp ?? o.time;
+      if (typeof ts === 'string') {
+        const t = Date.parse(ts);
+        time = Number.isNaN(t) ? null : t;
+      } else if (typeof ts === 'number') time = ts;
+      let params: LogEvent['params'] = null;
+      if (typeof o.params === 'string') params = jsonParams(o.params);
+      else if (Array.isArray(o.params)) params = jsonParams(JSON.stringify(o.params));
+      const duration = typeof o.duration === 'number' ? o.duration : typeof o.duration === 'string' ? Number(o.duration) : null;
+      emit({ sql: o.query, line: lineNo, time, params, duration: duration !== null && Number.isFinite(duration) ? duration : null });
+      return true;
+    }
+
+    return {
+      push(raw, lineNo) {
+        let line = cleanLine(raw);
+        const q = line.indexOf(STDOUT);
+        if (q >= 0) {
+          flush();
+          emit({ sql: line.slice(q + STDOUT.length), line: lineNo, time: lineTime(line), params: null, duration: null });
+          return;
+        }
+        const brace = line.indexOf('{"');
+        if (brace >= 0 && line.indexOf('"query"', brace) > 0) {
+          flush();
+          if (!fromJson(line, brace, lineNo)) ctx.skip(lineNo, 'Prisma query event that is not one complete JSON object on the line (was it cut or pretty-printed?)');
+          return;
+        }
+        // The handler from Prisma's logging docs: console.log('Query: ' + e.query), then Params, then Duration.
+        line = withoutDebugDelta(line);
+        const qi = line.indexOf('Query: ');
+        if (qi >= 0 && (qi === 0 || line.charCodeAt(qi - 1) === 32)) {
+          flush();
+          pending = { sql: line.slice(qi + 7), line: lineNo, time: lineTime(line), params: null, duration: null };
+          return;
+        }
+        if (pending !== null) {
+          const pi = line.indexOf('Params: ');
+          if (pi >= 0) {
+            pending.params = jsonParams(line.slice(pi + 8).trim());
+            return;
+          }
+          const di = line.indexOf('Duration: ');
+          if (di >= 0) {
+            const rest = line.slice(di + 10).trim();
+            const n = Number(rest.endsWith('ms') ? rest.slice(0, -2) : rest);
+            if (Number.isFinite(n)) pending.duration = n;
+            flush();
+            return;
+          }
+        }
+        if (line.trim() === '' || line.startsWith('-----')) return;
+        flush();
+        ctx.skip(lineNo, 'not a Prisma query log line (expected "prisma:query …" or a query event)');
+      },
+      end() {
+        flush();
+      },
+    };
+  },
+});

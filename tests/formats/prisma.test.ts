@@ -1,0 +1,73 @@
+/** Prisma format: fixtures built from Prisma's log formats, and the messy forms users paste. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import prisma from '../../src/formats/prisma.js';
+import { PG_SERVER_LINE, firstLines, runFile, runFormat } from './orm-js-harness.js';
+
+const dir = 'tests/fixtures/orm/prisma';
+const truth = (name: string) => JSON.parse(readFileSync(`${dir}/${name}.truth.json`, 'utf8'));
+
+describe('prisma fixtures (from Prisma log formats)', () => {
+  for (const [file, name] of [
+    ['stdout.log', 'stdout'],
+    ['events.jsonl', 'events'],
+    ['docs-handler.log', 'docs-handler'],
+    ['prisma7-comments.jsonl', 'prisma7-comments'],
+  ] as const) {
+    it(`${file}: statements and transactions`, () => {
+      const r = runFile(prisma, `${dir}/${file}`);
+      const t = truth(name);
+      expect(r.skipped).toEqual([]);
+      expect(r.statements.length).toBe(t.statements);
+      expect(r.events.filter((e) => e.kind === 'begin').length).toBe(t.transactions.begins);
+      expect(r.events.filter((e) => e.kind === 'commit').length).toBe(t.transactions.commits);
+      const loop = r.statements.filter((e) => e.sql!.startsWith('SELECT COUNT(*) AS "_count._all"'));
+      expect(loop.length).toBe(15);
+      if (t.params) {
+        expect(loop[6]!.params).toEqual(['7', '0']);
+        if (typeof t.durations === 'number') expect(r.events.reduce((a, e) => a + (e.durationMs ?? 0), 0)).toBe(t.durations);
+        expect(r.statements[r.statements.length - 1]!.params).toEqual([null, '1', '0']);
+      } else {
+        expect(loop[6]!.params).toBeNull();
+      }
+      expect(prisma.sniff(firstLines(`${dir}/${file}`))).toBeGreaterThan(0.9);
+    });
+  }
+
+  it('events: timestamps from the event, Prisma 7 sqlcommenter tag becomes the call site', () => {
+    const r = runFile(prisma, `${dir}/events.jsonl`);
+    expect(r.events[0]!.time).toBe(Date.UTC(2024, 4, 2, 10, 15, 30, 3));
+    const c = runFile(prisma, `${dir}/prisma7-comments.jsonl`);
+    const loop = c.statements.filter((e) => e.sql!.includes('"public"."Book"."authorId" = $1'));
+    expect(loop.map((e) => e.callSite)).toEqual(Array(5).fill('Book.findMany'));
+    expect(loop[0]!.sql).toMatch(/\/\*prismaQuery='Book\.findMany:[A-Za-z0-9_-]+'\*\/$/);
+  });
+});
+
+describe('prisma messy input', () => {
+  it('colored stdout, a prefix, pino JSON, the docs handler through debug()', () => {
+    const text = [
+      '\u001b[34mprisma:query\u001b[39m SELECT 1',
+      'web_1  | prisma:query BEGIN',
+      '{"level":20,"time":1714644930000,"msg":"prisma","query":"SELECT \\"id\\" FROM \\"User\\" WHERE \\"id\\" = $1","params":"[42]","duration":2,"target":"quaint::connector::metrics"}',
+      '  prisma:events Query: SELECT 2 +0ms',
+      '  prisma:events Params: [] +0ms',
+      '  prisma:events Duration: 5ms +1ms',
+      '🔍 Query: SELECT 3',
+      'Params: ["a"]',
+      'Duration: 1ms',
+    ].join('\r\n');
+    const r = runFormat(prisma, text);
+    expect(r.events.map((e) => [e.kind, e.sql, e.params, e.durationMs])).toEqual([
+      ['statement', 'SELECT 1', null, null],
+      ['begin', 'BEGIN', null, null],
+      ['statement', 'SELECT "id" FROM "User" WHERE "id" = $1', ['42'], 2],
+      ['statement', 'SELECT 2', [], 5],
+      ['statement', 'SELECT 3', ['a'], 1],
+    ]);
+  });
+
+  it('sniff: not for a PostgreSQL server log', () => {
+    expect(prisma.sniff([PG_SERVER_LINE, PG_SERVER_LINE])).toBeLessThan(0.5);
+  });
+});
