@@ -2,6 +2,7 @@
 import type { LogFormat } from './types.js';
 import gorm from './gorm.js';
 import hibernate from './hibernate.js';
+import pgStderr from './pg-stderr.js';
 import prisma from './prisma.js';
 import sequelize from './sequelize.js';
 import typeorm from './typeorm.js';
@@ -10,6 +11,7 @@ export const formats: LogFormat[] = [
   // one import per format, listed below in id order
   gorm,
   hibernate,
+  pgStderr,
   prisma,
   sequelize,
   typeorm,

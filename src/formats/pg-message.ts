@@ -1,0 +1,290 @@
+/**
+ * What a PostgreSQL log entry means, whatever wraps it (stderr prefix, syslog, csvlog, jsonlog):
+ * statements from `duration: … statement/execute`, `statement:` + `duration:` pairs, DETAIL parameters,
+ * ERROR + STATEMENT, connections. Shared by every PostgreSQL format so they count statements alike.
+ */
+import { blankEvent, type FormatContext, type LogEvent } from './types.js';
+
+/** The prefix fields of one entry; formats reuse one object for every entry. */
+export interface PgFields {
+  line: number;
+  time: number | null;
+  session: string;
+  tx: string | null;
+  user: string | null;
+  database: string | null;
+  application: string | null;
+  client: string | null;
+}
+
+export function emptyFields(file: string): PgFields {
+  return { line: 0, time: null, session: file, tx: null, user: null, database: null, application: null, client: null };
+}
+
+const ENGLISH_SEVERITIES = new Set([
+  'LOG', 'ERROR', 'WARNING', 'FATAL', 'PANIC', 'DETAIL', 'HINT', 'CONTEXT', 'STATEMENT', 'NOTICE', 'INFO',
+  'DEBUG', 'DEBUG1', 'DEBUG2', 'DEBUG3', 'DEBUG4', 'DEBUG5', 'QUERY', 'LOCATION',
+]);
+
+export function isSeverity(word: string): boolean {
+  return ENGLISH_SEVERITIES.has(word);
+}
+
+/** What the log shows it carries; doctor and inputs[] report these. */
+export interface PgLogFacts {
+  durationStatements: number;
+  plainStatements: number;
+  durationOnly: number;
+  extendedExecutes: number;
+  parseBindLines: number;
+  parameterDetails: number;
+  errors: number;
+  connections: number;
+  nonEnglishEntries: number;
+  firstNonEnglish: string | null;
+}
+
+interface PendingStatement {
+  event: LogEvent;
+  /** From `statement:`/`execute` without a duration: a later `duration:` line of the session completes it. */
+  awaitingDuration: boolean;
+}
+
+/** Parses the message part of PostgreSQL entries and emits LogEvents through ctx. */
+export class PgMessageInterpreter {
+  readonly facts: PgLogFacts = {
+    durationStatements: 0, plainStatements: 0, durationOnly: 0, extendedExecutes: 0, parseBindLines: 0,
+    parameterDetails: 0, errors: 0, connections: 0, nonEnglishEntries: 0, firstNonEnglish: null,
+  };
+  private readonly pending = new Map<string, PendingStatement>();
+  private readonly pendingError = new Map<string, LogEvent>();
+  /** application_name learnt from `connection authorized` lines, for prefixes without %a. */
+  private readonly sessionApp = new Map<string, string>();
+
+  constructor(private readonly ctx: FormatContext) {}
+
+  /**
+   * One log entry. `detail`/`statementField` are given by formats that carry them in the same record
+   * (csvlog, jsonlog); stderr sends DETAIL and STATEMENT as entries of their own.
+   */
+  entry(f: PgFields, severity: string, message: string, detail: string | null = null, statementField: string | null = null): void {
+    switch (severity) {
+      case 'LOG':
+        this.log(f, message, detail);
+        return;
+      case 'DETAIL':
+        this.detail(f.session, message);
+        return;
+      case 'STATEMENT': {
+        const err = this.pendingError.get(f.session);
+        if (err) {
+          err.sql = message;
+          this.pendingError.delete(f.session);
+          this.ctx.emit(err);
+        }
+        return;
+      }
+      case 'ERROR':
+      case 'FATAL':
+      case 'PANIC': {
+        this.facts.errors++;
+        this.flushSession(f.session);
+        const ev = this.event('error', f);
+        ev.sql = statementField;
+        if (statementField !== null) this.ctx.emit(ev);
+        else this.pendingError.set(f.session, ev);
+        return;
+      }
+      default:
+        if (!ENGLISH_SEVERITIES.has(severity)) {
+          this.facts.nonEnglishEntries++;
+          this.facts.firstNonEnglish ??= `${severity}: ${message.slice(0, 60)}`;
+        }
+    }
+  }
+
+  /** Emit everything still waiting (end of input). */
+  end(): void {
+    for (const p of this.pending.values()) this.ctx.emit(p.event);
+    this.pending.clear();
+    for (const e of this.pendingError.values()) this.ctx.emit(e);
+    this.pendingError.clear();
+  }
+
+  /** Emit what one session still holds, e.g. when it disconnects. */
+  flushSession(session: string): void {
+    const p = this.pending.get(session);
+    if (p) {
+      this.pending.delete(session);
+      this.ctx.emit(p.event);
+    }
+    const e = this.pendingError.get(session);
+    if (e) {
+      this.pendingError.delete(session);
+      this.ctx.emit(e);
+    }
+  }
+
+  private event(kind: LogEvent['kind'], f: PgFields): LogEvent {
+    const ev = blankEvent(kind, this.ctx.file, f.line);
+    ev.time = f.time;
+    ev.session = f.session;
+    ev.tx = f.tx;
+    ev.user = f.user;
+    ev.database = f.database;
+    ev.application = f.application ?? this.sessionApp.get(f.session) ?? null;
+    ev.client = f.client;
+    return ev;
+  }
+
+  private log(f: PgFields, message: string, detail: string | null): void {
+    if (message.startsWith('duration: ')) {
+      const msEnd = message.indexOf(' ms', 10);
+      const duration = msEnd > 0 ? Number(message.slice(10, msEnd)) : NaN;
+      const rest = msEnd > 0 ? msEnd + 3 : message.length;
+      if (rest >= message.length) {
+        // log_duration line: completes the session's `statement:` line
+        this.facts.durationOnly++;
+        const p = this.pending.get(f.session);
+        if (p && p.awaitingDuration) {
+          p.event.durationMs = Number.isFinite(duration) ? duration : null;
+          p.awaitingDuration = false;
+          this.pending.delete(f.session);
+          this.ctx.emit(p.event);
+        }
+        return;
+      }
+      // after "ms" come two spaces, then "statement: ", "execute x: ", "parse x: ", "bind x: "
+      let i = rest;
+      while (message.charCodeAt(i) === 32) i++;
+      this.statement(f, message, i, Number.isFinite(duration) ? duration : null, detail, true);
+      return;
+    }
+    if (message.startsWith('statement: ') || message.startsWith('execute ') || message.startsWith('parse ') || message.startsWith('bind ')) {
+      this.statement(f, message, 0, null, detail, false);
+      return;
+    }
+    if (message.startsWith('connection authorized: ')) {
+      this.facts.connections++;
+      const app = valueAfter(message, 'application_name=');
+      if (app !== null) this.sessionApp.set(f.session, app);
+      const ev = this.event('connect', f);
+      if (ev.application === null && app !== null) ev.application = app;
+      this.ctx.emit(ev);
+      return;
+    }
+    if (message.startsWith('disconnection: ')) {
+      this.flushSession(f.session);
+      this.sessionApp.delete(f.session);
+      this.ctx.emit(this.event('disconnect', f));
+    }
+  }
+
+  /** `statement: SQL`, `execute <name>: SQL`; parse/bind are counted as facts only (the execute is the statement). */
+  private statement(f: PgFields, message: string, at: number, duration: number | null, detail: string | null, hadDuration: boolean): void {
+    let sqlStart: number;
+    if (message.startsWith('statement: ', at)) {
+      sqlStart = at + 11;
+      if (hadDuration) this.facts.durationStatements++;
+      else this.facts.plainStatements++;
+    } else if (message.startsWith('execute ', at)) {
+      const colon = message.indexOf(': ', at + 8);
+      if (colon < 0) return;
+      sqlStart = colon + 2;
+      this.facts.extendedExecutes++;
+    } else if (message.startsWith('parse ', at) || message.startsWith('bind ', at)) {
+      // the bind's DETAIL parameters belong to the execute that follows, never to the statement before
+      this.facts.parseBindLines++;
+      this.flushSession(f.session);
+      return;
+    } else {
+      return; // fastpath function calls and the like
+    }
+    this.flushSession(f.session);
+    const ev = this.event('statement', f);
+    ev.sql = message.slice(sqlStart);
+    ev.durationMs = duration;
+    if (detail !== null) this.attachDetail(ev, detail);
+    this.pending.set(f.session, { event: ev, awaitingDuration: !hadDuration });
+  }
+
+  private detail(session: string, message: string): void {
+    const p = this.pending.get(session);
+    if (p) this.attachDetail(p.event, message);
+  }
+
+  private attachDetail(ev: LogEvent, detail: string): void {
+    if (ev.params === null && detail.startsWith('parameters: ')) {
+      this.facts.parameterDetails++;
+      ev.params = parseParameters(detail, 12);
+    }
+  }
+}
+
+/** `$1 = '…', $2 = NULL, $3 = '{1,2,3}'` → positional values; quotes are doubled inside values. */
+export function parseParameters(s: string, start = 0): (string | null)[] {
+  const out: (string | null)[] = [];
+  let i = start;
+  const n = s.length;
+  while (i < n) {
+    while (i < n && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 44)) i++;
+    if (s.charCodeAt(i) !== 36) break; // '$'
+    let j = i + 1;
+    let num = 0;
+    while (j < n) {
+      const c = s.charCodeAt(j);
+      if (c < 48 || c > 57) break;
+      num = num * 10 + (c - 48);
+      j++;
+    }
+    if (s.startsWith(' = ', j)) j += 3;
+    else break;
+    let value: string | null;
+    if (s.charCodeAt(j) === 39) {
+      // quoted value; '' is a quote inside it
+      let k = j + 1;
+      let buf = '';
+      let from = k;
+      for (;;) {
+        const q = s.indexOf("'", k);
+        if (q < 0) {
+          buf += s.slice(from); // truncated (log_parameter_max_length): keep what is there
+          k = n;
+          break;
+        }
+        if (s.charCodeAt(q + 1) === 39) {
+          buf += s.slice(from, q + 1);
+          k = q + 2;
+          from = k;
+          continue;
+        }
+        buf += s.slice(from, q);
+        k = q + 1;
+        break;
+      }
+      value = buf;
+      j = k;
+      if (s.startsWith('...', j)) j += 3;
+    } else if (s.startsWith('NULL', j)) {
+      value = null;
+      j += 4;
+    } else {
+      const comma = s.indexOf(', $', j);
+      value = s.slice(j, comma < 0 ? n : comma);
+      j = comma < 0 ? n : comma;
+    }
+    out[num > 0 ? num - 1 : out.length] = value;
+    i = j;
+  }
+  for (let k = 0; k < out.length; k++) if (out[k] === undefined) out[k] = null;
+  return out;
+}
+
+/** Value after `key=` up to the next space (connection authorized lines). */
+function valueAfter(message: string, key: string): string | null {
+  const at = message.indexOf(key);
+  if (at < 0) return null;
+  const start = at + key.length;
+  const end = message.indexOf(' ', start);
+  return message.slice(start, end < 0 ? message.length : end);
+}

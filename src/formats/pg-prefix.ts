@@ -1,0 +1,408 @@
+/**
+ * log_line_prefix → a matcher that reads the prefix fields of a line without regular expressions,
+ * plus detection of the prefix from sample lines (common prefixes, then one inferred from the lines).
+ */
+import { isSeverity, type PgFields } from './pg-message.js';
+import { createTimeParser, parseEpochSeconds, type TimeParser } from './pg-time.js';
+
+type Part =
+  | { lit: string; esc: null; pad: 0 }
+  | { lit: null; esc: string; pad: number };
+
+/** Every escape PostgreSQL documents for log_line_prefix. */
+export const PREFIX_ESCAPES = 'auderhbpPtmnicl svxqQ%'.replace(' ', '');
+
+export interface PrefixMatcher {
+  readonly prefix: string;
+  readonly escapes: Set<string>;
+  /**
+   * Match the prefix at the start of `line`; on success fill `f` (all fields reset first) and return the index
+   * where the severity word starts; -1 when the line does not start with this prefix followed by a severity.
+   */
+  match(line: string, f: PgFields, pidSession: (pid: string) => string): number;
+  /** The severity word found by the last successful match. */
+  severity: string;
+  readonly time: TimeParser;
+}
+
+export class PrefixError extends Error {}
+
+/** Split a prefix into literals and escapes (with optional padding like %-10a). */
+function compileParts(prefix: string): Part[] {
+  const parts: Part[] = [];
+  let lit = '';
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix[i]!;
+    if (c !== '%') {
+      lit += c;
+      continue;
+    }
+    let j = i + 1;
+    let pad = 0;
+    let sign = 1;
+    if (prefix[j] === '-') {
+      sign = -1;
+      j++;
+    }
+    while (j < prefix.length && prefix[j]! >= '0' && prefix[j]! <= '9') pad = pad * 10 + Number(prefix[j++]);
+    const esc = prefix[j];
+    if (esc === undefined) throw new PrefixError(`log_line_prefix '${prefix}' ends with a lone %`);
+    if (esc === '%') {
+      lit += '%';
+    } else {
+      if (!PREFIX_ESCAPES.includes(esc)) throw new PrefixError(`log_line_prefix '${prefix}' has an unknown escape %${esc}`);
+      if (lit) parts.push({ lit, esc: null, pad: 0 });
+      lit = '';
+      parts.push({ lit: null, esc, pad: pad * sign });
+    }
+    i = j;
+  }
+  if (lit) parts.push({ lit, esc: null, pad: 0 });
+  return parts;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isHex = (c: number) => isDigit(c) || (c >= 97 && c <= 102);
+
+/** End of a severity word (`LOG`, `ERROR`, `DEBUG1`, or a translated one) followed by ":  ", or -1. */
+function severityEnd(line: string, at: number): number {
+  let i = at;
+  const n = line.length;
+  while (i < n) {
+    const c = line.charCodeAt(i);
+    // upper-case ASCII, digits, and non-ASCII letters of translated severities (FEHLER, ERREUR, ОШИБКА)
+    if ((c >= 65 && c <= 90) || isDigit(c) || c > 127) i++;
+    else break;
+  }
+  if (i === at || i - at > 20) return -1;
+  return line.charCodeAt(i) === 58 && line.charCodeAt(i + 1) === 32 && line.charCodeAt(i + 2) === 32 ? i : -1;
+}
+
+export function compilePrefix(prefix: string, logTimezone: string | null): PrefixMatcher {
+  const parts = compileParts(prefix);
+  const escapes = new Set(parts.filter((p) => p.esc !== null).map((p) => p.esc!));
+  const time = createTimeParser(logTimezone);
+  // Index of %q: the parts after it are absent on lines of non-session processes.
+  const qIndex = parts.findIndex((p) => p.esc === 'q');
+  let pid = '';
+  let sessionId = '';
+  let remoteHost: string | null = null;
+
+  const matcher: PrefixMatcher = {
+    prefix,
+    escapes,
+    severity: '',
+    time,
+    match(line, f, pidSession) {
+      f.time = null;
+      f.tx = null;
+      f.user = f.database = f.application = f.client = null;
+      pid = sessionId = '';
+      remoteHost = null;
+      const end = matchFrom(line, 0, 0, f, 0);
+      if (end < 0) return -1;
+      f.session = sessionId || (pid ? pidSession(pid) : f.session);
+      if (f.client === null && remoteHost !== null) f.client = remoteHost;
+      return end;
+    },
+  };
+
+  /** Match parts[pi…] at line[pos…]; returns the severity start or -1. Backtracks only over occurrences of the next literal. */
+  function matchFrom(line: string, pi: number, pos: number, f: PgFields, depth: number): number {
+    for (; pi < parts.length; pi++) {
+      if (pi === qIndex) {
+        const sev = severityEnd(line, pos);
+        if (sev > 0) return finish(line, pos, sev);
+        continue;
+      }
+      const part = parts[pi]!;
+      if (part.lit !== null) {
+        if (!line.startsWith(part.lit, pos)) return -1;
+        pos += part.lit.length;
+        continue;
+      }
+      if (part.pad > 0) while (line.charCodeAt(pos) === 32) pos++;
+      const fixedEnd = scanFixed(part.esc, line, pos);
+      if (fixedEnd !== -2) {
+        if (fixedEnd < 0) return -1;
+        assign(part.esc, line, pos, fixedEnd, f);
+        pos = fixedEnd;
+        if (part.pad < 0) while (line.charCodeAt(pos) === 32) pos++;
+        continue;
+      }
+      // free text (%a %u %d %h %r %b %i): ends where the rest of the prefix matches
+      const next = parts[pi + 1];
+      if (next === undefined || (pi + 1 === qIndex && parts[pi + 2] === undefined)) {
+        // last part: the value runs to the severity word; find the first "WORD:  " after pos
+        let at = pos;
+        for (let tries = 0; tries < 8; tries++) {
+          const colon = line.indexOf(':  ', at);
+          if (colon < 0) return -1;
+          let s = colon;
+          while (s > pos && line.charCodeAt(s - 1) !== 32) s--;
+          if (s > pos || s === pos) {
+            const sev = severityEnd(line, s);
+            if (sev > 0) {
+              assign(part.esc, line, pos, s > pos ? s - 1 : s, f);
+              return finish(line, s, sev);
+            }
+          }
+          at = colon + 1;
+        }
+        return -1;
+      }
+      if (next.lit === null) {
+        // two escapes side by side: take one word
+        let e = pos;
+        while (e < line.length && line.charCodeAt(e) !== 32) e++;
+        assign(part.esc, line, pos, e, f);
+        pos = e;
+        continue;
+      }
+      let at = line.indexOf(next.lit, pos);
+      for (let tries = 0; at >= 0 && tries < 8 && depth < 6; tries++) {
+        assign(part.esc, line, pos, at, f);
+        const r = matchFrom(line, pi + 1, at, f, depth + 1);
+        if (r >= 0) return r;
+        at = line.indexOf(next.lit, at + 1);
+      }
+      return -1;
+    }
+    const sev = severityEnd(line, pos);
+    return sev > 0 ? finish(line, pos, sev) : -1;
+  }
+
+  function finish(line: string, start: number, sevEnd: number): number {
+    matcher.severity = line.slice(start, sevEnd);
+    return start;
+  }
+
+  /** End of a fixed-syntax field, -1 when it does not fit, -2 for free-text escapes. */
+  function scanFixed(esc: string, line: string, pos: number): number {
+    let i = pos;
+    switch (esc) {
+      case 'p':
+      case 'P':
+      case 'l':
+      case 'x':
+        while (isDigit(line.charCodeAt(i))) i++;
+        return i > pos || esc === 'P' ? i : -1;
+      case 'Q':
+        if (line.charCodeAt(i) === 45) i++;
+        while (isDigit(line.charCodeAt(i))) i++;
+        return i > pos ? i : -1;
+      case 'm':
+      case 't':
+      case 's': {
+        // YYYY-MM-DD HH:MM:SS[.fff] ZONE
+        if (line.charCodeAt(pos + 4) !== 45 || line.charCodeAt(pos + 10) !== 32 || line.charCodeAt(pos + 13) !== 58) return -1;
+        i = pos + 19;
+        if (line.charCodeAt(i) === 46) {
+          i++;
+          while (isDigit(line.charCodeAt(i))) i++;
+        }
+        if (line.charCodeAt(i) !== 32) return i;
+        const z = i + 1;
+        let e = z;
+        // a colon belongs to the zone only in offsets like +05:30 (RDS puts ':' right after "UTC")
+        const signed = line.charCodeAt(z) === 43 || line.charCodeAt(z) === 45;
+        while (e < line.length) {
+          const c = line.charCodeAt(e);
+          if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || isDigit(c) || (e === z && signed) || (signed && c === 58)) e++;
+          else break;
+        }
+        // a zone is letters or a signed offset; a bare number there is not a zone
+        return e > z && !isDigit(line.charCodeAt(z)) ? e : i;
+      }
+      case 'n':
+        while (isDigit(line.charCodeAt(i))) i++;
+        if (line.charCodeAt(i) === 46) {
+          i++;
+          while (isDigit(line.charCodeAt(i))) i++;
+        }
+        return i > pos ? i : -1;
+      case 'c':
+        while (isHex(line.charCodeAt(i))) i++;
+        if (i === pos || line.charCodeAt(i) !== 46) return -1;
+        i++;
+        while (isHex(line.charCodeAt(i))) i++;
+        return i;
+      case 'v':
+        // backend id / local xid; empty for processes without one
+        while (isDigit(line.charCodeAt(i))) i++;
+        if (line.charCodeAt(i) === 47) {
+          i++;
+          while (isDigit(line.charCodeAt(i))) i++;
+        }
+        return i;
+      case 'e':
+        while (i < pos + 5 && i < line.length && line.charCodeAt(i) !== 32) i++;
+        return i === pos + 5 ? i : -1;
+      default:
+        return -2;
+    }
+  }
+
+  function assign(esc: string, line: string, start: number, end: number, f: PgFields): void {
+    switch (esc) {
+      case 'm':
+      case 't':
+        f.time = time.parse(line, start, end);
+        if (Number.isNaN(f.time)) f.time = null;
+        return;
+      case 'n':
+        f.time = parseEpochSeconds(line.slice(start, end));
+        return;
+      case 'p':
+        pid = line.slice(start, end);
+        return;
+      case 'c':
+        sessionId = line.slice(start, end);
+        return;
+      case 'u':
+        f.user = emptyToNull(line.slice(start, end).trim());
+        return;
+      case 'd':
+        f.database = emptyToNull(line.slice(start, end).trim());
+        return;
+      case 'a':
+        f.application = emptyToNull(line.slice(start, end).trim());
+        return;
+      case 'h':
+        f.client = emptyToNull(line.slice(start, end).trim());
+        return;
+      case 'r': {
+        const v = line.slice(start, end).trim();
+        const paren = v.indexOf('(');
+        remoteHost = emptyToNull(paren > 0 ? v.slice(0, paren) : v);
+        return;
+      }
+      case 'v':
+        if (end > start && f.tx === null) f.tx = line.slice(start, end);
+        return;
+      case 'x':
+        // xid 0 means "none assigned yet"; a vxid (%v) is preferred when both are present
+        if (end > start && !(end - start === 1 && line.charCodeAt(start) === 48) && !escapes.has('v')) f.tx = line.slice(start, end);
+        return;
+      default:
+    }
+  }
+
+  return matcher;
+}
+
+function emptyToNull(v: string): string | null {
+  return v === '' || v === '[unknown]' ? null : v;
+}
+
+/** Prefixes seen in the wild, most specific first: PG default, Debian, RDS, pgBadger's advice, Heroku/Azure-style. */
+export const COMMON_PREFIXES = [
+  '%m [%p] %q%u@%d/%a [%c] %x ',
+  '%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ',
+  '%m [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ',
+  '%t [%p]: [%l-1] db=%d,user=%u,app=%a,client=%h ',
+  '%t [%p]: user=%u,db=%d,app=%a,client=%h ',
+  '%m [%p]: user=%u,db=%d,app=%a,client=%h ',
+  '%t [%p]: [%l-1] ',
+  '%m [%p] %q%u@%d ',
+  '%m [%p] %q[%u@%d] ',
+  '%m [%p] %u@%d ',
+  '%t [%p] %q%u@%d ',
+  '%m [%p] %q%u@%d %a ',
+  '%t:%r:%u@%d:[%p]:',
+  '%m:%r:%u@%d:[%p]:',
+  '%m [%p-%l] %q%u@%d ',
+  '%t [%p-%l] %q%u@%d ',
+  '%m [%p] ',
+  '%t [%p] ',
+  '%m %p ',
+  '%m [%c] ',
+  '%n [%p] ',
+  '< %m > ',
+  '%m ',
+  '%t ',
+];
+
+/** Index of a severity marker ("LOG:  ", "ERROR:  " …) in a line, or -1. */
+export function findSeverity(line: string): number {
+  let at = line.indexOf(':  ');
+  while (at > 0) {
+    let s = at;
+    while (s > 0 && line.charCodeAt(s - 1) !== 32 && line.charCodeAt(s - 1) !== 58 && line.charCodeAt(s - 1) !== 93) s--;
+    const word = line.slice(s, at);
+    if (isSeverity(word)) return s;
+    at = line.indexOf(':  ', at + 1);
+  }
+  return -1;
+}
+
+/** Guess a prefix from the text before the severity of one line, for prefixes not in the common list. */
+export function inferPrefix(line: string): string | null {
+  const sev = findSeverity(line);
+  if (sev <= 0) return null;
+  let p = line.slice(0, sev).replace(/%/g, '%%');
+  const rules: [RegExp, string | ((...m: string[]) => string)][] = [
+    [/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+(?: [A-Za-z][A-Za-z0-9]*| [+-][\d:]+)?/, '%m'],
+    [/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?: [A-Za-z][A-Za-z0-9]*| [+-][\d:]+)?/, '%t'],
+    [/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?: [A-Za-z][A-Za-z0-9]*| [+-][\d:]+)?/, '%s'],
+    [/\b\d{10}\.\d{3}\b/, '%n'],
+    [/\b[0-9a-f]{4,16}\.[0-9a-f]{1,8}\b/, '%c'],
+    [/\b(user|usr|u|role)=[^ ,;\]]*/i, (_m, k) => `${k}=%u`],
+    [/\b(db|database|dbname|d)=[^ ,;\]]*/i, (_m, k) => `${k}=%d`],
+    [/\b(app|application|application_name|appname|a)=[^,;\]]*?(?=[,;\]]| [a-z]+=| $|$)/i, (_m, k) => `${k}=%a`],
+    [/\b(client|host|remote|h|r)=[^ ,;\]]*\(\d+\)/i, (_m, k) => `${k}=%r`],
+    [/\b(client|host|remote|h)=[^ ,;\]]*/i, (_m, k) => `${k}=%h`],
+    [/\b(xid|tx|txid|x)=\d+/i, (_m, k) => `${k}=%x`],
+    [/\b(vxid|v)=[\d/]*/i, (_m, k) => `${k}=%v`],
+    [/\b(pid|p)=\d+/i, (_m, k) => `${k}=%p`],
+    [/\[\d+\]/, '[%p]'],
+    [/\[\d+-1\]/, '[%l-1]'],
+    [/\b\d+\/\d+\b/, '%v'],
+    [/(^|[ \[])([A-Za-z0-9_.\-]+|\[unknown\])@([A-Za-z0-9_.\-]+|\[unknown\])(?=[ \]:/,]|$)/, (_m, pre) => `${pre}%u@%d`],
+  ];
+  for (const [re, to] of rules) p = p.replace(re, to as string);
+  // remaining bare numbers are per-line counters or ids: match them as digits
+  p = p.replace(/(^|[\s\[:(-])\d+(?=[\s\]:)-]|$)/g, '$1%l');
+  return p.includes('%') ? p : null;
+}
+
+export interface PrefixDetection {
+  prefix: string | null;
+  /** Lines (of those sampled that carry a severity marker) the prefix matched. */
+  matched: number;
+  sampled: number;
+}
+
+/** Pick the prefix that matches most sample lines: the common ones and the ones inferred from the first lines. */
+export function detectPrefix(lines: string[], logTimezone: string | null): PrefixDetection {
+  const sample = lines.filter((l) => findSeverity(l) > 0).slice(0, 200);
+  if (sample.length === 0) return { prefix: null, matched: 0, sampled: 0 };
+  const candidates = new Set(COMMON_PREFIXES);
+  for (const l of sample.slice(0, 5)) {
+    const inferred = inferPrefix(l);
+    if (inferred) candidates.add(inferred);
+  }
+  const f: PgFields = { line: 0, time: null, session: '', tx: null, user: null, database: null, application: null, client: null };
+  let best: PrefixDetection = { prefix: null, matched: 0, sampled: sample.length };
+  let bestEscapes = -1;
+  for (const prefix of candidates) {
+    let m: PrefixMatcher;
+    try {
+      m = compilePrefix(prefix, logTimezone);
+    } catch {
+      continue;
+    }
+    let matched = 0;
+    for (const l of sample) if (m.match(l, f, (p) => p) >= 0 && (f.time !== null || !hasTimeEscape(m))) matched++;
+    const escapes = m.escapes.size;
+    if (matched > best.matched || (matched === best.matched && matched > 0 && escapes > bestEscapes)) {
+      best = { prefix, matched, sampled: sample.length };
+      bestEscapes = escapes;
+    }
+  }
+  return best;
+}
+
+function hasTimeEscape(m: PrefixMatcher): boolean {
+  return m.escapes.has('m') || m.escapes.has('t') || m.escapes.has('n');
+}

@@ -1,0 +1,162 @@
+/** PostgreSQL stderr log with any log_line_prefix: prefix compiled to a matcher, multi-line entries joined. */
+import { emptyFields, PgMessageInterpreter, type PgFields } from './pg-message.js';
+import { compilePrefix, detectPrefix, findSeverity, PrefixError, type PrefixMatcher } from './pg-prefix.js';
+import { defineFormat, type FormatContext, type FormatParser } from './types.js';
+
+/** Lines read before the prefix is decided when none was given. */
+const DETECT_LINES = 400;
+
+export default defineFormat({
+  id: 'pg-stderr',
+  summary: 'PostgreSQL stderr log (log_destination = stderr), any log_line_prefix',
+  orm: null,
+  sniff(lines) {
+    const withSeverity = lines.filter((l) => findSeverity(l) > 0).length;
+    if (withSeverity === 0) return 0;
+    const d = detectPrefix(lines, null);
+    const share = d.sampled ? d.matched / d.sampled : 0;
+    // a severity marker alone is weak evidence; a matching prefix is strong
+    return Math.min(0.95, 0.3 + 0.65 * share) * Math.min(1, withSeverity / Math.max(1, lines.length * 0.3));
+  },
+  create: (ctx) => new StderrParser(ctx),
+});
+
+export class StderrParser implements FormatParser {
+  private matcher: PrefixMatcher | null = null;
+  private prefixSource: 'given' | 'detected' | 'none' = 'none';
+  private buffered: { text: string; line: number }[] | null = [];
+  private readonly interp: PgMessageInterpreter;
+  /** The entry being assembled (continuation lines are appended to its message). */
+  private cur: PgFields;
+  private spare: PgFields;
+  private curSeverity = '';
+  private curMessage = '';
+  private hasCur = false;
+  private readonly pidSessions = new Map<string, string>();
+  private matchedLines = 0;
+  private continuationLines = 0;
+  private unmatchedLines = 0;
+
+  constructor(private readonly ctx: FormatContext) {
+    this.interp = new PgMessageInterpreter(ctx);
+    this.cur = emptyFields(ctx.file);
+    this.spare = emptyFields(ctx.file);
+    if (ctx.options.prefix !== null) {
+      this.matcher = compilePrefix(ctx.options.prefix, ctx.options.logTimezone);
+      this.prefixSource = 'given';
+      this.buffered = null;
+    }
+  }
+
+  push(text: string, line: number): void {
+    if (this.buffered !== null) {
+      this.buffered.push({ text, line });
+      if (this.buffered.length >= DETECT_LINES) this.decide();
+      return;
+    }
+    this.consume(text, line);
+  }
+
+  end(): void {
+    if (this.buffered !== null) this.decide();
+    this.dispatch();
+    this.interp.end();
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      prefix: this.matcher?.prefix ?? null,
+      prefixSource: this.prefixSource,
+      escapes: this.matcher ? [...this.matcher.escapes].sort() : [],
+      matchedLines: this.matchedLines,
+      continuationLines: this.continuationLines,
+      unmatchedLines: this.unmatchedLines,
+      unsureZones: this.matcher ? [...this.matcher.time.unsureZones] : [],
+      ...this.interp.facts,
+    };
+  }
+
+  private decide(): void {
+    const lines = this.buffered!;
+    this.buffered = null;
+    const d = detectPrefix(
+      lines.map((l) => l.text),
+      this.ctx.options.logTimezone,
+    );
+    if (d.prefix !== null && d.matched > 0) {
+      try {
+        this.matcher = compilePrefix(d.prefix, this.ctx.options.logTimezone);
+        this.prefixSource = 'detected';
+      } catch (e) {
+        if (!(e instanceof PrefixError)) throw e;
+      }
+    }
+    for (const l of lines) this.consume(l.text, l.line);
+  }
+
+  private consume(text: string, line: number): void {
+    const m = this.matcher;
+    if (m !== null) {
+      const f = this.spare;
+      f.line = line;
+      f.session = this.ctx.file;
+      const sevAt = m.match(text, f, this.sessionForPid);
+      if (sevAt >= 0) {
+        this.dispatch();
+        this.spare = this.cur;
+        this.cur = f;
+        this.curSeverity = m.severity;
+        // message starts after "SEVERITY:  "
+        this.curMessage = text.slice(sevAt + m.severity.length + 3);
+        this.hasCur = true;
+        this.matchedLines++;
+        if (this.curSeverity === 'LOG' && this.curMessage.startsWith('connection received:')) this.newPidSession(f);
+        return;
+      }
+    }
+    // PostgreSQL writes a tab after each newline inside a message (elog.c append_with_tabs)
+    if (this.hasCur && text.charCodeAt(0) === 9) {
+      this.curMessage += '\n' + text.slice(1);
+      this.continuationLines++;
+      return;
+    }
+    if (text.length === 0) return;
+    this.unmatchedLines++;
+    this.ctx.skip(
+      line,
+      m === null
+        ? 'no log_line_prefix could be detected; give it with --prefix or try `sqloupe doctor`'
+        : `line does not start with log_line_prefix '${m.prefix}' (give the right one with --prefix; try \`sqloupe doctor\`)`,
+    );
+  }
+
+  private dispatch(): void {
+    if (!this.hasCur) return;
+    this.hasCur = false;
+    this.interp.entry(this.cur, this.curSeverity, this.curMessage);
+    if (this.curSeverity === 'LOG' && this.curMessage.startsWith('disconnection:')) this.pidSessions.delete(this.pidOf(this.cur.session));
+  }
+
+  /** Without %c a session is the pid; a new connection on a reused pid starts a new session. */
+  private readonly sessionForPid = (pid: string): string => {
+    let s = this.pidSessions.get(pid);
+    if (s === undefined) {
+      s = pid;
+      this.pidSessions.set(pid, s);
+    }
+    return s;
+  };
+
+  private newPidSession(f: PgFields): void {
+    if (this.matcher?.escapes.has('c')) return;
+    const pid = this.pidOf(f.session);
+    const s = `${pid}:${f.line}`;
+    this.pidSessions.set(pid, s);
+    f.session = s;
+  }
+
+  private pidOf(session: string): string {
+    const colon = session.indexOf(':');
+    return colon < 0 ? session : session.slice(0, colon);
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Bytes → lines for one input: plain files read with readSync into one reused buffer (the fast path),
+ * gzip (by magic bytes) and stdin through streams. Lines are decoded in windows, never byte by byte.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+
+const CHUNK = 1 << 20;
+/** Longest record kept whole; longer lines are cut there and reported (documented limit). */
+export const MAX_LINE_BYTES = 64 << 20;
+
+export interface LineSink {
+  /** One line without its newline (and without a trailing CR). */
+  line(text: string, lineNo: number): void;
+  /** A problem reading the input that did not stop it (truncated gzip, an over-long line). */
+  warn(lineNo: number, message: string): void;
+  /** Bytes consumed so far (compressed bytes for gzip), for progress. */
+  progress?(bytes: number): void;
+}
+
+/** Splits byte chunks into lines; keeps a partial last line across chunks without quadratic copying. */
+export class LineSplitter {
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  private lineNo = 0;
+  private overlong = false;
+
+  constructor(private readonly sink: LineSink) {}
+
+  get lines(): number {
+    return this.lineNo;
+  }
+
+  push(buf: Buffer, start: number, end: number): void {
+    let pos = start;
+    const lastNl = buf.lastIndexOf(10, end - 1);
+    if (lastNl < start) {
+      this.keep(buf, pos, end);
+      return;
+    }
+    if (this.carryBytes > 0 || this.overlong) {
+      const nl = buf.indexOf(10, pos);
+      this.keep(buf, pos, nl);
+      this.emitCarry();
+      pos = nl + 1;
+    }
+    if (pos <= lastNl) {
+      // one decode for the whole window: a newline byte never sits inside a UTF-8 sequence
+      const text = buf.toString('utf8', pos, lastNl);
+      let from = 0;
+      for (;;) {
+        const nl = text.indexOf('\n', from);
+        const e = nl < 0 ? text.length : nl;
+        this.emit(text, from, e);
+        if (nl < 0) break;
+        from = nl + 1;
+      }
+    }
+    if (lastNl + 1 < end) this.keep(buf, lastNl + 1, end);
+  }
+
+  /** End of input: a last line without a newline still counts. */
+  finish(): void {
+    if (this.carryBytes > 0 || this.overlong) this.emitCarry();
+  }
+
+  private keep(buf: Buffer, start: number, end: number): void {
+    if (end <= start) return;
+    if (this.carryBytes + (end - start) > MAX_LINE_BYTES) {
+      if (!this.overlong) {
+        this.overlong = true;
+        this.sink.warn(this.lineNo + 1, `line longer than ${MAX_LINE_BYTES >> 20} MiB: kept its first ${MAX_LINE_BYTES >> 20} MiB, dropped the rest`);
+      }
+      return;
+    }
+    // copy: the reader reuses its buffer
+    this.carry.push(Buffer.from(buf.subarray(start, end)));
+    this.carryBytes += end - start;
+  }
+
+  private emitCarry(): void {
+    const text = Buffer.concat(this.carry, this.carryBytes).toString('utf8');
+    this.carry = [];
+    this.carryBytes = 0;
+    this.overlong = false;
+    this.emit(text, 0, text.length);
+  }
+
+  private emit(text: string, from: number, end: number): void {
+    if (end > from && text.charCodeAt(end - 1) === 13) end--;
+    this.sink.line(from === 0 && end === text.length ? text : text.slice(from, end), ++this.lineNo);
+  }
+}
+
+const isGzip = (b: Buffer, n: number) => n >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+
+/** Read one file or stdin to the end, calling sink.line for every line. */
+export async function readLines(path: string, sink: LineSink): Promise<number> {
+  const splitter = new LineSplitter(sink);
+  if (path === '-') {
+    await readStream(process.stdin, splitter, sink, true);
+    splitter.finish();
+    return splitter.lines;
+  }
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let n = readSync(fd, buf, 0, CHUNK, null);
+    if (isGzip(buf, n)) {
+      closeSync(fd);
+      const { createReadStream } = await import('node:fs');
+      await readStream(createReadStream(path, { highWaterMark: CHUNK }), splitter, sink, false);
+      splitter.finish();
+      return splitter.lines;
+    }
+    let total = 0;
+    while (n > 0) {
+      splitter.push(buf, 0, n);
+      total += n;
+      sink.progress?.(total);
+      n = readSync(fd, buf, 0, CHUNK, null);
+    }
+    splitter.finish();
+    closeSync(fd);
+    return splitter.lines;
+  } catch (e) {
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed */
+    }
+    throw e;
+  }
+}
+
+/** Stream input, gunzipping when the first bytes say gzip; a truncated gzip keeps what was decoded. */
+async function readStream(stream: Readable, splitter: LineSplitter, sink: LineSink, sniffGzip: boolean): Promise<void> {
+  let total = 0;
+  let source: AsyncIterable<Buffer> = stream;
+  let gz = !sniffGzip;
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return;
+  const head = first.value as Buffer;
+  if (sniffGzip) gz = isGzip(head, head.length);
+  const rest: AsyncIterable<Buffer> = {
+    async *[Symbol.asyncIterator]() {
+      yield head;
+      for (;;) {
+        const r = await iterator.next();
+        if (r.done) return;
+        yield r.value as Buffer;
+      }
+    },
+  };
+  source = rest;
+  if (!gz) {
+    for await (const chunk of source) {
+      splitter.push(chunk, 0, chunk.length);
+      total += chunk.length;
+      sink.progress?.(total);
+    }
+    return;
+  }
+  const gunzip = createGunzip({ chunkSize: CHUNK });
+  const feed = (async () => {
+    try {
+      for await (const chunk of source) {
+        total += chunk.length;
+        if (!gunzip.write(chunk)) await new Promise((r) => gunzip.once('drain', r));
+      }
+    } finally {
+      gunzip.end();
+    }
+  })();
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      splitter.push(chunk, 0, chunk.length);
+      sink.progress?.(total);
+    }
+  } catch (e) {
+    sink.warn(splitter.lines + 1, `gzip data is truncated or corrupt (${(e as Error).message}); kept the ${splitter.lines} lines read before it`);
+  }
+  await feed.catch(() => undefined);
+}
