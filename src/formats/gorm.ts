@@ -63,7 +63,8 @@ export default defineFormat({
     return sniffScore(lines, isGormLine);
   },
   create(ctx: FormatContext) {
-    let header: Header | null = null;
+    // One reusable header slot: header.line === -1 means none (no object per record).
+    const header: Header = { time: null, callSite: '', error: null, line: -1 };
     /** GORM v1 prints the rows line after the SQL, so its statement waits one line. */
     let v1: { time: number | null; callSite: string | null; ms: number; sql: string; line: number } | null = null;
 
@@ -99,8 +100,7 @@ export default defineFormat({
           i = skipSpaces(line, stamp.end);
         }
         if (readTrace(line, i)) {
-          const h = header !== null && header.line === lineNo - 1 ? header : null;
-          header = null;
+          const h = header.line !== -1 && header.line === lineNo - 1 ? header : null;
           const sql = line.slice(tr.sql);
           const ev = blankEvent(txKind(sql), ctx.file, lineNo);
           ev.time = h !== null ? h.time : time;
@@ -116,33 +116,40 @@ export default defineFormat({
             err.callSite = h.callSite;
             ctx.emit(err);
           }
+          header.line = -1;
           return;
         }
         const fe = line.charCodeAt(i) === 40 ? -1 : goFileEnd(line, i);
         if (fe > 0) {
           const rest = line.slice(fe).trim();
-          header = { time, callSite: line.slice(i, fe), error: rest === '' || rest.startsWith('SLOW SQL') ? null : rest, line: lineNo };
+          header.time = time;
+          header.callSite = line.slice(i, fe);
+          header.error = rest === '' || rest.startsWith('SLOW SQL') ? null : rest;
+          header.line = lineNo;
           return;
         }
         // [error] lines of a Logger.Error call under a call-site header.
-        if (header !== null && line.startsWith('[error] ', i)) {
+        if (header.line !== -1 && line.startsWith('[error] ', i)) {
           const ev = blankEvent('error', ctx.file, lineNo);
           ev.time = header.time;
           ev.sql = line.slice(i + 8);
           ev.callSite = header.callSite;
-          header = null;
+          header.line = -1;
           ctx.emit(ev);
           return;
         }
-        if (header !== null && (line.startsWith('[info] ', i) || line.startsWith('[warn] ', i))) {
-          header = null;
+        if (header.line !== -1 && (line.startsWith('[info] ', i) || line.startsWith('[warn] ', i))) {
+          header.line = -1;
           return;
         }
         // GORM v1: `(/app/main.go:30)` then `[2020-03-05 11:14:31]  [1.01ms]  SELECT …`
         if (line.charCodeAt(0) === 40) {
           const e = goFileEnd(line, 1);
           if (e > 0 && line.charCodeAt(e) === 41) {
-            header = { time: null, callSite: line.slice(1, e), error: null, line: lineNo };
+            header.time = null;
+            header.callSite = line.slice(1, e);
+            header.error = null;
+            header.line = lineNo;
             return;
           }
         }
@@ -152,13 +159,13 @@ export default defineFormat({
           const me = line.indexOf('ms]', j);
           if (line.charCodeAt(j) === 91 && me > j) {
             const ms = Number(line.slice(j + 1, me));
-            const h = header !== null && header.line === lineNo - 1 ? header : null;
-            header = null;
+            const h = header.line !== -1 && header.line === lineNo - 1 ? header : null;
+            header.line = -1;
             v1 = { time: t, callSite: h !== null ? h.callSite : null, ms: Number.isFinite(ms) ? ms : 0, sql: line.slice(skipSpaces(line, me + 3)).trimEnd(), line: lineNo };
             return;
           }
         }
-        header = null;
+        header.line = -1;
         ctx.skip(lineNo, 'not a GORM log line (expected "file.go:N" then "[ms] [rows:n] SQL"); application output?');
       },
       end() {

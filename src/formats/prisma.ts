@@ -48,14 +48,6 @@ function withoutDebugDelta(line: string): string {
   return unit === 'ms' || unit === 's' || unit === 'm' || unit === 'h' ? line.slice(0, plus) : line;
 }
 
-interface Pending {
-  sql: string;
-  line: number;
-  time: number | null;
-  params: LogEvent['params'];
-  duration: number | null;
-}
-
 export default defineFormat({
   id: 'prisma',
   summary: 'Prisma Client query log: `prisma:query …` on stdout, query events ($on("query")) as JSON or as the docs’ Query/Params/Duration lines',
@@ -64,15 +56,20 @@ export default defineFormat({
     return sniffScore(lines, isPrismaLine);
   },
   create(ctx: FormatContext) {
-    let pending: Pending | null = null;
+    /** A `Query:` line of the docs handler, waiting for its Params and Duration lines. */
+    let pending: LogEvent | null = null;
 
-    function emit(p: Pending): void {
-      const sql = p.sql.trim();
-      const ev = blankEvent(txKind(sql), ctx.file, p.line);
-      ev.time = p.time;
+    function statement(sql: string, lineNo: number, time: number | null): LogEvent {
+      const ev = blankEvent('statement', ctx.file, lineNo);
+      ev.time = time;
       ev.sql = sql;
-      ev.params = p.params;
-      ev.durationMs = p.duration;
+      return ev;
+    }
+
+    function emit(ev: LogEvent): void {
+      const sql = (ev.sql ?? '').trim();
+      ev.sql = sql;
+      ev.kind = txKind(sql);
       ev.callSite = prismaQueryTag(sql);
       ctx.emit(ev);
     }
@@ -108,7 +105,10 @@ export default defineFormat({
       if (typeof o.params === 'string') params = jsonParams(o.params);
       else if (Array.isArray(o.params)) params = jsonParams(JSON.stringify(o.params));
       const duration = typeof o.duration === 'number' ? o.duration : typeof o.duration === 'string' ? Number(o.duration) : null;
-      emit({ sql: o.query, line: lineNo, time, params, duration: duration !== null && Number.isFinite(duration) ? duration : null });
+      const ev = statement(o.query, lineNo, time);
+      ev.params = params;
+      ev.durationMs = duration !== null && Number.isFinite(duration) ? duration : null;
+      emit(ev);
       return true;
     }
 
@@ -118,7 +118,7 @@ export default defineFormat({
         const q = line.indexOf(STDOUT);
         if (q >= 0) {
           flush();
-          emit({ sql: line.slice(q + STDOUT.length), line: lineNo, time: lineTime(line), params: null, duration: null });
+          emit(statement(line.slice(q + STDOUT.length), lineNo, lineTime(line)));
           return;
         }
         const brace = line.indexOf('{"');
@@ -132,7 +132,7 @@ export default defineFormat({
         const qi = line.indexOf('Query: ');
         if (qi >= 0 && (qi === 0 || line.charCodeAt(qi - 1) === 32)) {
           flush();
-          pending = { sql: line.slice(qi + 7), line: lineNo, time: lineTime(line), params: null, duration: null };
+          pending = statement(line.slice(qi + 7), lineNo, lineTime(line));
           return;
         }
         if (pending !== null) {
@@ -145,7 +145,7 @@ export default defineFormat({
           if (di >= 0) {
             const rest = line.slice(di + 10).trim();
             const n = Number(rest.endsWith('ms') ? rest.slice(0, -2) : rest);
-            if (Number.isFinite(n)) pending.duration = n;
+            if (Number.isFinite(n)) pending.durationMs = n;
             flush();
             return;
           }

@@ -31,14 +31,6 @@ function sqlEnd(s: string): number {
   return -1;
 }
 
-interface Pending {
-  text: string;
-  conn: string;
-  executed: boolean;
-  line: number;
-  time: number | null;
-}
-
 export default defineFormat({
   id: 'sequelize',
   summary: 'Sequelize `logging` output: Executing/Executed (connection): SQL, with benchmark and logQueryParameters',
@@ -47,12 +39,18 @@ export default defineFormat({
     return sniffScore(lines, isSequelizeLine);
   },
   create(ctx: FormatContext) {
-    let pending: Pending | null = null;
+    // The statement waiting for its next line (an indented continuation, or its Executed twin). Kept as
+    // loose variables plus the event itself, so a line costs no object beyond the event it becomes.
+    let pending: LogEvent | null = null;
+    let pendingText = '';
+    let pendingConn = '';
+    let pendingExecuted = false;
     // conn -> statement text of an Executing line not yet matched by its Executed line (DEBUG=sequelize:* prints both).
     const open = new Map<string, string>();
 
-    function build(p: Pending): LogEvent {
-      let body = p.text;
+    /** Fill the pending event from the raw text after `(conn): `. */
+    function build(ev: LogEvent, text: string, conn: string): void {
+      let body = text;
       let duration: number | null = null;
       const el = body.lastIndexOf(ELAPSED);
       if (el >= 0 && body.endsWith('ms')) {
@@ -78,24 +76,22 @@ export default defineFormat({
         }
       }
       sql = sql.trim();
-      const kind = txKind(sql);
-      const ev = blankEvent(kind, ctx.file, p.line);
-      ev.time = p.time;
-      if (p.conn !== 'default') {
-        ev.session = p.conn;
-        ev.tx = p.conn;
+      ev.kind = txKind(sql);
+      if (conn !== 'default') {
+        ev.session = conn;
+        ev.tx = conn;
       }
       ev.sql = sql;
       ev.params = params;
       ev.durationMs = duration;
-      return ev;
     }
 
     function flush(): void {
       if (pending === null) return;
-      const p = pending;
+      const ev = pending;
       pending = null;
-      ctx.emit(build(p));
+      build(ev, pendingText, pendingConn);
+      ctx.emit(ev);
     }
 
     function withoutElapsed(text: string): string {
@@ -113,7 +109,7 @@ export default defineFormat({
         if (!executing && !executed) {
           if (pending !== null && line.length > 0 && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9)) {
             // An indented line right after a statement: the rest of a multi-line raw query.
-            pending.text += '\n' + line;
+            pendingText += '\n' + line;
             return;
           }
           flush();
@@ -140,10 +136,10 @@ export default defineFormat({
 
         if (executed) {
           const key = withoutElapsed(text);
-          if (pending !== null && pending.conn === conn && !pending.executed && withoutElapsed(pending.text) === key) {
+          if (pending !== null && pendingConn === conn && !pendingExecuted && withoutElapsed(pendingText) === key) {
             // Executed line of the statement just announced: keep one event, take its elapsed time.
-            pending.text = text;
-            pending.executed = true;
+            pendingText = text;
+            pendingExecuted = true;
             open.delete(conn);
             return;
           }
@@ -158,7 +154,11 @@ export default defineFormat({
           open.set(conn, text);
           if (open.size > MAX_OPEN) open.delete(open.keys().next().value as string);
         }
-        pending = { text, conn, executed, line: lineNo, time };
+        pending = blankEvent('statement', ctx.file, lineNo);
+        pending.time = time;
+        pendingText = text;
+        pendingConn = conn;
+        pendingExecuted = executed;
       },
       end() {
         flush();

@@ -84,13 +84,23 @@ function isBareKeyword(sql: string): boolean {
   return txKind(sql) === 'statement';
 }
 
-interface Pending {
-  text: string;
-  line: number;
-  time: number | null;
-  duration: number | null;
-  /** Still collecting lines of a formatted (multi-line) statement. */
-  open: boolean;
+/** Scratch result of split(): SQL and parameters of one logged statement. */
+const parts = { sql: '', params: null as LogEvent['params'] };
+
+/** Separate ` -- PARAMETERS: [json]` from the SQL, trying later markers first (a value may contain the marker). */
+function split(text: string): void {
+  let p = text.lastIndexOf(PARAMS);
+  while (p >= 0) {
+    const params = jsonParams(text.slice(p + PARAMS.length));
+    if (params !== null) {
+      parts.sql = text.slice(0, p);
+      parts.params = params;
+      return;
+    }
+    p = p === 0 ? -1 : text.lastIndexOf(PARAMS, p - 1);
+  }
+  parts.sql = text;
+  parts.params = null;
 }
 
 export default defineFormat({
@@ -101,43 +111,30 @@ export default defineFormat({
     return sniffScore(lines, (l) => classify(l) && hit.tag !== 'error' && hit.tag !== 'exectime');
   },
   create(ctx: FormatContext) {
-    let pending: Pending | null = null;
-    /** SQL of the last statement, for matching a later `query is slow` line. */
-    let lastSql: string | null = null;
+    // The statement being read: its event, raw text, and whether formatted lines may still follow.
+    let pending: LogEvent | null = null;
+    let pendingText = '';
+    let pendingOpen = false;
     let slowWaiting = false;
-    let failed: { line: number; time: number | null } | null = null;
-
-    function split(text: string): { sql: string; params: LogEvent['params'] } {
-      let p = text.lastIndexOf(PARAMS);
-      while (p >= 0) {
-        const params = jsonParams(text.slice(p + PARAMS.length));
-        if (params !== null) return { sql: text.slice(0, p), params };
-        // Not JSON from here: the marker was inside a parameter value; try an earlier one.
-        p = p === 0 ? -1 : text.lastIndexOf(PARAMS, p - 1);
-      }
-      return { sql: text, params: null };
-    }
+    /** The error event of a `query failed` line, waiting for its `error:` line to give the message. */
+    let failed: LogEvent | null = null;
 
     function flush(): void {
       if (pending === null) return;
-      const p = pending;
+      const ev = pending;
       pending = null;
-      const { sql, params } = split(p.text);
-      const ev = blankEvent(txKind(sql), ctx.file, p.line);
-      ev.time = p.time;
-      ev.sql = sql.trim();
-      ev.params = params;
-      ev.durationMs = p.duration;
-      lastSql = ev.sql;
+      split(pendingText);
+      ev.sql = parts.sql.trim();
+      ev.kind = txKind(ev.sql);
+      ev.params = parts.params;
       ctx.emit(ev);
     }
 
     function flushFailed(message: string | null): void {
       if (failed === null) return;
-      const ev = blankEvent('error', ctx.file, failed.line);
-      ev.time = failed.time;
-      ev.sql = message ?? 'query failed';
+      const ev = failed;
       failed = null;
+      ev.sql = message ?? 'query failed';
       ctx.emit(ev);
     }
 
@@ -145,14 +142,14 @@ export default defineFormat({
       push(raw, lineNo) {
         const line = cleanLine(raw);
         if (!classify(line)) {
-          if (pending !== null && pending.open && line.trim() !== '') {
-            pending.text += '\n' + line;
-            if (line.indexOf(PARAMS) >= 0) pending.open = false;
+          if (pending !== null && pendingOpen && line.trim() !== '') {
+            pendingText += '\n' + line;
+            if (line.indexOf(PARAMS) >= 0) pendingOpen = false;
             return;
           }
           if (line.trim() === '') {
             // The file logger leaves an empty CRLF line after each slow query.
-            if (pending !== null) pending.open = false;
+            pendingOpen = false;
             return;
           }
           flush();
@@ -165,19 +162,24 @@ export default defineFormat({
             flush();
             flushFailed(null);
             slowWaiting = false;
-            pending = { text: msg, line: lineNo, time: hit.time, duration: null, open: isBareKeyword(msg.trim()) };
+            pending = blankEvent('statement', ctx.file, lineNo);
+            pending.time = hit.time;
+            pendingText = msg;
+            pendingOpen = isBareKeyword(msg.trim());
             return;
           }
           case 'slow': {
             // The statement was logged (and counted) before it ran; this line only adds its execution time.
-            if (pending !== null) pending.open = false;
-            const sql = split(msg).sql.trim();
+            pendingOpen = false;
             // Only the statement still held can take the time; an emitted event is never changed afterwards.
-            const target = pending !== null ? split(pending.text).sql.trim() : lastSql;
-            if (target === sql && pending !== null) {
-              if (hit.slowMs !== null) {
-                if (pending !== null) pending.duration = hit.slowMs;
-              } else slowWaiting = true;
+            if (pending !== null) {
+              split(msg);
+              const sql = parts.sql.trim();
+              split(pendingText);
+              if (parts.sql.trim() === sql) {
+                if (hit.slowMs !== null) pending.durationMs = hit.slowMs;
+                else slowWaiting = true;
+              }
             }
             return;
           }
@@ -185,7 +187,7 @@ export default defineFormat({
             if (slowWaiting) {
               const n = Number(msg.trim());
               if (Number.isFinite(n)) {
-                if (pending !== null) pending.duration = n;
+                if (pending !== null) pending.durationMs = n;
               }
               slowWaiting = false;
             }
@@ -194,7 +196,8 @@ export default defineFormat({
           case 'failed': {
             flush();
             flushFailed(null);
-            failed = { line: lineNo, time: hit.time };
+            failed = blankEvent('error', ctx.file, lineNo);
+            failed.time = hit.time;
             return;
           }
           case 'error': {
