@@ -1,19 +1,25 @@
 /** Registry of log formats, sorted by id. Adding a format = one file in this folder + one line here + one fixture. */
 import type { LogFormat } from './types.js';
+import django from './django.js';
 import gorm from './gorm.js';
 import hibernate from './hibernate.js';
 import pgStderr from './pg-stderr.js';
 import prisma from './prisma.js';
+import rails from './rails.js';
 import sequelize from './sequelize.js';
+import sqlalchemy from './sqlalchemy.js';
 import typeorm from './typeorm.js';
 
 export const formats: LogFormat[] = [
   // one import per format, listed below in id order
+  django,
   gorm,
   hibernate,
   pgStderr,
   prisma,
+  rails,
   sequelize,
+  sqlalchemy,
   typeorm,
 ];
 

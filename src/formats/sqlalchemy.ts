@@ -1,0 +1,356 @@
+/** SQLAlchemy 1.4/2.0 engine log (echo=True / echo="debug" / the `sqlalchemy.engine` logger), with or without a logging prefix. */
+import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
+import { cleanLine, isDateAt, readStamp } from './orm-text.js';
+import { parsePyParams, pushRowValues } from './orm-python.js';
+
+/*
+ * What SQLAlchemy writes (lib/sqlalchemy/engine/base.py, cursor.py), one logging record each:
+ *   <statement, possibly many lines>            _log_info(statement)
+ *   [<badge>] <repr of params>                   _log_info("[%s] %r", stats, params)
+ *   BEGIN (implicit) | COMMIT | ROLLBACK         (+ "… using DBAPI …" / "(implicit; DBAPI should not BEGIN …)" in autocommit)
+ *   Col ('id', 'name')  /  Row (1, 'x')          echo="debug" only, while the application fetches
+ * A `logging_token` execution option prefixes each message with `[token] `; we use it as the session.
+ *
+ * Decisions:
+ * - An executemany (the params repr is a list/tuple of parameter sets) is ONE event: it is one
+ *   cursor.executemany() call, which is also what SQLAlchemy's before_cursor_execute hook counts.
+ *   The event carries the first parameter set; rows stay null. describe() reports how many there were.
+ *   A 2.0 insertmanyvalues batch is logged (and executed) as its own statement, so each is an event.
+ * - Durations are not in this log (the badge time is compile time or cache age), so durationMs is null.
+ * - The logging prefix's asctime carries no zone: it is read as UTC (see readStamp).
+ * - With two handlers on the logger (echo=True plus a root handler), each record appears twice in a
+ *   row; identical consecutive records are folded into one.
+ */
+
+const ROW_VALUE_CAP = 1000;
+
+/** Words a statement can start with, for lines that carry no logger name to tell us they are SQL. */
+const SQL_START = new Set([
+  'select', 'insert', 'update', 'delete', 'with', 'create', 'drop', 'alter', 'savepoint', 'release', 'rollback',
+  'show', 'set', 'pragma', 'truncate', 'copy', 'call', 'explain', 'values', 'grant', 'revoke', 'lock', 'do',
+  'comment', 'analyze', 'vacuum', 'refresh', 'listen', 'notify', 'unlisten', 'declare', 'fetch', 'close',
+  'prepare', 'execute', 'deallocate', 'reset', 'discard', 'merge', 'table', 'begin', 'commit', 'start', 'end',
+]);
+
+const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
+
+/** Where the message starts after a logging prefix naming `sqlalchemy.engine…`, or -1. */
+function engineMessageStart(line: string): number {
+  const at = line.indexOf('sqlalchemy.engine');
+  if (at < 0 || at > 120) return -1;
+  if (at > 0) {
+    const b = line.charCodeAt(at - 1);
+    if (b !== 32 && b !== 58 && b !== 91 && b !== 9 && b !== 40 && b !== 124) return -1; // ' ' ':' '[' tab '(' '|'
+  }
+  let i = at + 17;
+  while (i < line.length && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 58 && line.charCodeAt(i) !== 93 && line.charCodeAt(i) !== 41) i++;
+  // pytest's caplog format: `name:file.py:123 message`
+  if (line.charCodeAt(i) === 58) {
+    const sp = line.indexOf(' ', i);
+    const colon = line.indexOf(':', i + 1);
+    if (colon > 0 && (sp < 0 || colon < sp) && line.slice(i + 1, colon).endsWith('.py')) i = sp < 0 ? line.length : sp;
+  }
+  while (i < line.length) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && c !== 58 && c !== 93 && c !== 41 && c !== 9 && c !== 45 && c !== 124) break;
+    // a `-` only separates when spaced (`name - msg`); otherwise it may begin the message
+    if (c === 45 && line.charCodeAt(i + 1) !== 32) break;
+    i++;
+  }
+  return i;
+}
+
+/** True when a line starts a record of some logger (a date, or `LEVEL:`/`LEVEL `), so it is no SQL continuation. */
+function isRecordStart(line: string): boolean {
+  if (isDateAt(line, 0) || (line.charCodeAt(0) === 91 && isDateAt(line, 1))) return true;
+  for (const l of LEVELS) {
+    if (line.startsWith(l) && (line.charCodeAt(l.length) === 58 || line.charCodeAt(l.length) === 32)) return true;
+  }
+  return false;
+}
+
+function firstWord(s: string): string {
+  let i = 0;
+  while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  if (s.charCodeAt(i) === 40) return '(';
+  const start = i;
+  while (i < s.length) {
+    const c = s.charCodeAt(i) | 0x20;
+    if (c < 97 || c > 122) break;
+    i++;
+  }
+  return s.slice(start, i).toLowerCase();
+}
+
+type TxKind = 'begin' | 'commit' | 'rollback';
+function txKind(msg: string): TxKind | null {
+  if (msg.startsWith('BEGIN (implicit') || msg.startsWith('BEGIN TWOPHASE (implicit')) return 'begin';
+  if (msg === 'COMMIT' || msg.startsWith('COMMIT using DBAPI')) return 'commit';
+  if (msg === 'ROLLBACK' || msg.startsWith('ROLLBACK using DBAPI')) return 'rollback';
+  return null;
+}
+
+/** Badge words that open a params line; anything else in leading brackets is a logging_token. */
+function isBadge(inner: string): boolean {
+  return (
+    inner.startsWith('generated in') ||
+    inner.startsWith('cached since') ||
+    inner.startsWith('raw sql') ||
+    inner.startsWith('no key') ||
+    inner.startsWith('caching disabled') ||
+    inner.startsWith('dialect ') ||
+    inner.startsWith('insertmanyvalues') ||
+    inner.startsWith('SQL parameters hidden') ||
+    inner.startsWith('SQL parameters')
+  );
+}
+
+interface Pending {
+  lines: string[];
+  line: number;
+  time: number | null;
+  session: string;
+}
+
+function create(ctx: FormatContext) {
+  let prefixed = false;
+  /** The statement whose params line has not come yet. */
+  let cur: Pending | null = null;
+  /** A statement that never got a params line, kept to see whether it was a doubled record. */
+  let orphan: Pending | null = null;
+  /** The last complete statement, held while its Col/Row lines arrive. */
+  let held: LogEvent | null = null;
+  let colSeen = false;
+  let rowCount = 0;
+  let values: string[] = [];
+  /** Last message, to fold a record written twice by two handlers. */
+  let lastMsg = '';
+  let lastMsgLine = -1;
+  let rowsDoubled = false;
+  let rowToggle = false;
+  /** After a record of another logger, its continuation lines belong to it. */
+  let inOther = false;
+  let statements = 0;
+  let executemany = 0;
+  let executemanySets = 0;
+  let paramsUnread = 0;
+
+  function flushHeld(): void {
+    if (!held) return;
+    if (colSeen) {
+      held.rows = rowCount;
+      held.resultValues = values;
+    }
+    ctx.emit(held);
+    held = null;
+    colSeen = false;
+    rowCount = 0;
+    values = [];
+    rowsDoubled = false;
+  }
+
+  function statementEvent(p: Pending): LogEvent {
+    const ev = blankEvent('statement', ctx.file, p.line);
+    ev.time = p.time;
+    ev.session = p.session;
+    let lines = p.lines;
+    // an unprefixed record written twice arrives as its lines twice over
+    if (lines.length % 2 === 0 && lines.length > 0) {
+      const h = lines.length / 2;
+      let same = true;
+      for (let k = 0; k < h && same; k++) same = lines[k] === lines[k + h];
+      if (same) lines = lines.slice(0, h);
+    }
+    ev.sql = lines.join('\n');
+    statements++;
+    return ev;
+  }
+
+  /** A statement whose params line is missing: emit it on its own (the log was cut or filtered). */
+  function flushOrphan(): void {
+    if (!orphan) return;
+    flushHeld();
+    held = statementEvent(orphan);
+    orphan = null;
+  }
+
+  function flushCur(): void {
+    if (!cur) return;
+    orphan = cur;
+    cur = null;
+    flushOrphan();
+  }
+
+  function onParams(msg: string, badgeEnd: number, lineNo: number, dup: boolean): void {
+    if (!cur) {
+      if (dup) return; // the same params line again: a doubled handler
+      ctx.skip(lineNo, 'SQLAlchemy parameters line with no statement before it (was the statement line cut from the log?)');
+      return;
+    }
+    if (orphan) {
+      if (orphan.lines.join('\n') === cur.lines.join('\n')) orphan = null; // doubled record
+      else flushOrphan();
+    }
+    flushHeld();
+    const ev = statementEvent(cur);
+    cur = null;
+    const rest = msg.slice(badgeEnd + 1).trim();
+    if (rest.length > 0 && rest.charCodeAt(0) !== 91 /* [SQL parameters hidden …] */) {
+      const p = parsePyParams(rest);
+      if (p) {
+        ev.params = p.params;
+        if (p.sets > 1) {
+          executemany++;
+          executemanySets += p.sets;
+        }
+      } else paramsUnread++;
+    }
+    held = ev;
+  }
+
+  /** One logging record's first line (after any prefix), or one line of an unprefixed log. */
+  function onMessage(raw: string, lineNo: number, time: number | null, hasPrefix: boolean): void {
+    let msg = raw;
+    let session = ctx.file;
+    let badgeEnd = -1;
+    if (msg.charCodeAt(0) === 91) {
+      const close = msg.indexOf(']');
+      if (close > 0) {
+        if (isBadge(msg.slice(1, close))) badgeEnd = close;
+        else if (msg.charCodeAt(close + 1) === 32) {
+          // logging_token: `[token] message`
+          session = msg.slice(1, close);
+          msg = msg.slice(close + 2);
+          if (msg.charCodeAt(0) === 91) {
+            const c2 = msg.indexOf(']');
+            if (c2 > 0 && isBadge(msg.slice(1, c2))) badgeEnd = c2;
+          }
+        }
+      }
+    }
+    const dup = msg === lastMsg && lineNo === lastMsgLine + 1;
+    lastMsg = msg;
+    lastMsgLine = lineNo;
+
+    if (badgeEnd > 0) {
+      onParams(msg, badgeEnd, lineNo, dup);
+      return;
+    }
+    if (msg.startsWith('Col (') || msg.startsWith('Row (')) {
+      if (!held) {
+        if (!dup) ctx.skip(lineNo, 'SQLAlchemy result row with no statement before it');
+        return;
+      }
+      if (msg.charCodeAt(0) === 67 /* C */) {
+        if (colSeen && dup) rowsDoubled = true;
+        colSeen = true;
+        rowToggle = false;
+        return;
+      }
+      if (rowsDoubled) {
+        rowToggle = !rowToggle;
+        if (!rowToggle) return;
+      }
+      colSeen = true;
+      rowCount++;
+      if (values.length < ROW_VALUE_CAP) pushRowValues(msg.slice(4), values, ROW_VALUE_CAP);
+      return;
+    }
+    const tx = txKind(msg);
+    if (tx) {
+      if (dup) return; // BEGIN/COMMIT/ROLLBACK never repeat back to back: a second handler wrote it
+      flushCur();
+      flushHeld();
+      const ev = blankEvent(tx, ctx.file, lineNo);
+      ev.time = time;
+      ev.session = session;
+      ev.sql = tx === 'begin' ? 'BEGIN' : tx === 'commit' ? 'COMMIT' : 'ROLLBACK';
+      ctx.emit(ev);
+      return;
+    }
+    if (!hasPrefix && !SQL_START.has(firstWord(msg))) {
+      ctx.skip(lineNo, 'not a SQLAlchemy engine log line (no sqlalchemy.engine logger name and no SQL keyword)');
+      return;
+    }
+    if (cur) {
+      // a second statement before the first one's params: keep it to compare (doubled handler) or emit alone
+      if (orphan) flushOrphan();
+      orphan = cur;
+    }
+    cur = { lines: [msg], line: lineNo, time, session };
+  }
+
+  return {
+    push(text: string, lineNo: number): void {
+      const line = cleanLine(text);
+      const at = engineMessageStart(line);
+      if (at >= 0) {
+        prefixed = true;
+        inOther = false;
+        const st = readStamp(line, line.charCodeAt(0) === 91 ? 1 : 0);
+        onMessage(line.slice(at), lineNo, st ? st.ms : null, true);
+        return;
+      }
+      if (line.length === 0) {
+        // blank lines inside a statement (SQLAlchemy's DDL ends with two) are part of it; elsewhere nothing
+        if (cur) cur.lines.push(line);
+        return;
+      }
+      if (isRecordStart(line)) {
+        // another logger's record (sqlalchemy.pool, the application…): not SQL, and its continuation lines neither
+        inOther = true;
+        if (line.indexOf('sqlalchemy.') < 0) ctx.skip(lineNo, 'record of another logger, not sqlalchemy.engine');
+        return;
+      }
+      if (cur) {
+        // continuation of a multi-line statement; a params/tx/row line without prefix ends it in unprefixed logs
+        if (!prefixed && (line.charCodeAt(0) === 91 || txKind(line) || line.startsWith('Col (') || line.startsWith('Row ('))) {
+          onMessage(line, lineNo, null, false);
+          return;
+        }
+        cur.lines.push(line);
+        return;
+      }
+      if (inOther) {
+        ctx.skip(lineNo, 'continuation of another logger\'s record');
+        return;
+      }
+      onMessage(line, lineNo, null, false);
+    },
+    end(): void {
+      flushCur();
+      flushOrphan();
+      flushHeld();
+    },
+    describe(): Record<string, unknown> {
+      return { prefixed, statements, executemany, executemanySets, paramsUnread, durations: false };
+    },
+  };
+}
+
+export default defineFormat({
+  id: 'sqlalchemy',
+  summary: 'SQLAlchemy engine log (echo=True/"debug", sqlalchemy.engine logger): statements, params, BEGIN/COMMIT, rows',
+  orm: 'SQLAlchemy',
+  sniff(lines: string[]): number {
+    let engine = 0;
+    let badges = 0;
+    let tx = 0;
+    let n = 0;
+    for (const raw of lines) {
+      const line = cleanLine(raw);
+      if (line.length === 0) continue;
+      n++;
+      if (engineMessageStart(line) >= 0) engine++;
+      const b = line.indexOf('[generated in ') >= 0 || line.indexOf('[cached since ') >= 0 || line.indexOf('[raw sql] ') >= 0 || line.indexOf('[no key ') >= 0 || line.indexOf('[SQL parameters hidden') >= 0 || line.indexOf('[insertmanyvalues ') >= 0;
+      if (b) badges++;
+      if (line.endsWith('BEGIN (implicit)')) tx++;
+    }
+    if (n === 0) return 0;
+    if (engine > 0) return Math.min(1, 0.7 + 0.3 * (engine / n) + (badges > 0 ? 0.1 : 0));
+    if (badges > 0) return Math.min(0.9, 0.6 + 0.1 * badges + 0.1 * tx);
+    if (tx > 0) return 0.4;
+    return 0;
+  },
+  create,
+});
