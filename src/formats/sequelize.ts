@@ -27,6 +27,21 @@ function sqlEnd(s: string): number {
       if (c === q) q = 0;
     } else if (c === 39 || c === 34) q = c;
     else if (c === 59) return i;
+    else if (c === 36 /* $ */) {
+      // Dollar quote ($$ or $tag$, as in Sequelize's upsert functions): skip to its closing tag.
+      let j = i + 1;
+      while (j < s.length) {
+        const d = s.charCodeAt(j);
+        if (!(d === 95 || (d >= 48 && d <= 57) || (d >= 65 && d <= 90) || (d >= 97 && d <= 122))) break;
+        j++;
+      }
+      const first = s.charCodeAt(i + 1);
+      if (s.charCodeAt(j) === 36 && !(first >= 48 && first <= 57)) {
+        const close = s.indexOf(s.slice(i, j + 1), j + 1);
+        if (close < 0) return -1;
+        i = close + (j - i);
+      }
+    }
   }
   return -1;
 }
