@@ -1,6 +1,6 @@
 /** GORM logger output: `2021/05/14 11:36:28 /app/repo.go:98` then `[0.773ms] [rows:1] SQL` (v2, colored or not), and GORM v1's `(file.go:12)` form. */
 import { blankEvent, defineFormat, type FormatContext } from './types.js';
-import { cleanLine, parseTimestamp, skipSpaces, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, parseTimestamp, skipSpaces, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 /** Scratch result of readTrace(): `[<ms>ms] [rows:<n>|-] <sql>`. */
 const tr = { ms: 0, rows: null as number | null, sql: 0 };
@@ -52,6 +52,8 @@ interface Header {
   callSite: string;
   /** Error text after the call site (`record not found`, a driver error); null for info and slow records. */
   error: string | null;
+  /** A `SLOW SQL >= …` record (what GORM's default Warn level prints). */
+  slow: boolean;
   line: number;
 }
 
@@ -62,9 +64,11 @@ export default defineFormat({
   sniff(lines) {
     return sniffScore(lines, isGormLine);
   },
-  create(ctx: FormatContext) {
+  create(outer: FormatContext) {
+    const { ctx, facts } = tallying(outer);
     // One reusable header slot: header.line === -1 means none (no object per record).
-    const header: Header = { time: null, callSite: '', error: null, line: -1 };
+    const header: Header = { time: null, callSite: '', error: null, slow: false, line: -1 };
+    let slowOnly = 0;
     /** GORM v1 prints the rows line after the SQL, so its statement waits one line. */
     let v1: { time: number | null; callSite: string | null; ms: number; sql: string; line: number } | null = null;
 
@@ -108,6 +112,7 @@ export default defineFormat({
           ev.durationMs = tr.ms;
           ev.rows = tr.rows;
           ev.callSite = h !== null ? h.callSite : null;
+          if (h !== null && h.slow) slowOnly++;
           ctx.emit(ev);
           if (h !== null && h.error !== null) {
             const err = blankEvent('error', ctx.file, lineNo);
@@ -124,7 +129,8 @@ export default defineFormat({
           const rest = line.slice(fe).trim();
           header.time = time;
           header.callSite = line.slice(i, fe);
-          header.error = rest === '' || rest.startsWith('SLOW SQL') ? null : rest;
+          header.slow = rest.startsWith('SLOW SQL');
+          header.error = rest === '' || header.slow ? null : rest;
           header.line = lineNo;
           return;
         }
@@ -149,6 +155,7 @@ export default defineFormat({
             header.time = null;
             header.callSite = line.slice(1, e);
             header.error = null;
+            header.slow = false;
             header.line = lineNo;
             return;
           }
@@ -167,6 +174,12 @@ export default defineFormat({
         }
         header.line = -1;
         ctx.skip(lineNo, 'not a GORM log line (expected "file.go:N" then "[ms] [rows:n] SQL"); application output?');
+      },
+      describe() {
+      const f = facts;
+      const advice: string[] = [];
+      if (f.statements > 0 && f.statements === slowOnly) advice.push('Only SLOW SQL records: GORM logs every statement only at Info level (db.Debug() or logger LogLevel: logger.Info).');
+      return { ...f, advice };
       },
       end() {
         flushV1(null);

@@ -1,6 +1,6 @@
 /** Hibernate statement log: `Hibernate: …` (show_sql), `org.hibernate.SQL` debug lines under any log framework prefix, bind and slow-query lines. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { cleanLine, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const BIND = 'binding parameter ';
 
@@ -104,7 +104,8 @@ export default defineFormat({
         l.indexOf('org.hib.SQL') >= 0,
     );
   },
-  create(ctx: FormatContext) {
+  create(outer: FormatContext) {
+    const { ctx, facts } = tallying(outer);
     /** Statement per session (thread) still taking bind lines. */
     const open = new Map<string, Stmt>();
     /** Statement whose header was the previous line: unprefixed indented lines continue its SQL (format_sql). */
@@ -312,6 +313,14 @@ export default defineFormat({
           }
         }
         ctx.skip(lineNo, 'not a Hibernate SQL, bind or slow-query line (other application log output?)');
+      },
+      describe() {
+      const f = facts;
+      const advice: string[] = [];
+      if (f.placeholdersWithoutParams > 0)
+        advice.push('Statements with ? but no bind lines: set org.hibernate.orm.jdbc.bind=TRACE (Hibernate 6) or org.hibernate.type.descriptor.sql.BasicBinder=TRACE (Hibernate 5).');
+      if (f.statements > 0 && f.withDurations === 0) advice.push('Hibernate logs durations only in the slow-query log (hibernate.log_slow_query, org.hibernate.SQL_SLOW).');
+      return { ...f, advice };
       },
       end() {
         for (const session of [...open.keys()]) close(session);

@@ -1,5 +1,5 @@
 /** Small line helpers shared by the Sequelize, TypeORM, Prisma, Hibernate and GORM parsers (no regex backtracking, no per-line objects). */
-import type { EventKind, ParamValues } from './types.js';
+import type { EventKind, FormatContext, ParamValues } from './types.js';
 
 /**
  * Remove a trailing CR and ANSI colour sequences. Windows consoles that do not render ESC show it as
@@ -175,4 +175,49 @@ export function sniffScore(lines: string[], test: (line: string) => boolean): nu
   if (hits === 0) return 0;
   const share = shareContaining(lines, test);
   return Math.min(1, 0.6 + 0.4 * share + (hits >= 3 ? 0.1 : 0));
+}
+
+/** What an ORM log turned out to carry, for `inputs[]` and doctor (counted as events go out). */
+export interface OrmFacts {
+  statements: number;
+  transactionEvents: number;
+  errors: number;
+  withParams: number;
+  withDurations: number;
+  withRows: number;
+  withCallSite: number;
+  /** Statements whose SQL has `?` or `$n` placeholders but no logged values. */
+  placeholdersWithoutParams: number;
+}
+
+/** Wrap a context so every emitted event is tallied into the returned facts. */
+export function tallying(ctx: FormatContext): { ctx: FormatContext; facts: OrmFacts } {
+  const facts: OrmFacts = {
+    statements: 0,
+    transactionEvents: 0,
+    errors: 0,
+    withParams: 0,
+    withDurations: 0,
+    withRows: 0,
+    withCallSite: 0,
+    placeholdersWithoutParams: 0,
+  };
+  const wrapped: FormatContext = {
+    file: ctx.file,
+    options: ctx.options,
+    skip: (line, reason) => ctx.skip(line, reason),
+    emit(ev) {
+      if (ev.kind === 'statement') {
+        facts.statements++;
+        if (ev.params !== null) facts.withParams++;
+        else if (ev.sql !== null && (ev.sql.indexOf('?') >= 0 || ev.sql.indexOf('$1') >= 0)) facts.placeholdersWithoutParams++;
+        if (ev.durationMs !== null) facts.withDurations++;
+        if (ev.rows !== null) facts.withRows++;
+        if (ev.callSite !== null) facts.withCallSite++;
+      } else if (ev.kind === 'begin' || ev.kind === 'commit' || ev.kind === 'rollback') facts.transactionEvents++;
+      else if (ev.kind === 'error') facts.errors++;
+      ctx.emit(ev);
+    },
+  };
+  return { ctx: wrapped, facts };
 }

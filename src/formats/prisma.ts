@@ -1,6 +1,6 @@
 /** Prisma query log: stdout `prisma:query SQL`, query events as JSON lines, and the docs' `Query:`/`Params:`/`Duration:` handler output. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { cleanLine, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const STDOUT = 'prisma:query ';
 
@@ -55,7 +55,8 @@ export default defineFormat({
   sniff(lines) {
     return sniffScore(lines, isPrismaLine);
   },
-  create(ctx: FormatContext) {
+  create(outer: FormatContext) {
+    const { ctx, facts } = tallying(outer);
     /** A `Query:` line of the docs handler, waiting for its Params and Duration lines. */
     let pending: LogEvent | null = null;
 
@@ -153,6 +154,13 @@ export default defineFormat({
         if (line.trim() === '' || line.startsWith('-----')) return;
         flush();
         ctx.skip(lineNo, 'not a Prisma query log line (expected "prisma:query …" or a query event)');
+      },
+      describe() {
+      const f = facts;
+      const advice: string[] = [];
+      if (f.statements > 0 && f.withParams === 0 && f.withDurations === 0)
+        advice.push("prisma:query lines carry no parameters or durations: log: [{ emit: 'event', level: 'query' }] and print each event with JSON.stringify(e).");
+      return { ...f, advice };
       },
       end() {
         flush();

@@ -1,6 +1,6 @@
 /** Sequelize statement log: `Executing (default|uuid): SQL[; params]` / `Executed (…): … Elapsed time: Nms`. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { cleanLine, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const EXECUTING = 'Executing (';
 const EXECUTED = 'Executed (';
@@ -53,7 +53,8 @@ export default defineFormat({
   sniff(lines) {
     return sniffScore(lines, isSequelizeLine);
   },
-  create(ctx: FormatContext) {
+  create(outer: FormatContext) {
+    const { ctx, facts } = tallying(outer);
     // The statement waiting for its next line (an indented continuation, or its Executed twin). Kept as
     // loose variables plus the event itself, so a line costs no object beyond the event it becomes.
     let pending: LogEvent | null = null;
@@ -174,6 +175,13 @@ export default defineFormat({
         pendingText = text;
         pendingConn = conn;
         pendingExecuted = executed;
+      },
+      describe() {
+      const f = facts;
+      const advice: string[] = [];
+      if (f.statements > 0 && f.withDurations === 0) advice.push('No durations: pass benchmark: true to the Sequelize constructor (logs "Elapsed time: Nms").');
+      if (f.placeholdersWithoutParams > 0) advice.push('Bound values are not logged: pass logQueryParameters: true.');
+      return { ...f, advice };
       },
       end() {
         flush();

@@ -1,6 +1,6 @@
 /** TypeORM query log: console `query: SQL -- PARAMETERS: […]`, slow/failed variants, and the file logger's `[time][QUERY]: …` (CRLF). */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { cleanLine, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const PARAMS = ' -- PARAMETERS: ';
 
@@ -110,7 +110,8 @@ export default defineFormat({
   sniff(lines) {
     return sniffScore(lines, (l) => classify(l) && hit.tag !== 'error' && hit.tag !== 'exectime');
   },
-  create(ctx: FormatContext) {
+  create(outer: FormatContext) {
+    const { ctx, facts } = tallying(outer);
     // The statement being read: its event, raw text, and whether formatted lines may still follow.
     let pending: LogEvent | null = null;
     let pendingText = '';
@@ -214,6 +215,12 @@ export default defineFormat({
           default:
             return;
         }
+      },
+      describe() {
+      const f = facts;
+      const advice: string[] = [];
+      if (f.statements > 0 && f.withDurations < f.statements) advice.push('TypeORM logs a duration only for queries slower than maxQueryExecutionTime ("query is slow").');
+      return { ...f, advice };
       },
       end() {
         flush();
