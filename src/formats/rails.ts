@@ -378,7 +378,7 @@ export default defineFormat({
       const t = line.trimStart();
       if (t.startsWith('↳ ')) arrows++;
       if (t.startsWith('Started ') && t.indexOf('" for ') > 0) requests++;
-      const ms = t.indexOf('ms)  ');
+      const ms = t.indexOf('ms) '); // one space too: pastes squeeze the two Rails writes
       if (ms > 0 && ms < 200) {
         stmts++;
         if (t.indexOf(' Load (') > 0 || t.startsWith('TRANSACTION (') || t.indexOf(' Create (') > 0 || t.indexOf(' Update (') > 0 || t.indexOf('] Load (') > 0 || t.indexOf(' Destroy (') > 0 || t.indexOf('CACHE ') >= 0) named++;

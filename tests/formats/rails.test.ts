@@ -172,3 +172,11 @@ User Load (0.4ms) SELECT "users".* FROM "users" WHERE "users"."id" IN (?, ?) [["
     expect(parseRubyBinds('[1, 2]')).toBeNull();
   });
 });
+
+describe('rails sniff on short pastes', () => {
+  it('picks rails for the verbose-query-log gist with single spaces', () => {
+    const lines = ['Article Load (0.2ms) SELECT "articles".* FROM "articles"', '↳ app/views/articles/index.html.erb:4'];
+    expect(rails.sniff(lines)).toBeGreaterThan(0.8);
+    expect(best(lines)).toBe('rails');
+  });
+});
