@@ -24,3 +24,5 @@ export function fingerprint(sql: string): { fingerprint: string; template: strin
   const { template } = normalize(sql);
   return { fingerprint: fingerprintId(template), template };
 }
+export { shapeOf, parseCheck, templatesWithoutAst, astSupport, resetShapeCache, ident } from './shape.js';
+export type { Shape, ShapeKind, ColumnRef, KeyPredicate } from './shape.js';
