@@ -270,6 +270,7 @@ function prisma() {
   q('COMMIT', [], null);
   q(`UPDATE "public"."Book" SET "year" = $1 WHERE "public"."Book"."id" IN ($2,$3,$4) `, [2001, 1, 2, 3], 'Book.updateMany');
   q(`SELECT ${cols.Author} FROM "public"."Author" WHERE "public"."Author"."name" = $1 LIMIT $2 OFFSET $3`, [null, 1, 0], 'Author.findFirst');
+  const durations = work.map((_, i) => 1 + (i % 4));
   const truth = (variant, extra) => ({
     orm: 'prisma',
     variant,
@@ -280,14 +281,17 @@ function prisma() {
     planted: plantedCommon({ authors: 'Author', books: 'Book', reviews: 'Review' }),
   });
   const c = clock('2024-05-02T10:15:30.000Z');
+  // The client stamps a query event when the engine reports it, after the query finished
+  // (LibraryEngine: logEmitter.emit('query', { timestamp: new Date(), …, duration: Number(event.duration_ms) })):
+  // 1 ms of application time, then the query's duration.
+  const starts = (i) => c.tick(1 + durations[i]);
   // stdout: log: ['query']
   write(path.join(out, 'prisma'), 'stdout.log', work.map((w) => `prisma:query ${w.sql}`).join('\n') + '\n', truth('log: ["query"] (stdout)', { params: false, durations: false }));
   // events: prisma.$on('query', (e) => console.log(JSON.stringify(e)))
-  const durations = work.map((_, i) => 1 + (i % 4));
   write(
     path.join(out, 'prisma'),
     'events.jsonl',
-    work.map((w, i) => JSON.stringify({ timestamp: new Date(c.tick(3)).toISOString(), query: w.sql, params: JSON.stringify(w.params), duration: durations[i], target: 'quaint::connector::metrics' })).join('\n') + '\n',
+    work.map((w, i) => JSON.stringify({ timestamp: new Date(starts(i)).toISOString(), query: w.sql, params: JSON.stringify(w.params), duration: durations[i], target: 'quaint::connector::metrics' })).join('\n') + '\n',
     truth("emit: 'event', console.log(JSON.stringify(e))", { params: true, durations: durations.reduce((a, b) => a + b, 0) }),
   );
   // docs handler: Query / Params / Duration
@@ -304,7 +308,7 @@ function prisma() {
     work
       .map((w, i) =>
         JSON.stringify({
-          timestamp: new Date(c.tick(3)).toISOString(),
+          timestamp: new Date(starts(i)).toISOString(),
           query: w.action === null ? w.sql : `${w.sql} /*prismaQuery='${w.action}:${shape(w.sh)}'*/`,
           params: JSON.stringify(w.params),
           duration: durations[i],
