@@ -74,6 +74,8 @@ interface Stmt {
   inMemoryPaging: boolean;
   /** For a show_sql statement: the logger statement printed just before it, possibly the same one. */
   twin: Stmt | null;
+  /** Read from a slow-query line (logged after the statement ran). */
+  fromSlowLine: boolean;
 }
 
 /** Text of a JDBC statement's toString in a slow-query line: `HikariProxyPreparedStatement@1 wrapping select …`. */
@@ -125,6 +127,9 @@ export default defineFormat({
       ev.sql = sql;
       ev.params = st.params;
       ev.durationMs = st.duration;
+      // org.hibernate.SQL is logged before the statement runs; with a slow-log duration, stamp the end
+      // (as PostgreSQL does), except for a statement read from the slow line itself, which is stamped at its end already.
+      if (ev.time !== null && st.duration !== null && !st.fromSlowLine) ev.time += st.duration;
       if (st.inMemoryPaging) {
         const warn = blankEvent('other', ctx.file, st.line);
         warn.session = st.session;
@@ -156,7 +161,7 @@ export default defineFormat({
     function start(text: string, source: Stmt['source'], session: string, lineNo: number, time: number | null): Stmt {
       close(session);
       const twin = source === 'stdout' && lastLogger !== null && lastLogger.line < lineNo ? lastLogger : null;
-      const st: Stmt = { text, source, session, line: lineNo, time, params: null, duration: null, inMemoryPaging: pagingWarning, twin };
+      const st: Stmt = { text, source, session, line: lineNo, time, params: null, duration: null, inMemoryPaging: pagingWarning, twin, fromSlowLine: false };
       pagingWarning = false;
       open.set(session, st);
       if (source === 'logger') lastLogger = st;
@@ -279,6 +284,7 @@ export default defineFormat({
           // Only the slow log is on (or the SQL was printed long ago): the slow line is the statement.
           const ns = start(sql, 'logger', session, lineNo, parseTimestamp(line, 0) ? stamp.time : null);
           ns.duration = slowMs;
+          ns.fromSlowLine = true;
           return;
         }
 

@@ -128,6 +128,9 @@ export default defineFormat({
       ev.sql = parts.sql.trim();
       ev.kind = txKind(ev.sql);
       ev.params = parts.params;
+      // TypeORM logs a query before running it; with a known run time, stamp the event at its end,
+      // as PostgreSQL and the other formats do, so gaps between statements stay right.
+      if (ev.time !== null && ev.durationMs !== null) ev.time += ev.durationMs;
       ctx.emit(ev);
     }
 

@@ -70,6 +70,12 @@ describe('typeorm messy input', () => {
     ]);
   });
 
+  it('a slow query is stamped at its end (logged time + execution time), like PostgreSQL stamps statements', () => {
+    const text = ['[2024-05-02T10:00:00.000Z][QUERY]: SELECT pg_sleep(1)', '[2024-05-02T10:00:01.003Z][SLOW QUERY: 1003 ms]: SELECT pg_sleep(1)', ''].join('\r\n');
+    const r = runFormat(typeorm, text);
+    expect(r.statements.map((e) => [e.time, e.durationMs, e.line])).toEqual([[Date.UTC(2024, 4, 2, 10, 0, 1, 3), 1003, 1]]);
+  });
+
   it('formatted-console logger: multi-line SQL with parameters on the last line', () => {
     const text = ['query: SELECT', '  "User"."id" AS "User_id"', 'FROM', '  "user" "User"', 'WHERE', '  "User"."id" = $1 -- PARAMETERS: [7]', 'query: START TRANSACTION'].join('\n');
     const r = runFormat(typeorm, text);
