@@ -3,7 +3,12 @@ import type { LogFormat } from './types.js';
 import django from './django.js';
 import gorm from './gorm.js';
 import hibernate from './hibernate.js';
+import pgCloudsql from './pg-cloudsql.js';
+import pgCnpg from './pg-cnpg.js';
+import pgCsv from './pg-csv.js';
+import pgJson from './pg-json.js';
 import pgStderr from './pg-stderr.js';
+import pgSyslog from './pg-syslog.js';
 import prisma from './prisma.js';
 import rails from './rails.js';
 import sequelize from './sequelize.js';
@@ -15,7 +20,12 @@ export const formats: LogFormat[] = [
   django,
   gorm,
   hibernate,
+  pgCloudsql,
+  pgCnpg,
+  pgCsv,
+  pgJson,
   pgStderr,
+  pgSyslog,
   prisma,
   rails,
   sequelize,
