@@ -142,6 +142,8 @@ export function lexInto(sql: string, buf: TokenBuffer, opts?: LexOptions): Token
   buf.count = 0;
   let i = 0;
   let bracketDepth = 0;
+  // Bit d set: the bracket opened at depth d is an ARRAY[…] constructor (its `:name` items are placeholders).
+  let arrayMask = 0;
   while (i < n) {
     const c = sql.charCodeAt(i);
     if (c < 128 && (CLASS[c]! & C_SPACE) !== 0) {
@@ -228,6 +230,10 @@ export function lexInto(sql: string, buf: TokenBuffer, opts?: LexOptions): Token
         continue;
       case 91:
         i++;
+        if (bracketDepth < 31) {
+          const bit = 1 << bracketDepth;
+          arrayMask = prevIsArrayWord(sql, buf) ? arrayMask | bit : arrayMask & ~bit;
+        }
         bracketDepth++;
         buf.push(Tok.LBracket, s, i);
         continue;
@@ -266,8 +272,8 @@ export function lexInto(sql: string, buf: TokenBuffer, opts?: LexOptions): Token
           buf.push(Tok.Op, s, i);
           continue;
         }
-        // Inside [ ] a colon is an array slice bound (`a[lo:hi]`), not a named parameter.
-        if (orm && bracketDepth === 0 && isIdStart(c1)) {
+        // Inside a subscript a colon is a slice bound (`a[lo:hi]`), not a named parameter; inside ARRAY[…] it is one.
+        if (orm && isIdStart(c1) && (bracketDepth === 0 || (bracketDepth <= 31 && (arrayMask >> (bracketDepth - 1)) & 1))) {
           i += 2;
           while (i < n && isIdCont(sql.charCodeAt(i))) i++;
           buf.push(Tok.Placeholder, s, i);
@@ -310,6 +316,12 @@ export function lexInto(sql: string, buf: TokenBuffer, opts?: LexOptions): Token
     buf.push(Tok.Other, s, i);
   }
   return buf;
+}
+
+function prevIsArrayWord(sql: string, buf: TokenBuffer): boolean {
+  const t = buf.count - 1;
+  if (t < 0 || buf.kind[t] !== Tok.Word || buf.end[t]! - buf.start[t]! !== 5) return false;
+  return sql.slice(buf.start[t], buf.end[t]).toLowerCase() === 'array';
 }
 
 /**

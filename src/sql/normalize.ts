@@ -341,7 +341,9 @@ class Normalizer {
   private lists: { param: number; values: (string | null)[] }[] | null = null;
   private tags: Record<string, string> | null = null;
   /** Original placeholder → template parameter number, so `$1 … $1` stays one parameter. */
-  private seen: Map<number | string, number> | null = null;
+  private seen: Map<string, number> | null = null;
+  /** The last placeholder scanned was positional (`?`, `%s`). */
+  private itemPositional = false;
   private positional = 0;
   private depth = 0;
   private orderDepth = -1;
@@ -519,6 +521,7 @@ class Normalizer {
     if (c === 36) return +this.sql.slice(s + 1, e);
     if (c === 58) return this.sql.slice(s + 1, e); // :name
     if (c === 37 && this.sql.charCodeAt(s + 1) === 40) return this.sql.slice(s + 2, e - 2); // %(name)s
+    this.itemPositional = true;
     return ++this.positional; // ? and %s
   }
 
@@ -540,6 +543,7 @@ class Normalizer {
       this.itemValues.push(this.text(t));
       j = t + 1;
     } else if (k === Tok.Param || k === Tok.Placeholder) {
+      this.itemPositional = false;
       this.itemValues.push(null);
       this.itemSources.push(this.sourceOf(t));
       j = t + 1;
@@ -668,13 +672,14 @@ class Normalizer {
       this.emitParam(this.itemSources.length ? null : arrayLiteral(vals), this.itemSources, true);
     } else if (this.itemSources.length === 1 && vals.length === 1) {
       // A placeholder: the same original placeholder maps to the same template parameter.
+      // `?`/`%s` never repeat; `$k` and names may. Keys keep `$1` apart from the first `?` and from a name.
       const src = this.itemSources[0]!;
+      const key = this.itemPositional ? null : typeof src === 'number' ? '$' + src : ':' + src;
       const seen = (this.seen ??= new Map());
-      const prior = seen.get(src);
-      // (`?`/`%s` get fresh ordinals, so only `$k` and names ever repeat.)
+      const prior = key === null ? undefined : seen.get(key);
       if (prior !== undefined) this.emit(paramText(prior), E_VALUE);
       else {
-        seen.set(src, this.constants.length + 1);
+        if (key !== null) seen.set(key, this.constants.length + 1);
         this.emitParam(null, this.itemSources, false);
       }
     } else this.emitParam(vals[0] ?? null, this.itemSources, false);

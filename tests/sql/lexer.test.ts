@@ -166,3 +166,15 @@ describe('lexer details beyond the oracle', () => {
     }), { numRuns: 2000 });
   });
 });
+
+describe('keyword sets', () => {
+  it('match what libpg-query classifies as non-unreserved keywords', async () => {
+    const { RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS, COL_NAME_KEYWORDS } = await import('../../src/sql/keywords.js');
+    const kindName = (w: string) => scanSync(w).tokens[0]!.keywordName;
+    for (const w of RESERVED_KEYWORDS) expect([w, kindName(w)]).toEqual([w, 'RESERVED_KEYWORD']);
+    for (const w of TYPE_FUNC_NAME_KEYWORDS) expect([w, kindName(w)]).toEqual([w, 'TYPE_FUNC_NAME_KEYWORD']);
+    for (const w of COL_NAME_KEYWORDS) expect([w, kindName(w)]).toEqual([w, 'COL_NAME_KEYWORD']);
+    expect(RESERVED_KEYWORDS.size + TYPE_FUNC_NAME_KEYWORDS.size + COL_NAME_KEYWORDS.size).toBe(78 + 23 + 63);
+    for (const w of ['users', 'name', 'type', 'key', 'value', 'data']) expect(kindName(w)).not.toMatch(/^(RESERVED|TYPE_FUNC_NAME|COL_NAME)/);
+  });
+});
