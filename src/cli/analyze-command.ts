@@ -1,0 +1,137 @@
+/** `sqloupe analyze`: flags → options, run the pipeline, render, and pick the exit code. */
+import { writeFileSync } from 'node:fs';
+import { analyze, DEFAULT_ANALYZE_OPTIONS, type AnalysisResult, type AnalyzeOptions } from '../analyze.js';
+import { DEFAULT_DETECT_OPTIONS } from '../detect/types.js';
+import { SEVERITIES, type Severity } from '../findings/types.js';
+import { formatById, formats } from '../formats/index.js';
+import { resolveSources } from '../input/sources.js';
+import { reporterById } from '../report/index.js';
+import { colorFor } from './color.js';
+import { diagnose, renderDiagnosis } from '../doctor.js';
+import { checkTimezone, parseDuration, parseInteger, parseList, parseTimeBound, UsageError } from './values.js';
+import { configThresholds, configureFlags, type OptionSource } from '../config.js';
+import { DEFAULT_WORSE_FACTOR, narrowFindings } from '../findings/baseline.js';
+import { deliverDigest } from '../report/email.js';
+import { createProgress, progressEnabled } from './progress.js';
+
+export interface AnalyzeFlags {
+  format: string;
+  output?: string;
+  inputFormat?: string;
+  prefix?: string;
+  logTimezone?: string;
+  since?: string;
+  until?: string;
+  database?: string;
+  user?: string;
+  application?: string;
+  minRepeats: string;
+  idleGap: string;
+  failOn: string;
+  top: string;
+  quiet?: boolean;
+  color?: boolean;
+  // reports and automation (issue 7): config file, baseline, e-mail digest, progress
+  config?: string;
+  baseline?: string;
+  writeBaseline?: string;
+  worseFactor?: string;
+  to?: string;
+  from?: string;
+  subject?: string;
+  send?: string;
+  always?: boolean;
+  progress?: boolean;
+}
+
+export function buildOptions(flags: AnalyzeFlags): AnalyzeOptions {
+  const logTimezone = flags.logTimezone ? checkTimezone(flags.logTimezone) : null;
+  if (flags.inputFormat && !formatById(flags.inputFormat)) {
+    throw new UsageError(`--input-format must be one of ${formats.map((f) => f.id).join(', ')}. Received "${flags.inputFormat}".`);
+  }
+  const since = flags.since ? parseTimeBound(flags.since, '--since', logTimezone) : null;
+  const until = flags.until ? parseTimeBound(flags.until, '--until', logTimezone) : null;
+  return {
+    ...DEFAULT_ANALYZE_OPTIONS,
+    inputFormat: flags.inputFormat ?? null,
+    prefix: flags.prefix ?? null,
+    logTimezone,
+    filters: {
+      since: since?.at ?? null,
+      until: until?.at ?? null,
+      sinceTimeOfDay: since?.timeOfDay ?? null,
+      untilTimeOfDay: until?.timeOfDay ?? null,
+      timeOfDayZone: logTimezone,
+      databases: parseList(flags.database),
+      users: parseList(flags.user),
+      applications: parseList(flags.application),
+    },
+    detect: { ...DEFAULT_DETECT_OPTIONS, minRepeats: parseInteger(flags.minRepeats, '--min-repeats', 2) },
+    tracker: { ...DEFAULT_ANALYZE_OPTIONS.tracker, idleGapMs: parseDuration(flags.idleGap, '--idle-gap') },
+    top: parseInteger(flags.top, '--top', 0),
+  };
+}
+
+/** Exit 1 when a finding reaches the --fail-on severity. */
+export function exitCodeFor(result: AnalysisResult, failOn: string): number {
+  if (failOn === 'none') return 0;
+  const min = SEVERITIES.indexOf(failOn as Severity);
+  return result.findings.some((f) => SEVERITIES.indexOf(f.severity) >= min) ? 1 : 0;
+}
+
+export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source: OptionSource = () => undefined): Promise<number> {
+  // sqloupe.config.json fills in what the command line left at its default
+  const { flags, config } = configureFlags(cliFlags, source);
+  const options = buildOptions(flags);
+  options.detect = { ...options.detect, ...configThresholds(config) };
+  const worseFactor = flags.worseFactor === undefined ? DEFAULT_WORSE_FACTOR : Number(flags.worseFactor);
+  if (!(worseFactor > 1)) throw new UsageError(`--worse-factor must be a number above 1. Received "${flags.worseFactor}".`);
+  const reporter = reporterById(flags.format);
+  if (!reporter) throw new UsageError(`unknown --format ${flags.format}`);
+  const sources = resolveSources(paths, Boolean(process.stdin.isTTY));
+  const progress = createProgress(process.stderr, progressEnabled(process.stderr, { explicit: flags.progress, quiet: flags.quiet }));
+  const analyzed = await analyze(sources, options, { progress: progress.update });
+  progress.clear();
+  const result0 = analyzed;
+
+  const events = result0.inputs.reduce((n, i) => n + i.events, 0);
+  if (result0.summary.statements === 0) {
+    // an empty report with no reason is pgBadger's most common complaint: say why instead
+    for (const i of result0.inputs) process.stderr.write(renderDiagnosis(await diagnose(i.path === '<stdin>' ? null : i.path, options, i)));
+    if (events === 0) return 2;
+  }
+  // suppressions, then the baseline: reports, --fail-on and the e-mail see only what is left
+  const narrowed = narrowFindings(result0, {
+    suppressions: config.suppressions ?? [],
+    baselineFile: flags.baseline ?? null,
+    writeBaselineFile: flags.writeBaseline ?? null,
+    worseFactor,
+  });
+  const result = narrowed.result;
+  if (!flags.quiet && process.stderr.isTTY) {
+    if (narrowed.suppressed) narrowed.notes.unshift(`${narrowed.suppressed} finding(s) suppressed by the config`);
+    if (narrowed.baselineUsed) narrowed.notes.unshift(`${narrowed.known} known finding(s) from the baseline not reported`);
+    for (const note of narrowed.notes) process.stderr.write(`sqloupe: ${note}\n`);
+  }
+  if (flags.format === 'email') {
+    await deliverDigest(result, narrowed, flags);
+    return exitCodeFor(result, flags.failOn);
+  }
+  const stream = flags.output ? { isTTY: false } : process.stdout;
+  const text = reporter.render(result, {
+    color: flags.format === 'text' && colorFor(stream),
+    quiet: Boolean(flags.quiet),
+    width: process.stdout.columns ?? 100,
+  });
+  if (flags.output) writeFileSync(flags.output, text);
+  else process.stdout.write(text);
+  for (const i of result.inputs) {
+    if (i.unparsedLines > 0 && flags.format !== 'text') {
+      const first = i.unparsedSamples[0];
+      process.stderr.write(
+        `sqloupe: skipped ${i.unparsedLines} lines in ${i.path}${first ? ` (first at line ${first.line}: ${first.reason})` : ''}\n`,
+      );
+    }
+  }
+  return exitCodeFor(result, flags.failOn);
+}

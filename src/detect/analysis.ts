@@ -1,0 +1,444 @@
+/**
+ * Work shared by all detectors on one unit: splitting autocommit traffic into bursts (requests), grouping
+ * statements by template, finding repeated blocks, parents, and the evidence a loop rests on.
+ * Detectors run most specific first and claim statements, so one loop is reported once.
+ */
+import { shapeOf, type Shape } from '../sql/index.js';
+import type { Stmt, TemplateInfo, Unit } from '../sessions/types.js';
+import type { Confidence, DetectOptions, Draft, FindingKind } from './types.js';
+
+/** A stretch of one unit in which statements follow each other without a request-sized pause. */
+export interface Burst {
+  statements: Stmt[];
+  /** Pause before the first statement (ms), null at the unit's start or without times. */
+  gapBefore: number | null;
+  gapAfter: number | null;
+  /** Longest pause between statements inside the burst (ms), null without times. */
+  maxInnerGap: number | null;
+  spanMs: number | null;
+}
+
+/** A block of 2–8 templates repeated back to back. */
+export interface Block {
+  burst: Burst;
+  start: number;
+  length: number;
+  repeats: number;
+}
+
+/** Statements of one template in one burst (or one back-to-back run), not yet claimed by a more specific detector. */
+export interface LoopCandidate {
+  /** Where the loop sits; parents are looked for before its first statement. */
+  burst: Burst;
+  t: TemplateInfo;
+  statements: Stmt[];
+  distinctKeys: number;
+}
+
+/** Pauses of a run of statements, for evidence: span, longest pause inside, pauses before and after. */
+export interface RunTiming {
+  spanMs: number;
+  maxInnerGap: number;
+  gapBefore: number | null;
+  gapAfter: number | null;
+}
+
+const shapes = new Map<TemplateInfo, Shape>();
+
+/** Statements that wrap a loop body without being part of its work (Rails wraps each create in a savepoint). */
+export const CONTROL_VERBS = new Set(['savepoint', 'release', 'set', 'show', 'reset']);
+
+/** Shape of a template, asked of the SQL core once per template. */
+export function shapeFor(t: TemplateInfo): Shape {
+  let s = shapes.get(t);
+  if (s === undefined) {
+    s = shapeOf(t.template);
+    shapes.set(t, s);
+  }
+  return s;
+}
+
+export class UnitAnalysis {
+  readonly bursts: Burst[];
+  private readonly claimed: Uint8Array;
+  private candidates: LoopCandidate[] | null = null;
+  private blocks: Block[] | null = null;
+
+  constructor(
+    readonly unit: Unit,
+    readonly options: DetectOptions,
+  ) {
+    this.claimed = new Uint8Array(unit.statements.length);
+    this.bursts = splitBursts(unit, options);
+  }
+
+  isClaimed(s: Stmt): boolean {
+    return this.claimed[s.index] === 1;
+  }
+
+  claim(stmts: Stmt[]): void {
+    for (const s of stmts) this.claimed[s.index] = 1;
+  }
+
+  /**
+   * Templates repeated at least minRepeats times with at least two different argument lists. In explicit
+   * transactions and untimed streams all statements of the unit count; in timed autocommit traffic only
+   * consecutive runs do, since the same lookups recur across the requests that share a connection.
+   */
+  loopCandidates(): LoopCandidate[] {
+    if (this.candidates !== null) return this.candidates.filter((c) => !c.statements.some((s) => this.isClaimed(s)));
+    const out: LoopCandidate[] = [];
+    const push = (burst: Burst, t: TemplateInfo, stmts: Stmt[]) => {
+      if (stmts.length < this.options.minRepeats) return;
+      const distinctKeys = new Set(stmts.map((s) => s.key)).size;
+      if (distinctKeys >= 2) out.push({ burst, t, statements: stmts, distinctKeys });
+    };
+    if (this.timedAutocommit) {
+      const whole = this.wholeUnit();
+      const st = this.unit.statements;
+      let i = 0;
+      while (i < st.length) {
+        let j = i + 1;
+        while (j < st.length && st[j]!.t === st[i]!.t) j++;
+        push(whole, st[i]!.t, st.slice(i, j));
+        i = j;
+      }
+    } else {
+      for (const burst of this.bursts) {
+        const groups = new Map<TemplateInfo, Stmt[]>();
+        for (const s of burst.statements) {
+          const g = groups.get(s.t);
+          if (g) g.push(s);
+          else groups.set(s.t, [s]);
+        }
+        for (const [t, stmts] of groups) push(burst, t, stmts);
+      }
+    }
+    this.candidates = out;
+    return out;
+  }
+
+  /** True for autocommit units whose statements carry times: loops there must show as back-to-back runs. */
+  get timedAutocommit(): boolean {
+    return this.unit.kind === 'autocommit' && this.unit.timed && this.unit.statements.length > 1;
+  }
+
+  private coarseTimes: boolean | null = null;
+
+  /** Whole-second times (%t): pauses cannot be measured, so only structure (runs after a parent) is evidence. */
+  get coarse(): boolean {
+    this.coarseTimes ??= this.unit.statements.every((s) => s.time === null || s.time % 1000 === 0);
+    return this.coarseTimes;
+  }
+
+  private whole: Burst | null = null;
+
+  /** The whole unit as one stretch (parents of a run are looked up in it). */
+  wholeUnit(): Burst {
+    this.whole ??= { statements: this.unit.statements, gapBefore: null, gapAfter: null, maxInnerGap: null, spanMs: null };
+    return this.whole;
+  }
+
+  /** Blocks of 2–8 statements whose templates repeat back to back at least minSequenceRepeats times. */
+  repeatedBlocks(): Block[] {
+    if (this.blocks !== null) return this.blocks;
+    const out: Block[] = [];
+    const min = this.options.minSequenceRepeats;
+    for (const burst of this.timedAutocommit ? [this.wholeUnit()] : this.bursts) {
+      const st = burst.statements;
+      let i = 0;
+      while (i < st.length) {
+        let found: Block | null = null;
+        for (let len = 2; len <= 8 && i + len * min <= st.length; len++) {
+          let reps = 1;
+          while (i + (reps + 1) * len <= st.length && sameTemplates(st, i, i + reps * len, len)) reps++;
+          if (reps < min) continue;
+          // a block made of one template is a plain loop; a block that is a shorter block twice is that block
+          const distinct = new Set(st.slice(i, i + len).filter((s) => !CONTROL_VERBS.has(s.t.verb)).map((s) => s.t)).size;
+          if (distinct < 2 || hasShorterPeriod(st, i, len)) continue;
+          if (found === null || reps * len > found.repeats * found.length) found = { burst, start: i, length: len, repeats: reps };
+        }
+        if (found !== null) {
+          out.push(found);
+          i += found.repeats * found.length;
+        } else {
+          i++;
+        }
+      }
+    }
+    this.blocks = out;
+    return out;
+  }
+
+  /** The statement before `first` in its burst that returned the keys the loop uses: a different SELECT. */
+  parentOf(first: Stmt, burst: Burst, loopTemplates: Set<TemplateInfo>): Stmt | null {
+    const st = burst.statements;
+    const at = st.indexOf(first);
+    for (let i = at - 1; i >= 0 && i >= at - 3; i--) {
+      const p = st[i]!;
+      if (loopTemplates.has(p.t)) continue;
+      return p.t.verb === 'select' || p.t.verb === 'with' ? p : null;
+    }
+    return null;
+  }
+
+  /** Evidence and confidence for a loop made of `stmts` in `burst`. */
+  evidence(stmts: Stmt[], burst: Burst, parent: Stmt | null): { confidence: Confidence; basis: string[]; keysFromParent: boolean } {
+    const basis: string[] = [];
+    const unit = this.unit;
+    let strong = false;
+    if (unit.kind === 'transaction') {
+      basis.push(`all ${stmts.length} inside one explicit transaction`);
+      strong = true;
+    } else if (unit.timed) {
+      const t = runTiming(burst.statements, stmts);
+      const around = [t.gapBefore, t.gapAfter].filter((g): g is number => g !== null);
+      basis.push(
+        `back to back in autocommit: ${stmts.length} statements within ${fmtMs(t.spanMs)}, pauses ≤ ${fmtMs(t.maxInnerGap)}` +
+          (around.length ? ` (pauses around: ${around.map(fmtMs).join(' and ')})` : ''),
+      );
+    } else {
+      basis.push(`one autocommit stream with no timestamps, between transaction boundaries`);
+      strong = true;
+    }
+    const sites = new Set(stmts.map((s) => s.callSite));
+    if (sites.size === 1 && stmts[0]!.callSite !== null) {
+      basis.push(`same call site ${stmts[0]!.callSite}`);
+      strong = true;
+    }
+    const req = requestTag(stmts);
+    if (req) {
+      basis.push(`same request (${req})`);
+      strong = true;
+    }
+    let keysFromParent = false;
+    if (parent !== null) {
+      basis.push(`follows ${parent.t.verb.toUpperCase()} at ${parent.file}:${parent.line} that supplies the keys`);
+      if (parent.resultValues !== null) {
+        const rows = new Set(parent.resultValues);
+        const childKeys = stmts.flatMap((s) => s.values.filter((v): v is string => v !== null));
+        if (childKeys.length > 0 && stmts.every((s) => s.values.some((v) => v !== null && rows.has(v)))) {
+          keysFromParent = true;
+          basis.push(`every loop key appears in the parent's logged rows`);
+        }
+      }
+    }
+    const confidence: Confidence = keysFromParent ? 'high' : strong && parent !== null ? 'high' : strong || parent !== null ? 'medium' : 'low';
+    return { confidence, basis, keysFromParent };
+  }
+
+  /** A draft for a single-template loop; claims its statements. */
+  loopDraft(kind: FindingKind, c: LoopCandidate, details: Record<string, unknown> = {}): Draft {
+    this.claim(c.statements);
+    const parent = this.parentOf(c.statements[0]!, c.burst, new Set([c.t]));
+    const ev = this.evidence(c.statements, c.burst, parent);
+    const shape = shapeFor(c.t);
+    return {
+      kind,
+      templates: [c.t],
+      tables: shape.tables.length ? shape.tables : [],
+      callSite: commonCallSite(c.statements),
+      statements: c.statements,
+      repeats: c.statements.length,
+      parent,
+      confidence: ev.confidence,
+      basis: ev.basis,
+      details: { distinctValues: c.distinctKeys, valuesLookLikeKeys: looksLikeKeys(c.statements), ...details },
+    };
+  }
+
+  /**
+   * Loops worth reporting in this unit: in timed autocommit traffic a run must follow a parent query or
+   * be truly back to back; a run of lookups spread over separate requests is not a loop.
+   */
+  trusted(c: LoopCandidate): boolean {
+    if (!this.timedAutocommit) return true;
+    if (this.parentOf(c.statements[0]!, c.burst, new Set([c.t])) !== null) return true;
+    return !this.coarse && runTiming(c.burst.statements, c.statements).maxInnerGap <= this.options.burstGapMs;
+  }
+
+  /**
+   * A repeated block in timed autocommit traffic is a loop only when its repetitions follow each other as
+   * closely as the statements inside one repetition do; a pause at every boundary means one request after another.
+   */
+  blockTrusted(b: Block, members: Set<TemplateInfo>): boolean {
+    if (!this.timedAutocommit) return true;
+    const st = b.burst.statements;
+    // a block holding the statement requests open with (a session lookup) is requests in a row
+    const starters = this.requestStarters();
+    for (const t of members) if (starters.has(t)) return false;
+    if (this.coarse) {
+      // no pauses to read: only a long run of repetitions after a parent query counts
+      return b.repeats >= this.options.minRepeats && this.parentOf(st[b.start]!, b.burst, members) !== null;
+    }
+    const gap = (i: number) => gapBetween(st[i - 1]!, st[i]!);
+    let inner = 0;
+    let boundary = Infinity;
+    for (let r = 0; r < b.repeats; r++) {
+      const from = b.start + r * b.length;
+      for (let k = from + 1; k < from + b.length; k++) inner = Math.max(inner, gap(k));
+      if (r > 0) boundary = Math.min(boundary, gap(from));
+    }
+    if (boundary > Math.max(this.options.burstGapMs, 2 * inner)) return false;
+
+    return this.parentOf(st[b.start]!, b.burst, members) !== null || Math.max(inner, boundary) <= this.options.burstGapMs;
+  }
+
+  private starters: Set<TemplateInfo> | null = null;
+
+  /**
+   * Templates that usually come after a pause much longer than the unit's usual one: the statements that open
+   * requests on a pooled connection (auth or session lookups).
+   */
+  requestStarters(): Set<TemplateInfo> {
+    if (this.starters !== null) return this.starters;
+    const st = this.unit.statements;
+    const before = new Map<TemplateInfo, number[]>();
+    const all: number[] = [];
+    for (let i = 1; i < st.length; i++) {
+      const g = gapBetween(st[i - 1]!, st[i]!);
+      all.push(g);
+      const list = before.get(st[i]!.t);
+      if (list) list.push(g);
+      else before.set(st[i]!.t, [g]);
+    }
+    const cut = Math.max(this.options.burstGapMs, 2 * median(all));
+    this.starters = new Set();
+    if (!this.coarse) for (const [t, gaps] of before) if (gaps.length >= 3 && median(gaps) > cut) this.starters.add(t);
+    // Structure says the same without clocks: a request's first statement follows whatever the previous
+    // request ended with, while a loop member always follows the same statement (its parent or the last member).
+    const predecessors = new Map<TemplateInfo, Set<TemplateInfo>>();
+    for (let i = 1; i < st.length; i++) {
+      const set = predecessors.get(st[i]!.t);
+      if (set) set.add(st[i - 1]!.t);
+      else predecessors.set(st[i]!.t, new Set([st[i - 1]!.t]));
+    }
+    for (const [t, preds] of predecessors) if (preds.size >= 3) this.starters.add(t);
+    return this.starters;
+  }
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Pause between the end of one statement and the start of the next (0 when times are missing). */
+function gapBetween(a: Stmt, b: Stmt): number {
+  const end = a.time;
+  const start = startOf(b);
+  return end !== null && start !== null ? Math.max(0, start - end) : 0;
+}
+
+/** Timing of `run` (consecutive statements of `context`). */
+export function runTiming(context: Stmt[], run: Stmt[]): RunTiming {
+  const first = context.indexOf(run[0]!);
+  const last = context.indexOf(run[run.length - 1]!);
+  let maxInner = 0;
+  for (let k = first + 1; k <= last; k++) maxInner = Math.max(maxInner, gapBetween(context[k - 1]!, context[k]!));
+  const t0 = startOf(run[0]!);
+  const t1 = run[run.length - 1]!.time;
+  return {
+    spanMs: t0 !== null && t1 !== null ? Math.max(0, t1 - t0) : 0,
+    maxInnerGap: maxInner,
+    gapBefore: first > 0 ? gapBetween(context[first - 1]!, context[first]!) : null,
+    gapAfter: last >= 0 && last < context.length - 1 ? gapBetween(context[last]!, context[last + 1]!) : null,
+  };
+}
+
+function sameTemplates(st: Stmt[], a: number, b: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (st[a + k]!.t !== st[b + k]!.t) return false;
+  return true;
+}
+
+function hasShorterPeriod(st: Stmt[], start: number, len: number): boolean {
+  for (let p = 1; p < len; p++) {
+    if (len % p !== 0) continue;
+    let ok = true;
+    for (let k = p; k < len && ok; k++) ok = st[start + k]!.t === st[start + k - p]!.t;
+    if (ok) return true;
+  }
+  return false;
+}
+
+/** Start of a statement: log time minus its duration (PostgreSQL stamps a statement when it ends). */
+function startOf(s: Stmt): number | null {
+  if (s.time === null) return null;
+  return s.durationMs !== null ? s.time - s.durationMs : s.time;
+}
+
+/**
+ * Explicit transactions and untimed streams are one burst. Timed autocommit units are cut where the
+ * client paused much longer than it usually does between statements: that is where one request ends.
+ */
+export function splitBursts(unit: Unit, options: DetectOptions): Burst[] {
+  const st = unit.statements;
+  if (unit.kind === 'transaction' || !unit.timed || st.length < 2) {
+    return [{ statements: st, gapBefore: null, gapAfter: null, maxInnerGap: null, spanMs: null }];
+  }
+  const gaps: number[] = new Array(st.length).fill(0);
+  for (let i = 1; i < st.length; i++) {
+    const a = st[i - 1]!.time;
+    const b = startOf(st[i]!);
+    gaps[i] = a !== null && b !== null ? Math.max(0, b - a) : 0;
+  }
+  const sorted = gaps.slice(1).sort((x, y) => x - y);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const cut = Math.max(options.burstGapMs, median * 5);
+  const bursts: Burst[] = [];
+  let from = 0;
+  for (let i = 1; i <= st.length; i++) {
+    if (i < st.length && gaps[i]! < cut) continue;
+    const stmts = st.slice(from, i);
+    let maxInner = 0;
+    for (let k = from + 1; k < i; k++) maxInner = Math.max(maxInner, gaps[k]!);
+    const t0 = startOf(stmts[0]!);
+    const t1 = stmts[stmts.length - 1]!.time;
+    bursts.push({
+      statements: stmts,
+      gapBefore: from > 0 ? gaps[from]! : null,
+      gapAfter: i < st.length ? gaps[i]! : null,
+      maxInnerGap: maxInner,
+      spanMs: t0 !== null && t1 !== null ? Math.max(0, t1 - t0) : null,
+    });
+    from = i;
+  }
+  return bursts;
+}
+
+export function commonCallSite(stmts: Stmt[]): string | null {
+  const first = stmts[0]?.callSite ?? null;
+  return first !== null && stmts.every((s) => s.callSite === first) ? first : null;
+}
+
+function requestTag(stmts: Stmt[]): string | null {
+  const tags = stmts[0]?.tags;
+  if (!tags) return null;
+  for (const k of ['request_id', 'traceparent', 'route', 'controller', 'action']) {
+    const v = tags[k];
+    if (v !== undefined && stmts.every((s) => s.tags?.[k] === v)) return `${k}=${v}`;
+  }
+  return null;
+}
+
+const KEY_LIKE = /^(?:-?\d{1,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9_.:-]{1,64})$/i;
+
+/** Whether the varying values look like keys (ids, uuids, short codes) rather than free text. */
+export function looksLikeKeys(stmts: Stmt[]): boolean {
+  let seen = 0;
+  for (const s of stmts) {
+    for (const v of s.values) {
+      if (v === null) continue;
+      if (!KEY_LIKE.test(v)) return false;
+      if (++seen > 50) return true;
+    }
+  }
+  return seen > 0;
+}
+
+export function fmtMs(ms: number): string {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s`;
+  if (ms >= 10) return `${Math.round(ms)} ms`;
+  return `${Number(ms.toFixed(ms < 1 ? 2 : 1))} ms`;
+}

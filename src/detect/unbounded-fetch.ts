@@ -1,0 +1,55 @@
+/** unbounded-fetch: a SELECT that returns a whole table (no LIMIT, no predicate) or a logged row count above the limit. */
+import { commonCallSite, fmtMs, shapeFor } from './analysis.js';
+import type { Stmt, TemplateInfo } from '../sessions/types.js';
+import { defineDetector, type Confidence, type Draft } from './types.js';
+
+export default defineDetector({
+  id: 'unbounded-fetch',
+  summary: 'A SELECT with no LIMIT and no selective predicate, or one that returned very many rows',
+  detect(unit, a, o) {
+    const byTemplate = new Map<TemplateInfo, Stmt[]>();
+    for (const s of unit.statements) {
+      if (a.isClaimed(s)) continue;
+      const g = byTemplate.get(s.t);
+      if (g) g.push(s);
+      else byTemplate.set(s.t, [s]);
+    }
+    const out: Draft[] = [];
+    for (const [t, stmts] of byTemplate) {
+      const s = shapeFor(t);
+      if (s.kind !== 'select' || s.tables.length === 0) continue;
+      const maxRows = stmts.reduce((m, x) => (x.rows !== null && x.rows > m ? x.rows : m), -1);
+      const basis: string[] = [];
+      let confidence: Confidence;
+      if (maxRows > o.unboundedRows) {
+        basis.push(`returned ${maxRows} rows (over ${o.unboundedRows})`);
+        confidence = 'high';
+      } else {
+        // bounded by LIMIT, a key, an aggregate, or known to be small: not a fetch of everything
+        if (s.limit !== null || s.keyPredicates.length > 0 || s.aggregates.length > 0 || s.groupBy || s.hasWhere || maxRows >= 0) continue;
+        const timed = stmts.filter((x) => x.durationMs !== null);
+        const mean = timed.length ? timed.reduce((sum, x) => sum + x.durationMs!, 0) / timed.length : null;
+        basis.push('no WHERE and no LIMIT: returns every row of ' + s.tables.join(', '));
+        if (mean !== null && mean >= o.unboundedMs) {
+          basis.push(`took ${fmtMs(mean)} on average`);
+          confidence = 'medium';
+        } else {
+          confidence = 'low';
+        }
+      }
+      out.push({
+        kind: 'unbounded-fetch',
+        templates: [t],
+        tables: s.tables,
+        callSite: commonCallSite(stmts),
+        statements: stmts,
+        repeats: stmts.length,
+        parent: null,
+        confidence,
+        basis,
+        details: { rows: maxRows >= 0 ? maxRows : null },
+      });
+    }
+    return out;
+  },
+});

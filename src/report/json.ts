@@ -1,0 +1,24 @@
+/** `--format json`: the versioned contract other tools build on (schema/sqloupe-report.schema.json). */
+import { TOOL } from '../version.js';
+import { defineReporter } from './types.js';
+import type { AnalysisResult } from '../analyze.js';
+
+export const SCHEMA_VERSION = 1;
+
+export function toJsonReport(result: AnalysisResult) {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: TOOL,
+    fingerprintAlgorithm: result.fingerprintAlgorithm,
+    inputs: result.inputs,
+    summary: result.summary,
+    findings: result.findings,
+    topQueries: result.topQueries,
+  };
+}
+
+export default defineReporter({
+  id: 'json',
+  summary: 'JSON document following the documented schema',
+  render: (result) => JSON.stringify(toJsonReport(result), null, 2) + '\n',
+});

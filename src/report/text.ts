@@ -1,0 +1,152 @@
+/** Terminal report: header, findings (worst first) with evidence and the Instead-of/Use pair, then top queries. */
+import { Chalk } from 'chalk';
+import Table from 'cli-table3';
+import type { AnalysisResult } from '../analyze.js';
+import { fmtMs } from '../detect/analysis.js';
+import type { Finding } from '../findings/types.js';
+import { TOOL } from '../version.js';
+import { defineReporter, type ReportContext } from './types.js';
+
+export default defineReporter({
+  id: 'text',
+  summary: 'Terminal report with tables (colours only on a TTY, never with NO_COLOR)',
+  render: renderText,
+});
+
+function oneLine(sql: string, max: number): string {
+  const s = sql.replace(/\s+/g, ' ').trim();
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+/** Table borders without a rule between rows, so a table stays one line per row. */
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+export function renderText(result: AnalysisResult, ctx: ReportContext): string {
+  const c = new Chalk({ level: ctx.color ? 1 : 0 });
+  const width = Math.max(60, Math.min(ctx.width, 160));
+  const out: string[] = [];
+  const s = result.summary;
+  if (!ctx.quiet) {
+    out.push(c.bold(`${TOOL.name} ${TOOL.version}`) + ` — ${describeInputs(result)}`);
+    out.push(
+      `${n(s.statements)} statements, ${n(s.sessions)} sessions, ${n(s.transactions)} transactions, ` +
+        `${n(s.unitsOfWork)} units of work, ${n(s.templates)} distinct queries`,
+    );
+    const range = timeRange(result);
+    if (range) out.push(range);
+    for (const i of result.inputs) {
+      if (i.unparsedLines > 0) {
+        const first = i.unparsedSamples[0];
+        out.push(c.yellow(`skipped ${n(i.unparsedLines)} lines in ${i.path}${first ? ` (first at line ${first.line}: ${first.reason})` : ''}`));
+      }
+      for (const w of i.warnings) out.push(c.yellow(w));
+    }
+    out.push('');
+  }
+
+  const findings = result.findings;
+  if (findings.length === 0) {
+    out.push(c.green('No loops found.') + (ctx.quiet ? '' : ` Looked at ${n(s.unitsOfWork)} units of work.`));
+  } else {
+    const sevCount = (sev: string) => findings.filter((f) => f.severity === sev).length;
+    out.push(c.bold(`${findings.length} finding${findings.length === 1 ? '' : 's'}`) + ` (${sevCount('error')} error, ${sevCount('warning')} warning, ${sevCount('info')} info)`);
+    out.push(findingsTable(findings, ctx, c, width));
+    out.push('');
+    for (const f of findings) out.push(...findingDetail(f, c, width), '');
+  }
+
+  if (!ctx.quiet && result.topQueries.length > 0) {
+    const timed = result.topQueries.some((q) => q.totalMs !== null);
+    out.push(c.bold(`Top queries by ${timed ? 'total time' : 'calls'}`));
+    const table = new Table({
+      head: ['calls', 'total', 'mean', 'max', 'query'],
+      chars: COMPACT,
+      style: { head: ctx.color ? ['cyan'] : [], border: ctx.color ? ['grey'] : [] },
+      colAligns: ['right', 'right', 'right', 'right', 'left'],
+      wordWrap: false,
+    });
+    const qWidth = Math.max(20, width - 44);
+    for (const q of result.topQueries) {
+      table.push([
+        n(q.calls),
+        q.totalMs === null ? '–' : fmtMs(q.totalMs),
+        q.meanMs === null ? '–' : fmtMs(q.meanMs),
+        q.maxMs === null ? '–' : fmtMs(q.maxMs),
+        oneLine(q.template, qWidth),
+      ]);
+    }
+    out.push(table.toString());
+  }
+  return out.join('\n') + '\n';
+}
+
+function describeInputs(result: AnalysisResult): string {
+  const i = result.inputs;
+  if (i.length === 1) {
+    const one = i[0]!;
+    return `${one.path} (${one.format ?? 'unknown format'}${one.prefix ? `, prefix '${one.prefix}'` : ''})`;
+  }
+  const formats = [...new Set(i.map((x) => x.format ?? 'unknown'))].join(', ');
+  return `${i.length} inputs (${formats})`;
+}
+
+function timeRange(result: AnalysisResult): string | null {
+  const firsts = result.inputs.map((i) => i.firstTimestamp).filter((x): x is string => x !== null).sort();
+  const lasts = result.inputs.map((i) => i.lastTimestamp).filter((x): x is string => x !== null).sort();
+  if (!firsts.length || !lasts.length) return null;
+  return `from ${firsts[0]} to ${lasts[lasts.length - 1]}`;
+}
+
+function sevColor(c: InstanceType<typeof Chalk>, sev: string) {
+  return sev === 'error' ? c.red : sev === 'warning' ? c.yellow : c.blue;
+}
+
+function findingsTable(findings: Finding[], ctx: ReportContext, c: InstanceType<typeof Chalk>, width: number): string {
+  const table = new Table({
+    head: ['#', 'severity', 'kind', 'tables', 'repeats × units', 'wasted'],
+    chars: COMPACT,
+    style: { head: ctx.color ? ['cyan'] : [], border: ctx.color ? ['grey'] : [] },
+    wordWrap: false,
+  });
+  const tableWidth = Math.max(10, width - 60);
+  findings.forEach((f, i) => {
+    table.push([
+      String(i + 1),
+      sevColor(c, f.severity)(f.severity),
+      f.kind,
+      oneLine(f.tables.join(', ') || '–', tableWidth),
+      `${f.repeats} × ${f.occurrences}`,
+      f.wastedMs === null ? '–' : fmtMs(f.wastedMs),
+    ]);
+  });
+  return table.toString();
+}
+
+function findingDetail(f: Finding, c: InstanceType<typeof Chalk>, width: number): string[] {
+  const lines: string[] = [];
+  const sev = sevColor(c, f.severity);
+  lines.push(`${sev(`${f.severity}[${f.kind}]`)} ${c.bold(f.title)}  ${c.dim(`id ${f.id}`)}`);
+  const who = [
+    f.applications.length ? `app ${f.applications.join(', ')}` : null,
+    f.orm ? `ORM ${f.orm}` : null,
+    f.callSite ? `at ${f.callSite}` : null,
+    f.totalDurationMs !== null ? `${fmtMs(f.totalDurationMs)} in total` : null,
+  ].filter(Boolean);
+  if (who.length) lines.push(`  ${who.join(' · ')}`);
+  lines.push(`  confidence ${f.evidence.confidence}: ${f.evidence.basis.join('; ')}`);
+  const sample = f.evidence.samples[0];
+  if (sample) lines.push(`  sample ${c.dim(sample.source)}  ${oneLine(sample.sql, width - sample.source.length - 12)}`);
+  if (f.suggestion) {
+    lines.push(`  ${c.bold('fix')}: ${f.suggestion.summary}`);
+    lines.push(`  ${c.dim('instead of:')} ${indentSql(f.suggestion.insteadOf, 14)}`);
+    if (f.suggestion.use) lines.push(`  ${c.green('use:')}        ${indentSql(f.suggestion.use, 14)}`);
+    if (f.suggestion.orm) lines.push(`  ${c.bold(f.suggestion.orm.name)}: ${f.suggestion.orm.advice}`);
+  }
+  return lines;
+}
+
+function indentSql(sql: string, indent: number): string {
+  return sql.trim().split('\n').join('\n' + ' '.repeat(indent));
+}

@@ -1,0 +1,118 @@
+/** LogEvent → Stmt: normalizes the SQL once per statement and shares one TemplateInfo per distinct template. */
+import type { LogEvent } from '../formats/types.js';
+import { fingerprintId, normalize } from '../sql/index.js';
+import type { Stmt, TemplateInfo } from './types.js';
+
+/** Distinct templates seen in this run. Bounded by the number of statement shapes, not by log size. */
+export class TemplateCache {
+  private readonly byTemplate = new Map<string, TemplateInfo>();
+
+  get size(): number {
+    return this.byTemplate.size;
+  }
+
+  values(): IterableIterator<TemplateInfo> {
+    return this.byTemplate.values();
+  }
+
+  intern(template: string, tags: TemplateInfo['tags']): TemplateInfo {
+    let t = this.byTemplate.get(template);
+    if (t === undefined) {
+      t = { id: fingerprintId(template), template, verb: firstWord(template), tags: null };
+      this.byTemplate.set(template, t);
+    }
+    // tags vary per statement (request ids); the template keeps none of them
+    void tags;
+    return t;
+  }
+}
+
+function firstWord(template: string): string {
+  let i = 0;
+  while (i < template.length && (template.charCodeAt(i) === 40 || template.charCodeAt(i) === 32)) i++;
+  let e = i;
+  while (e < template.length) {
+    const c = template.charCodeAt(e) | 32;
+    if (c >= 97 && c <= 122) e++;
+    else break;
+  }
+  return template.slice(i, e).toLowerCase();
+}
+
+const SEP = '\u0001';
+
+export function buildStmt(ev: LogEvent, cache: TemplateCache): Stmt {
+  const sql = ev.sql ?? '';
+  const n = normalize(sql);
+  const t = cache.intern(n.template, n.tags);
+  const values: (string | null)[] = [];
+  for (const c of n.constants) if (c !== null) values.push(c);
+  const p = ev.params;
+  if (p !== null) {
+    if (Array.isArray(p)) for (const v of p) values.push(v);
+    else for (const k of Object.keys(p).sort()) values.push(p[k] ?? null);
+  }
+  return {
+    index: 0,
+    t,
+    sql,
+    values,
+    valuesRows: t.verb === 'insert' ? countValuesRows(sql) : 1,
+    key: values.length === 1 ? String(values[0]) : values.join(SEP),
+    time: ev.time,
+    durationMs: ev.durationMs,
+    rows: ev.rows,
+    resultValues: ev.resultValues,
+    callSite: ev.callSite ?? n.tags?.['file'] ?? null,
+    tags: n.tags,
+    file: ev.file,
+    line: ev.line,
+  };
+}
+
+/** Transaction control recognised from the template's first words. */
+export function transactionVerb(t: TemplateInfo): 'begin' | 'commit' | 'rollback' | null {
+  switch (t.verb) {
+    case 'begin':
+    case 'start':
+      return t.verb === 'start' && !t.template.toLowerCase().startsWith('start transaction') ? null : 'begin';
+    case 'commit':
+    case 'end':
+      return 'commit';
+    case 'abort':
+      return 'rollback';
+    case 'rollback':
+      // ROLLBACK TO SAVEPOINT stays inside the transaction
+      return /^rollback\s+(?:to\b|work\s+to\b|transaction\s+to\b)/i.test(t.template) ? null : 'rollback';
+    default:
+      return null;
+  }
+}
+
+/** Rows in an INSERT's VALUES list: `), (` separators outside quotes, counted without a full parse. */
+function countValuesRows(sql: string): number {
+  const at = sql.search(/\bvalues\s*\(/i);
+  if (at < 0) return 1;
+  let rows = 1;
+  let depth = 0;
+  let quote = 0;
+  for (let i = at; i < sql.length; i++) {
+    const c = sql.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+      continue;
+    }
+    if (c === 39 || c === 34) quote = c;
+    else if (c === 40) depth++;
+    else if (c === 41) {
+      depth--;
+      if (depth === 0) {
+        let j = i + 1;
+        while (j < sql.length && (sql.charCodeAt(j) === 32 || sql.charCodeAt(j) === 10 || sql.charCodeAt(j) === 9)) j++;
+        if (sql.charCodeAt(j) !== 44) break;
+        rows++;
+      }
+    }
+  }
+  return rows;
+}

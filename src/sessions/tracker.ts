@@ -1,0 +1,217 @@
+/**
+ * Per-session state machines: events in, finished units of work out. A unit is an explicit transaction,
+ * or a run of autocommit statements ended by an idle gap, a transaction, a request boundary or a disconnect.
+ * Memory is bounded by the open sessions: a closed unit is handed on and forgotten.
+ */
+import type { LogEvent } from '../formats/types.js';
+import { buildStmt, transactionVerb, type TemplateCache } from './statement.js';
+import type { Stmt, Unit } from './types.js';
+
+export interface TrackerOptions {
+  /** Autocommit statements further apart than this start a new unit. */
+  idleGapMs: number;
+  /** A unit holding more statements than this is analyzed and a new one started (bounds memory on bulk jobs). */
+  maxUnitStatements: number;
+}
+
+/** Where events come from: which input, and which ORM wrote it. */
+export interface InputContext {
+  index: number;
+  orm: string | null;
+}
+
+interface SessionState {
+  unit: Unit | null;
+  lastTime: number | null;
+  /** Request identity from sqlcommenter tags (request_id, traceparent…); a change ends the unit. */
+  requestTag: string | null;
+  application: string | null;
+  user: string | null;
+  database: string | null;
+}
+
+/** Tags whose value names one request; a new value means a new unit of work. */
+const REQUEST_TAGS = ['request_id', 'requestid', 'traceparent', 'trace_id', 'x-request-id', 'job_id'];
+/** Tags that name a code path; a change of route means a new request even without a request id. */
+const ROUTE_TAGS = ['route', 'controller', 'action', 'framework_route', 'path', 'job'];
+
+export interface TrackerCounters {
+  statements: number;
+  sessions: number;
+  transactions: number;
+  units: number;
+}
+
+export class SessionTracker {
+  private readonly sessions = new Map<string, SessionState>();
+  readonly counters: TrackerCounters = { statements: 0, sessions: 0, transactions: 0, units: 0 };
+  private latestTime = -Infinity;
+  private sinceSweep = 0;
+
+  constructor(
+    private readonly options: TrackerOptions,
+    private readonly templates: TemplateCache,
+    private readonly onUnit: (unit: Unit) => void,
+    private readonly onStatement: (stmt: Stmt, ev: LogEvent) => void,
+  ) {}
+
+  event(ev: LogEvent, input: InputContext): void {
+    const key = `${input.index}/${ev.session}`;
+    let s = this.sessions.get(key);
+    if (s === undefined) {
+      s = { unit: null, lastTime: null, requestTag: null, application: null, user: null, database: null };
+      this.sessions.set(key, s);
+      this.counters.sessions++;
+    }
+    if (ev.application !== null) s.application = ev.application;
+    if (ev.user !== null) s.user = ev.user;
+    if (ev.database !== null) s.database = ev.database;
+    if (ev.time !== null && ev.time > this.latestTime) this.latestTime = ev.time;
+
+    switch (ev.kind) {
+      case 'begin':
+        this.counters.statements++;
+        this.beginTx(s, key, ev, input);
+        return;
+      case 'commit':
+      case 'rollback':
+        this.counters.statements++;
+        this.endTx(s, ev.kind);
+        return;
+      case 'disconnect':
+        this.close(s, 'disconnect');
+        this.sessions.delete(key);
+        return;
+      case 'other':
+        // a request boundary written by the ORM (Rails "Started GET …")
+        if (s.unit?.kind === 'autocommit') this.close(s, 'request boundary');
+        return;
+      case 'statement':
+        break;
+      default:
+        return;
+    }
+
+    const stmt = buildStmt(ev, this.templates);
+    this.counters.statements++;
+    this.onStatement(stmt, ev);
+    const verb = transactionVerb(stmt.t);
+    if (verb === 'begin') {
+      this.beginTx(s, key, ev, input);
+      return;
+    }
+    if (verb !== null) {
+      this.endTx(s, verb);
+      return;
+    }
+
+    let unit = s.unit;
+    if (unit !== null && unit.kind === 'autocommit') {
+      if (ev.time !== null && s.lastTime !== null && ev.time - s.lastTime > this.options.idleGapMs) {
+        this.close(s, 'idle gap');
+        unit = null;
+      } else if (stmt.tags !== null) {
+        const req = requestIdentity(stmt.tags);
+        if (req !== null && s.requestTag !== null && req !== s.requestTag) {
+          this.close(s, 'request tag changed');
+          unit = null;
+        }
+      }
+    }
+    if (stmt.tags !== null) s.requestTag = requestIdentity(stmt.tags) ?? s.requestTag;
+    if (unit === null) unit = this.open(s, key, 'autocommit', ev, input);
+    if (unit.statements.length >= this.options.maxUnitStatements) {
+      const kind = unit.kind;
+      this.close(s, 'unit size limit');
+      unit = this.open(s, key, kind, ev, input);
+    }
+    stmt.index = unit.statements.length;
+    unit.statements.push(stmt);
+    if (ev.time !== null) {
+      s.lastTime = ev.time;
+      unit.timed = true;
+    }
+    if (++this.sinceSweep >= 50_000) this.sweep();
+  }
+
+  /** Close every open unit (end of input). */
+  end(): void {
+    for (const s of this.sessions.values()) this.close(s, 'end of input');
+    this.sessions.clear();
+  }
+
+  get openSessions(): number {
+    return this.sessions.size;
+  }
+
+  /** Close autocommit units idle for longer than the gap, and forget sessions silent for an hour of log time. */
+  private sweep(): void {
+    this.sinceSweep = 0;
+    const now = this.latestTime;
+    if (!Number.isFinite(now)) return;
+    for (const [key, s] of this.sessions) {
+      if (s.lastTime === null) continue;
+      const idle = now - s.lastTime;
+      if (s.unit?.kind === 'autocommit' && idle > this.options.idleGapMs) this.close(s, 'idle gap');
+      if (idle > 3_600_000) {
+        this.close(s, 'session idle');
+        this.sessions.delete(key);
+      }
+    }
+  }
+
+  private beginTx(s: SessionState, key: string, ev: LogEvent, input: InputContext): void {
+    this.close(s, 'explicit transaction');
+    this.open(s, key, 'transaction', ev, input);
+    this.counters.transactions++;
+    if (ev.time !== null) s.lastTime = ev.time;
+  }
+
+  private endTx(s: SessionState, how: string): void {
+    if (s.unit?.kind === 'transaction') this.close(s, how);
+  }
+
+  private open(s: SessionState, key: string, kind: Unit['kind'], ev: LogEvent, input: InputContext): Unit {
+    const unit: Unit = {
+      kind,
+      session: key,
+      tx: ev.tx,
+      application: s.application,
+      user: s.user,
+      database: s.database,
+      orm: input.orm,
+      file: ev.file,
+      statements: [],
+      timed: false,
+      closedBy: '',
+    };
+    s.unit = unit;
+    return unit;
+  }
+
+  private close(s: SessionState, why: string): void {
+    const unit = s.unit;
+    if (unit === null) return;
+    s.unit = null;
+    if (unit.statements.length === 0) return;
+    unit.closedBy = why;
+    // the session's application may only become known after the unit opened (connection line, later prefix)
+    unit.application ??= s.application;
+    unit.user ??= s.user;
+    unit.database ??= s.database;
+    this.counters.units++;
+    this.onUnit(unit);
+  }
+}
+
+function requestIdentity(tags: Record<string, string>): string | null {
+  for (const k of REQUEST_TAGS) {
+    const v = tags[k];
+    if (v !== undefined) return `${k}=${v}`;
+  }
+  for (const k of ROUTE_TAGS) {
+    const v = tags[k];
+    if (v !== undefined) return `${k}=${v}`;
+  }
+  return null;
+}
