@@ -1,6 +1,6 @@
 /** GORM logger output: `2021/05/14 11:36:28 /app/repo.go:98` then `[0.773ms] [rows:1] SQL` (v2, colored or not), and GORM v1's `(file.go:12)` form. */
 import { blankEvent, defineFormat, type FormatContext } from './types.js';
-import { tallying, cleanLine, parseTimestamp, skipSpaces, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, isDoubledLine, sharedAdvice, parseTimestamp, skipSpaces, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 /** Scratch result of readTrace(): `[<ms>ms] [rows:<n>|-] <sql>`. */
 const tr = { ms: 0, rows: null as number | null, sql: 0 };
@@ -66,6 +66,7 @@ export default defineFormat({
   },
   create(outer: FormatContext) {
     const { ctx, facts } = tallying(outer);
+    let prevRaw: string | null = null;
     // One reusable header slot: header.line === -1 means none (no object per record).
     const header: Header = { time: null, callSite: '', error: null, slow: false, line: -1 };
     let slowOnly = 0;
@@ -86,6 +87,11 @@ export default defineFormat({
 
     return {
       push(raw, lineNo) {
+        if (isDoubledLine(raw, prevRaw)) {
+          facts.doubledLines++;
+          return;
+        }
+        prevRaw = raw;
         const line = cleanLine(raw);
         if (line.trim() === '') return; // GORM's writer starts every record with "\r\n"
         if (v1 !== null) {
@@ -177,7 +183,7 @@ export default defineFormat({
       },
       describe() {
       const f = facts;
-      const advice: string[] = [];
+      const advice: string[] = sharedAdvice(f);
       if (f.statements > 0 && f.statements === slowOnly) advice.push('Only SLOW SQL records: GORM logs every statement only at Info level (db.Debug() or logger LogLevel: logger.Info).');
       return { ...f, advice };
       },

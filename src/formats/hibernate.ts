@@ -1,6 +1,6 @@
 /** Hibernate statement log: `Hibernate: …` (show_sql), `org.hibernate.SQL` debug lines under any log framework prefix, bind and slow-query lines. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, isDoubledLine, sharedAdvice, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const BIND = 'binding parameter ';
 
@@ -108,6 +108,7 @@ export default defineFormat({
   },
   create(outer: FormatContext) {
     const { ctx, facts } = tallying(outer);
+    let prevRaw: string | null = null;
     /** Statement per session (thread) still taking bind lines. */
     const open = new Map<string, Stmt>();
     /** Statement whose header was the previous line: unprefixed indented lines continue its SQL (format_sql). */
@@ -226,6 +227,11 @@ export default defineFormat({
 
     return {
       push(raw, lineNo) {
+        if (isDoubledLine(raw, prevRaw)) {
+          facts.doubledLines++;
+          return;
+        }
+        prevRaw = raw;
         const line = cleanLine(raw);
         // 1. Continuation of a format_sql statement: indented, no prefix.
         if (cont !== null && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) && !line.startsWith('\tat ') && line.indexOf(BIND) < 0) {
@@ -322,7 +328,7 @@ export default defineFormat({
       },
       describe() {
       const f = facts;
-      const advice: string[] = [];
+      const advice: string[] = sharedAdvice(f);
       if (f.placeholdersWithoutParams > 0)
         advice.push('Statements with ? but no bind lines: set org.hibernate.orm.jdbc.bind=TRACE (Hibernate 6) or org.hibernate.type.descriptor.sql.BasicBinder=TRACE (Hibernate 5).');
       if (f.statements > 0 && f.withDurations === 0) advice.push('Hibernate logs durations only in the slow-query log (hibernate.log_slow_query, org.hibernate.SQL_SLOW).');

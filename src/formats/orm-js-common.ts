@@ -47,8 +47,8 @@ function digits(s: string, i: number, n: number): number {
   return v;
 }
 
-/** Result slot of parseTimestamp (reused, so parsing a line allocates nothing). */
-export const stamp = { time: 0, end: 0 };
+/** Result slot of parseTimestamp (reused, so parsing a line allocates nothing); frac: it had a sub-second part. */
+export const stamp = { time: 0, end: 0, frac: false };
 
 /**
  * Read a timestamp at s[i]: `YYYY-MM-DD[ T]HH:MM:SS[.,fraction][Z|±HH[:]MM| UTC]` or Go's
@@ -72,6 +72,7 @@ export function parseTimestamp(s: string, i: number): boolean {
   let j = i + 19;
   let ms = 0;
   const f = s.charCodeAt(j);
+  stamp.frac = f === 46 || f === 44;
   if (f === 46 || f === 44) {
     j++;
     let scale = 100;
@@ -188,6 +189,15 @@ export interface OrmFacts {
   withCallSite: number;
   /** Statements whose SQL has `?` or `$n` placeholders but no logged values. */
   placeholdersWithoutParams: number;
+  /** Lines dropped as exact timestamped repeats of the line before (two handlers printing one record). */
+  doubledLines: number;
+}
+
+/** Advice every ORM format shares. */
+export function sharedAdvice(f: OrmFacts): string[] {
+  return f.doubledLines > 0
+    ? [`${f.doubledLines} lines were printed twice (two handlers or appenders for one logger, e.g. logback additivity); each was read once.`]
+    : [];
 }
 
 /** Wrap a context so every emitted event is tallied into the returned facts. */
@@ -201,6 +211,7 @@ export function tallying(ctx: FormatContext): { ctx: FormatContext; facts: OrmFa
     withRows: 0,
     withCallSite: 0,
     placeholdersWithoutParams: 0,
+    doubledLines: 0,
   };
   const wrapped: FormatContext = {
     file: ctx.file,
@@ -220,4 +231,65 @@ export function tallying(ctx: FormatContext): { ctx: FormatContext; facts: OrmFa
     },
   };
   return { ctx: wrapped, facts };
+}
+
+/**
+ * A line that repeats the previous one exactly and carries a sub-second timestamp: the same record printed
+ * by two handlers (logback additivity, a logger attached twice), not the same statement run twice, which
+ * would differ at least in its time. Lines without a fine timestamp are never dropped this way: there a
+ * repeat may be a real duplicate query.
+ */
+export function isDoubledLine(raw: string, prev: string | null): boolean {
+  if (prev === null || raw !== prev || raw.length < 12) return false;
+  if (parseTimestamp(raw, 0) || (raw.charCodeAt(0) === 91 && parseTimestamp(raw, 1))) return stamp.frac;
+  if (raw.indexOf('"timestamp":"') >= 0) return true;
+  // logback's default pattern starts with HH:mm:ss.SSS
+  return (
+    raw.charCodeAt(2) === 58 && raw.charCodeAt(5) === 58 && (raw.charCodeAt(8) === 46 || raw.charCodeAt(8) === 44) && digits(raw, 0, 2) >= 0 && digits(raw, 9, 3) >= 0
+  );
+}
+
+/**
+ * Values of a Node.js util.inspect array of primitives, as debug() and console.log print them:
+ * `[ 1, 'x', null, 2024-01-01T00:00:00.000Z ]`. Returns null for anything else (nested objects).
+ */
+export function inspectParams(text: string): (string | null)[] | null {
+  const t = text.trim();
+  if (t.charCodeAt(0) !== 91 || t.charCodeAt(t.length - 1) !== 93) return null;
+  const out: (string | null)[] = [];
+  let i = 1;
+  const end = t.length - 1;
+  while (i < end) {
+    while (i < end && (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 10)) i++;
+    if (i >= end) break;
+    const c = t.charCodeAt(i);
+    if (c === 39 || c === 34 || c === 96) {
+      let v = '';
+      let j = i + 1;
+      while (j < end && t.charCodeAt(j) !== c) {
+        if (t.charCodeAt(j) === 92 && j + 1 < end) {
+          const n = t[j + 1]!;
+          v += n === 'n' ? '\n' : n === 't' ? '\t' : n;
+          j += 2;
+          continue;
+        }
+        v += t[j];
+        j++;
+      }
+      if (j >= end) return null;
+      out.push(v);
+      i = j + 1;
+    } else {
+      let j = i;
+      while (j < end && t.charCodeAt(j) !== 44) j++;
+      const v = t.slice(i, j).trim();
+      if (v.charCodeAt(0) === 123 || v.charCodeAt(0) === 91) return null;
+      out.push(v === 'null' || v === 'undefined' ? null : v);
+      i = j;
+    }
+    while (i < end && t.charCodeAt(i) === 32) i++;
+    if (i < end && t.charCodeAt(i) !== 44) return null;
+    i++;
+  }
+  return out;
 }

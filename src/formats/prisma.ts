@@ -1,6 +1,6 @@
 /** Prisma query log: stdout `prisma:query SQL`, query events as JSON lines, and the docs' `Query:`/`Params:`/`Duration:` handler output. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const STDOUT = 'prisma:query ';
 
@@ -57,6 +57,7 @@ export default defineFormat({
   },
   create(outer: FormatContext) {
     const { ctx, facts } = tallying(outer);
+    let prevRaw: string | null = null;
     /** A `Query:` line of the docs handler, waiting for its Params and Duration lines. */
     let pending: LogEvent | null = null;
 
@@ -115,6 +116,11 @@ export default defineFormat({
 
     return {
       push(raw, lineNo) {
+        if (isDoubledLine(raw, prevRaw)) {
+          facts.doubledLines++;
+          return;
+        }
+        prevRaw = raw;
         let line = cleanLine(raw);
         const q = line.indexOf(STDOUT);
         if (q >= 0) {
@@ -157,7 +163,7 @@ export default defineFormat({
       },
       describe() {
       const f = facts;
-      const advice: string[] = [];
+      const advice: string[] = sharedAdvice(f);
       if (f.statements > 0 && f.withParams === 0 && f.withDurations === 0)
         advice.push("prisma:query lines carry no parameters or durations: log: [{ emit: 'event', level: 'query' }] and print each event with JSON.stringify(e).");
       return { ...f, advice };

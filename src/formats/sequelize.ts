@@ -1,6 +1,6 @@
 /** Sequelize statement log: `Executing (default|uuid): SQL[; params]` / `Executed (…): … Elapsed time: Nms`. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const EXECUTING = 'Executing (';
 const EXECUTED = 'Executed (';
@@ -55,6 +55,7 @@ export default defineFormat({
   },
   create(outer: FormatContext) {
     const { ctx, facts } = tallying(outer);
+    let prevRaw: string | null = null;
     // The statement waiting for its next line (an indented continuation, or its Executed twin). Kept as
     // loose variables plus the event itself, so a line costs no object beyond the event it becomes.
     let pending: LogEvent | null = null;
@@ -65,7 +66,7 @@ export default defineFormat({
     const open = new Map<string, string>();
 
     /** Fill the pending event from the raw text after `(conn): `. */
-    function build(ev: LogEvent, text: string, conn: string): void {
+    function build(ev: LogEvent, text: string, conn: string, executed: boolean): void {
       let body = text;
       let duration: number | null = null;
       const el = body.lastIndexOf(ELAPSED);
@@ -74,6 +75,14 @@ export default defineFormat({
         if (Number.isFinite(n)) {
           duration = n;
           body = body.slice(0, el);
+        }
+      } else if (executed) {
+        // benchmark with a custom logging function: logging(msg, ms) printed as `Executed (…): SQL; 12`.
+        const sp = body.lastIndexOf(' ');
+        const tail = body.slice(sp + 1);
+        if (sp > 0 && tail.length > 0 && tail.length < 10 && /^\d+$/.test(tail) && sqlEnd(body.slice(0, sp)) >= 0) {
+          duration = Number(tail);
+          body = body.slice(0, sp);
         }
       }
       let sql = body;
@@ -106,7 +115,7 @@ export default defineFormat({
       if (pending === null) return;
       const ev = pending;
       pending = null;
-      build(ev, pendingText, pendingConn);
+      build(ev, pendingText, pendingConn, pendingExecuted);
       ctx.emit(ev);
     }
 
@@ -117,6 +126,11 @@ export default defineFormat({
 
     return {
       push(raw, lineNo) {
+        if (isDoubledLine(raw, prevRaw)) {
+          facts.doubledLines++;
+          return;
+        }
+        prevRaw = raw;
         const line = cleanLine(raw);
         const x = line.indexOf('xecut');
         const at = x - 1;
@@ -178,7 +192,7 @@ export default defineFormat({
       },
       describe() {
       const f = facts;
-      const advice: string[] = [];
+      const advice: string[] = sharedAdvice(f);
       if (f.statements > 0 && f.withDurations === 0) advice.push('No durations: pass benchmark: true to the Sequelize constructor (logs "Elapsed time: Nms").');
       if (f.placeholdersWithoutParams > 0) advice.push('Bound values are not logged: pass logQueryParameters: true.');
       return { ...f, advice };

@@ -1,6 +1,6 @@
 /** TypeORM query log: console `query: SQL -- PARAMETERS: […]`, slow/failed variants, and the file logger's `[time][QUERY]: …` (CRLF). */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, inspectParams, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const PARAMS = ' -- PARAMETERS: ';
 
@@ -74,6 +74,32 @@ function classify(line: string): boolean {
   return false;
 }
 
+/** Scratch result of debugMessage(): the line's time from the debug module, when it printed one. */
+const dbg = { time: null as number | null };
+
+/**
+ * `logger: 'debug'` prints through the debug module: `typeorm:query:log query: SQL +0ms` on a terminal,
+ * `2024-…Z typeorm:query:log query: SQL` elsewhere, and parameters on their own `parameters: [ … ]` line.
+ * Returns the message without namespace and time delta, or null when the line is not from it.
+ */
+function debugMessage(line: string): string | null {
+  const ns = line.indexOf('typeorm:');
+  if (ns < 0 || ns > 40) return null;
+  dbg.time = parseTimestamp(line, 0) ? stamp.time : null;
+  const sp = line.indexOf(' ', ns);
+  if (sp < 0) return null;
+  let end = line.length;
+  const plus = line.lastIndexOf(' +');
+  if (plus > sp) {
+    let j = plus + 2;
+    const d0 = j;
+    while (j < line.length && line.charCodeAt(j) >= 48 && line.charCodeAt(j) <= 57) j++;
+    const unit = line.slice(j);
+    if (j > d0 && (unit === 'ms' || unit === 's' || unit === 'm' || unit === 'h')) end = plus;
+  }
+  return line.slice(sp + 1, end);
+}
+
 /** Bare first line of a formatted statement (formatSql puts `SELECT` alone on its first line). */
 function isBareKeyword(sql: string): boolean {
   if (sql.length === 0 || sql.length > 20) return false;
@@ -112,6 +138,7 @@ export default defineFormat({
   },
   create(outer: FormatContext) {
     const { ctx, facts } = tallying(outer);
+    let prevRaw: string | null = null;
     // The statement being read: its event, raw text, and whether formatted lines may still follow.
     let pending: LogEvent | null = null;
     let pendingText = '';
@@ -127,7 +154,8 @@ export default defineFormat({
       split(pendingText);
       ev.sql = parts.sql.trim();
       ev.kind = txKind(ev.sql);
-      ev.params = parts.params;
+      // The debug logger puts parameters on their own line (already set); the others append them.
+      if (ev.params === null) ev.params = parts.params;
       // TypeORM logs a query before running it; with a known run time, stamp the event at its end,
       // as PostgreSQL and the other formats do, so gaps between statements stay right.
       if (ev.time !== null && ev.durationMs !== null) ev.time += ev.durationMs;
@@ -144,7 +172,27 @@ export default defineFormat({
 
     return {
       push(raw, lineNo) {
-        const line = cleanLine(raw);
+        if (isDoubledLine(raw, prevRaw)) {
+          facts.doubledLines++;
+          return;
+        }
+        prevRaw = raw;
+        let line = cleanLine(raw);
+        const fromDebug = debugMessage(line);
+        if (fromDebug !== null) {
+          if (fromDebug.startsWith('parameters: ')) {
+            if (pending !== null && pending.params === null) {
+              const params = inspectParams(fromDebug.slice(12));
+              if (params !== null) {
+                pending.params = params;
+                return;
+              }
+            }
+            ctx.skip(lineNo, 'TypeORM debug "parameters:" line with no statement before it, or values that are not plain');
+            return;
+          }
+          line = fromDebug;
+        }
         if (!classify(line)) {
           if (pending !== null && pendingOpen && line.trim() !== '') {
             pendingText += '\n' + line;
@@ -167,7 +215,7 @@ export default defineFormat({
             flushFailed(null);
             slowWaiting = false;
             pending = blankEvent('statement', ctx.file, lineNo);
-            pending.time = hit.time;
+            pending.time = fromDebug !== null ? dbg.time : hit.time;
             pendingText = msg;
             pendingOpen = isBareKeyword(msg.trim());
             return;
@@ -221,7 +269,7 @@ export default defineFormat({
       },
       describe() {
       const f = facts;
-      const advice: string[] = [];
+      const advice: string[] = sharedAdvice(f);
       if (f.statements > 0 && f.withDurations < f.statements) advice.push('TypeORM logs a duration only for queries slower than maxQueryExecutionTime ("query is slow").');
       return { ...f, advice };
       },

@@ -1,0 +1,72 @@
+/** Messy ORM logs across formats: doubled handlers, debug-module output, custom logging functions. */
+import { describe, expect, it } from 'vitest';
+import hibernate from '../../src/formats/hibernate.js';
+import { inspectParams } from '../../src/formats/orm-js-common.js';
+import prisma from '../../src/formats/prisma.js';
+import sequelize from '../../src/formats/sequelize.js';
+import typeorm from '../../src/formats/typeorm.js';
+import { runFormat } from './orm-js-harness.js';
+
+const twice = (lines: string[]) => lines.flatMap((l) => [l, l]).join('\n');
+
+describe('doubled handlers', () => {
+  it('logback additivity: every Hibernate line twice, binds included', () => {
+    const text = twice([
+      '10:00:00.123 [main] DEBUG org.hibernate.SQL - select b1_0.id from book b1_0 where b1_0.author_id=?',
+      '10:00:00.123 [main] TRACE org.hibernate.orm.jdbc.bind - binding parameter (1:BIGINT) <- [1]',
+      '10:00:00.124 [main] DEBUG org.hibernate.SQL - select b1_0.id from book b1_0 where b1_0.author_id=?',
+      '10:00:00.124 [main] TRACE org.hibernate.orm.jdbc.bind - binding parameter (1:BIGINT) <- [2]',
+    ]);
+    const p = hibernate.create({ file: 'f', options: { prefix: null, logTimezone: null }, emit: () => {}, skip: () => {} });
+    const r = runFormat(hibernate, text);
+    expect(r.statements.map((e) => e.params)).toEqual([['1'], ['2']]);
+    text.split('\n').forEach((l, i) => p.push(l, i + 1));
+    p.end();
+    expect(p.describe!()).toMatchObject({ doubledLines: 4 });
+  });
+
+  it('TypeORM file logger and Prisma events written twice', () => {
+    const t = runFormat(typeorm, twice(['[2024-05-02T10:00:00.001Z][QUERY]: SELECT 1', '[2024-05-02T10:00:00.002Z][QUERY]: SELECT 1']));
+    expect(t.statements.length).toBe(2);
+    const p = runFormat(prisma, twice(['{"timestamp":"2024-05-02T10:00:00.001Z","query":"SELECT 1","params":"[]","duration":0,"target":"quaint::connector::metrics"}']));
+    expect(p.statements.length).toBe(1);
+  });
+
+  it('repeated lines without a fine timestamp are real repeats and stay', () => {
+    expect(runFormat(sequelize, twice(['Executing (default): SELECT 1;'])).statements.length).toBe(2);
+    expect(runFormat(typeorm, twice(['query: SELECT 1'])).statements.length).toBe(2);
+    expect(runFormat(prisma, twice(['prisma:query SELECT 1'])).statements.length).toBe(2);
+  });
+});
+
+describe('other ways the ORM output reaches a log', () => {
+  it("Sequelize benchmark with a custom logging(msg, ms) function", () => {
+    const r = runFormat(sequelize, ['Executed (default): SELECT 1; 12', 'Executed (default): UPDATE "T" SET "a"=$1 WHERE "id" = $2; 5, 7 3'].join('\n'));
+    expect(r.statements.map((e) => [e.sql, e.params, e.durationMs])).toEqual([
+      ['SELECT 1;', null, 12],
+      ['UPDATE "T" SET "a"=$1 WHERE "id" = $2;', ['5', '7'], 3],
+    ]);
+  });
+
+  it("TypeORM logger: 'debug' through the debug module", () => {
+    const text = [
+      '  typeorm:query:log query: SELECT "u"."id" FROM "user" "u" WHERE "u"."id" = $1 +0ms',
+      "  typeorm:query:log parameters: [ 42 ] +1ms",
+      '2024-05-02T10:00:00.003Z typeorm:query:log query: INSERT INTO "n"("t", "d") VALUES ($1, $2)',
+      "2024-05-02T10:00:00.003Z typeorm:query:log parameters: [ 'it\\'s', null ]",
+    ].join('\n');
+    const r = runFormat(typeorm, text);
+    expect(r.statements.map((e) => [e.sql, e.params, e.time])).toEqual([
+      ['SELECT "u"."id" FROM "user" "u" WHERE "u"."id" = $1', ['42'], null],
+      ['INSERT INTO "n"("t", "d") VALUES ($1, $2)', ["it's", null], Date.UTC(2024, 4, 2, 10, 0, 0, 3)],
+    ]);
+    expect(r.skipped).toEqual([]);
+  });
+
+  it('inspectParams reads util.inspect arrays of primitives only', () => {
+    expect(inspectParams(`[ 1, 'a, b', "x'y", null, undefined, true, 2024-01-01T00:00:00.000Z ]`)).toEqual(['1', 'a, b', "x'y", null, null, 'true', '2024-01-01T00:00:00.000Z']);
+    expect(inspectParams('[]')).toEqual([]);
+    expect(inspectParams('[ { a: 1 } ]')).toBeNull();
+    expect(inspectParams('nope')).toBeNull();
+  });
+});
