@@ -1,8 +1,27 @@
 /** Set-based rewrites for findings ("Instead of / Use") and the ORM advice that goes with them. */
-import type { Draft } from '../detect/types.js';
+import type { Draft, FindingKind } from '../detect/types.js';
 import type { Suggestion } from '../findings/types.js';
+import { parseCheck } from '../sql/index.js';
+import { adviceFor } from './advice.js';
+import {
+  aggregateLoop,
+  duplicateQuery,
+  latestPerParent,
+  nPlusOne,
+  perRowDelete,
+  perRowInsert,
+  perRowUpdate,
+  selectThenInsert,
+  unboundedFetch,
+  type Built,
+} from './build.js';
+import { detectOrm } from './orm.js';
+import { parseStmt } from './statement.js';
 
-const SUMMARIES: Record<Draft['kind'], string> = {
+export { detectOrm } from './orm.js';
+export { adviceFor } from './advice.js';
+
+const SUMMARIES: Record<FindingKind, string> = {
   'n-plus-one': 'Load all rows in one query with = ANY($1) over the keys (or a JOIN with the parent query)',
   'repeated-sequence': 'Batch each statement of the block over all keys at once',
   'aggregate-loop': 'Compute the aggregate for every key in one GROUP BY query',
@@ -15,13 +34,125 @@ const SUMMARIES: Record<Draft['kind'], string> = {
   'unbounded-fetch': 'Paginate, aggregate in SQL, or add a selective predicate',
 };
 
+let built = 0;
+let dropped = 0;
+
+/** Generated statements PostgreSQL's grammar rejected and that were therefore not shown (for the JSON summary). */
+export function rewritesDropped(): number {
+  return dropped;
+}
+
+/** Statements generated and checked so far, dropped ones included. */
+export function rewritesBuilt(): number {
+  return built;
+}
+
+/** Forget the counters (tests; a follow mode between reports). */
+export function resetRewriteCounters(): void {
+  built = 0;
+  dropped = 0;
+}
+
+/** A generated statement passes only if PostgreSQL's grammar accepts it; the rest are counted and dropped. */
+function checked(sql: string | null): string | null {
+  if (sql === null) return null;
+  built++;
+  if (parseCheck(sql)) return sql;
+  dropped++;
+  return null;
+}
+
+const BUILDERS: Partial<Record<FindingKind, (d: Draft) => Built>> = {
+  'n-plus-one': nPlusOne,
+  'aggregate-loop': aggregateLoop,
+  'latest-per-parent': latestPerParent,
+  'per-row-insert': (d) => perRowInsert(d),
+  'per-row-update': (d) => perRowUpdate(d),
+  'per-row-delete': (d) => perRowDelete(d),
+  'select-then-insert': selectThenInsert,
+  'duplicate-query': duplicateQuery,
+  'unbounded-fetch': unboundedFetch,
+  'repeated-sequence': repeatedSequence,
+};
+
+/** The rewrite for one kind, without the grammar check (tests and tools that want the raw forms). */
+export function build(draft: Draft): Built {
+  const f = BUILDERS[draft.kind];
+  try {
+    return f ? f(draft) : { use: null, alternatives: [], params: [], notes: [] };
+  } catch {
+    // a printer or AST corner case must cost the suggestion, never the run
+    return { use: null, alternatives: [], params: [], notes: [] };
+  }
+}
+
+/** repeated-sequence: each member batched by the rule for its own kind, one statement after the other. */
+function repeatedSequence(draft: Draft): Built {
+  const out: Built = { use: null, alternatives: [], params: [], notes: [] };
+  const uses: string[] = [];
+  draft.templates.forEach((t, i) => {
+    const stmts = draft.statements.filter((s) => s.t === t);
+    const kind = memberKind(stmts[0] ? parseStmt(stmts[0]) : null);
+    if (kind === null) return;
+    const member: Draft = { ...draft, kind, templates: [t], statements: stmts, parent: null, repeats: stmts.length, details: {} };
+    const b = build(member);
+    const use = checked(b.use);
+    if (use === null) {
+      out.notes.push(`statement ${i + 1} of the block has no batched form here`);
+      return;
+    }
+    uses.push(use);
+    out.params.push(...b.params.map((p) => `statement ${i + 1}: ${p}`));
+  });
+  if (uses.length) out.use = uses.join(';\n');
+  return out;
+}
+
+function memberKind(p: ReturnType<typeof parseStmt>): FindingKind | null {
+  if (!p) return null;
+  const a = p.ast;
+  switch (a.type) {
+    case 'select': {
+      const agg = (a.columns ?? []).some((c) => c.expr.type === 'call' && /^(count|sum|avg|min|max)$/i.test(c.expr.function.name)) && !a.groupBy?.length;
+      if (agg) return 'aggregate-loop';
+      if (a.limit?.limit && a.orderBy?.length) return 'latest-per-parent';
+      return 'n-plus-one';
+    }
+    case 'insert':
+      return 'per-row-insert';
+    case 'update':
+      return 'per-row-update';
+    case 'delete':
+      return 'per-row-delete';
+    default:
+      return null;
+  }
+}
+
 /** Build the suggestion for a finding from its largest occurrence. */
-export function suggest(draft: Draft, orm: string | null): Suggestion {
-  void orm;
+export function suggest(draft: Draft, orm: string | null, applications: readonly string[] = []): Suggestion {
   const first = draft.statements[0];
-  return {
-    summary: SUMMARIES[draft.kind],
+  const b = build(draft);
+  const use = draft.kind === 'repeated-sequence' ? b.use : checked(b.use);
+  const alternatives = b.alternatives.map((a) => ({ ...a, sql: checked(a.sql) })).filter((a) => a.sql !== null);
+  let summary = SUMMARIES[draft.kind];
+  if (use !== null && b.params.length) summary += `, with ${b.params.join('; ')}`;
+  summary += '.';
+  if (use !== null && b.notes.length) summary += ' ' + b.notes.map(capital).join('. ') + '.';
+  // the other forms passed the same grammar check; each says how to bind its own parameters
+  for (const a of alternatives) summary += ` Or, ${a.label}: ${a.sql}${a.params?.length ? ` -- with ${a.params.join('; ')}` : ''}.`;
+  if (use === null && b.use !== null) summary += ' (The generated rewrite did not pass PostgreSQL\'s grammar check and is not shown.)';
+  const name = detectOrm(draft, orm, applications);
+  const advice = adviceFor(name, draft);
+  const out: Suggestion = {
+    summary: name === null ? `${summary} ${advice}` : summary,
     insteadOf: first ? first.sql : draft.templates[0]!.template,
-    use: null,
+    use,
   };
+  if (name !== null) out.orm = { name, advice };
+  return out;
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

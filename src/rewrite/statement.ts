@@ -1,0 +1,200 @@
+/** One logged statement as an AST plus its bound values, and the AST edits every rewrite shares. */
+import { astMapper, parse, type Expr, type ExprParameter, type Statement } from 'pgsql-ast-parser';
+import { normalize, rewritePlaceholders, tokenize, Tok } from '../sql/index.js';
+import type { Stmt } from '../sessions/types.js';
+
+export interface Parsed {
+  stmt: Stmt;
+  ast: Statement;
+  /** Value bound to `$n` in this statement: a string, null for SQL NULL, undefined when the log did not carry it. */
+  param(n: number): string | null | undefined;
+  /** Highest `$n` in the statement (after ORM placeholders became `$n`). */
+  maxParam: number;
+}
+
+const cache = new WeakMap<Stmt, Parsed | null>();
+
+/** Parse a statement once; null when pgsql-ast-parser cannot read it (the rewrite is then skipped, not guessed). */
+export function parseStmt(s: Stmt): Parsed | null {
+  const hit = cache.get(s);
+  if (hit !== undefined) return hit;
+  let out: Parsed | null = null;
+  try {
+    const sql = rewritePlaceholders(s.sql);
+    const all = parse(sql);
+    if (all.length === 1) {
+      const ast = all[0]!;
+      // values = the literals normalize() took out, then the logged parameters (named ones sorted by name)
+      const literals = normalize(s.sql).constants.filter((c) => c !== null).length;
+      const order = namedOrder(s.sql);
+      let maxParam = 0;
+      for (const m of sql.matchAll(/\$(\d+)/g)) maxParam = Math.max(maxParam, +m[1]!);
+      out = {
+        stmt: s,
+        ast,
+        maxParam,
+        param(n: number) {
+          const idx = order ? order[n - 1] : n - 1;
+          if (idx === undefined || idx < 0) return undefined;
+          const at = literals + idx;
+          return at < s.values.length ? s.values[at] : undefined;
+        },
+      };
+    }
+  } catch {
+    out = null;
+  }
+  cache.set(s, out);
+  return out;
+}
+
+/** For named placeholders (`%(name)s`, `:name`): $n → index of its name among the names sorted, as buildStmt stored them. */
+function namedOrder(sql: string): number[] | null {
+  const names: string[] = [];
+  let positional = false;
+  for (const t of tokenize(sql)) {
+    if (t.kind !== Tok.Placeholder) continue;
+    const m = /^%\((\w+)\)s$/.exec(t.text) ?? /^:(\w+)$/.exec(t.text);
+    if (m) {
+      if (!names.includes(m[1]!)) names.push(m[1]!);
+    } else positional = true;
+  }
+  if (names.length === 0 || positional) return null;
+  const sorted = [...names].sort();
+  return names.map((n) => sorted.indexOf(n));
+}
+
+/** A fresh deep copy, so edits never touch the cached AST. */
+export function clone<T>(x: T): T {
+  return structuredClone(x);
+}
+
+/** The top-level AND conjuncts of a WHERE clause. */
+export function conjuncts(where: Expr | null | undefined): Expr[] {
+  if (!where) return [];
+  if (where.type === 'binary' && where.op === 'AND') return [...conjuncts(where.left), ...conjuncts(where.right)];
+  return [where];
+}
+
+export function andAll(parts: Expr[]): Expr | null {
+  if (parts.length === 0) return null;
+  return parts.reduce((a, b) => ({ type: 'binary', op: 'AND', left: a, right: b }));
+}
+
+/** `col = value` (either way round), where value is a parameter or a literal, possibly cast. */
+export interface EqSlot {
+  index: number;
+  column: Extract<Expr, { type: 'ref' }>;
+  value: Expr;
+}
+
+export function eqSlots(where: Expr | null | undefined): EqSlot[] {
+  const out: EqSlot[] = [];
+  conjuncts(where).forEach((c, index) => {
+    if (c.type !== 'binary' || c.op !== '=') return;
+    if (c.left.type === 'ref' && c.left.name !== '*' && isValue(c.right)) out.push({ index, column: c.left, value: c.right });
+    else if (c.right.type === 'ref' && c.right.name !== '*' && isValue(c.left)) out.push({ index, column: c.right, value: c.left });
+  });
+  return out;
+}
+
+export function isValue(e: Expr): boolean {
+  if (e.type === 'cast') return isValue(e.operand);
+  return e.type === 'parameter' || e.type === 'integer' || e.type === 'numeric' || e.type === 'string' || e.type === 'boolean' || e.type === 'constant';
+}
+
+/** The value an expression stands for in this statement: a literal's text or the bound parameter. */
+export function valueOf(e: Expr, p: Parsed): string | null | undefined {
+  switch (e.type) {
+    case 'cast':
+      return valueOf(e.operand, p);
+    case 'parameter':
+      return p.param(+e.name.slice(1));
+    case 'integer':
+    case 'numeric':
+      return String(e.value);
+    case 'string':
+      return e.value;
+    case 'boolean':
+      return e.value ? 'true' : 'false';
+    case 'constant':
+      return String(e.value);
+    case 'null':
+      return null;
+    default:
+      return undefined;
+  }
+}
+
+/** The parameter inside a value expression (`$3`, `$3::uuid`), if any. */
+export function paramOf(e: Expr): ExprParameter | null {
+  if (e.type === 'parameter') return e;
+  if (e.type === 'cast') return paramOf(e.operand);
+  return null;
+}
+
+const INT = /^-?(?:0|[1-9]\d{0,30})$/;
+const DEC = /^-?(?:0|[1-9]\d*)\.\d+$/;
+
+/** A logged value as a literal; numbers bare (PostgreSQL types them from the target), everything else quoted. */
+export function literal(v: string | null): Expr {
+  if (v === null) return { type: 'null' };
+  // the printer prints value with String(): keeping the text avoids float rounding of large ids
+  if (INT.test(v)) return { type: 'integer', value: v as unknown as number };
+  if (DEC.test(v)) return { type: 'numeric', value: v as unknown as number };
+  return { type: 'string', value: v };
+}
+
+/** Replace every `$n` by the literal this statement bound to it; null when a value was not logged. */
+export function bindAll<T extends Statement | Expr>(node: T, p: Parsed, keep: Set<number> = new Set()): T | null {
+  let missing = false;
+  const m = astMapper(() => ({
+    parameter: (x) => {
+      const n = +x.name.slice(1);
+      if (keep.has(n)) return x;
+      const v = p.param(n);
+      if (v === undefined) {
+        missing = true;
+        return x;
+      }
+      return literal(v);
+    },
+  }));
+  const out = 'type' in node && isStatementType(node.type) ? m.statement(clone(node) as Statement) : m.expr(clone(node) as Expr);
+  return missing || !out ? null : (out as T);
+}
+
+function isStatementType(t: string): boolean {
+  return ['select', 'insert', 'update', 'delete', 'union', 'union all', 'values', 'with', 'with recursive'].includes(t);
+}
+
+/** Renumber parameters: `map(n)` gives the new number. */
+export function renumber<T extends Statement>(s: T, map: (n: number) => number): T {
+  const m = astMapper(() => ({ parameter: (x) => ({ type: 'parameter', name: '$' + map(+x.name.slice(1)) }) }));
+  return m.statement(clone(s)) as T;
+}
+
+/** Qualify unqualified column references with `alias` (not descending into subqueries, which have their own scope). */
+export function qualify(e: Expr, alias: string, from: Set<string>): Expr {
+  const m = astMapper(() => ({
+    ref: (r) => {
+      if (!r.table) return { ...r, table: { name: alias } };
+      if (!r.table.schema && from.has(r.table.name)) return { ...r, table: { name: alias } };
+      return r;
+    },
+    selection: (s) => s,
+    union: (s) => s,
+    with: (s) => s,
+  }));
+  return m.expr(clone(e)) as Expr;
+}
+
+/** Values of a varying slot across all statements (in order, duplicates kept). */
+export function slotValues(all: Parsed[], index: number, side: 'value'): (string | null | undefined)[] {
+  void side;
+  return all.map((p) => {
+    const w = p.ast.type === 'select' || p.ast.type === 'update' || p.ast.type === 'delete' ? p.ast.where : null;
+    const slot = eqSlots(w).find((s) => s.index === index);
+    return slot ? valueOf(slot.value, p) : undefined;
+  });
+}
