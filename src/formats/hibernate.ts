@@ -76,7 +76,15 @@ interface Stmt {
   twin: Stmt | null;
   /** Read from a slow-query line (logged after the statement ran). */
   fromSlowLine: boolean;
+  /** Values from `extracted value` lines (result columns), capped; null when none were logged. */
+  values: string[] | null;
+  /** Rows counted from extracted values: each return of the first column starts a row. */
+  rows: number;
+  firstColumn: string | null;
 }
+
+const MAX_RESULT_VALUES = 200;
+const EXTRACTED = 'extracted value ';
 
 /** Text of a JDBC statement's toString in a slow-query line: `HikariProxyPreparedStatement@1 wrapping select …`. */
 function unwrapStatement(s: string): string {
@@ -128,6 +136,10 @@ export default defineFormat({
       ev.sql = sql;
       ev.params = st.params;
       ev.durationMs = st.duration;
+      if (st.values !== null) {
+        ev.resultValues = st.values;
+        ev.rows = st.rows;
+      }
       // org.hibernate.SQL is logged before the statement runs; with a slow-log duration, stamp the end
       // (as PostgreSQL does), except for a statement read from the slow line itself, which is stamped at its end already.
       if (ev.time !== null && st.duration !== null && !st.fromSlowLine) ev.time += st.duration;
@@ -162,7 +174,7 @@ export default defineFormat({
     function start(text: string, source: Stmt['source'], session: string, lineNo: number, time: number | null): Stmt {
       close(session);
       const twin = source === 'stdout' && lastLogger !== null && lastLogger.line < lineNo ? lastLogger : null;
-      const st: Stmt = { text, source, session, line: lineNo, time, params: null, duration: null, inMemoryPaging: pagingWarning, twin, fromSlowLine: false };
+      const st: Stmt = { text, source, session, line: lineNo, time, params: null, duration: null, inMemoryPaging: pagingWarning, twin, fromSlowLine: false, values: null, rows: 0, firstColumn: null };
       pagingWarning = false;
       open.set(session, st);
       if (source === 'logger') lastLogger = st;
@@ -258,6 +270,36 @@ export default defineFormat({
         if (b >= 0) {
           const session = findLogger(line, 'BasicBinder') || findLogger(line, 'bind') ? (lg.thread ?? ctx.file) : ctx.file;
           if (!bind(line, b, session)) ctx.skip(lineNo, 'Hibernate bind line with no statement before it, or an unknown bind format');
+          return;
+        }
+
+        // 3b. Result values (5.x BasicExtractor `extracted value ([id1_0_] : [BIGINT]) - [1]`,
+        // 6.x org.hibernate.orm.jdbc.extract `extracted value (1:BIGINT) -> [1]`).
+        const x = line.indexOf(EXTRACTED);
+        if (x >= 0) {
+          const session = findLogger(line, 'BasicExtractor') || findLogger(line, 'extract') ? (lg.thread ?? ctx.file) : ctx.file;
+          const st = open.get(session) ?? (lastStarted !== null && open.get(lastStarted.session) === lastStarted ? lastStarted : undefined);
+          const ks = x + EXTRACTED.length + 1;
+          let ke = line.indexOf(':', ks);
+          let v = line.indexOf(') -> [', ks);
+          let vs = v + 6;
+          if (v < 0) {
+            v = line.indexOf(') - [', ks);
+            vs = v + 5;
+            ke = line.indexOf(' : ', ks);
+          }
+          const ve = line.lastIndexOf(']');
+          if (st === undefined || v < 0 || ke < 0 || ve < vs) {
+            ctx.skip(lineNo, 'Hibernate "extracted value" line with no statement before it');
+            return;
+          }
+          const column = line.slice(ks, ke);
+          if (st.firstColumn === null) st.firstColumn = column;
+          if (column === st.firstColumn) st.rows++;
+          if (st.values === null) st.values = [];
+          const value = line.slice(vs, ve);
+          // SQL NULL cannot be a key a later statement looks up, so it is not kept as a result value.
+          if (st.values.length < MAX_RESULT_VALUES && value !== 'null') st.values.push(value);
           return;
         }
 

@@ -116,3 +116,25 @@ describe('hibernate messy input', () => {
     expect(hibernate.sniff([PG_SERVER_LINE, PG_SERVER_LINE])).toBeLessThan(0.5);
   });
 });
+
+describe('hibernate result values', () => {
+  it('6.x extract and 5.x BasicExtractor lines become result values and a row count', () => {
+    const text = [
+      '10:00:00.100 [main] DEBUG org.hibernate.SQL - select a1_0.id,a1_0.name from author a1_0',
+      '10:00:00.101 [main] TRACE org.hibernate.orm.jdbc.extract - extracted value (1:BIGINT) -> [1]',
+      '10:00:00.101 [main] TRACE org.hibernate.orm.jdbc.extract - extracted value (2:VARCHAR) -> [Le Guin]',
+      '10:00:00.101 [main] TRACE org.hibernate.orm.jdbc.extract - extracted value (1:BIGINT) -> [2]',
+      '10:00:00.101 [main] TRACE org.hibernate.orm.jdbc.extract - extracted value (2:VARCHAR) -> [null]',
+      'Hibernate: select books0_.id as id1_1_ from book books0_ where books0_.author_id=?',
+      '10:00:00.102 [main] TRACE o.h.type.descriptor.sql.BasicBinder - binding parameter [1] as [BIGINT] - [1]',
+      '10:00:00.103 [main] TRACE o.h.type.descriptor.sql.BasicExtractor - extracted value ([id1_1_] : [BIGINT]) - [7]',
+      '10:00:00.103 [main] TRACE o.h.type.descriptor.sql.BasicExtractor - extracted value ([id1_1_] : [BIGINT]) - [8]',
+    ].join('\n');
+    const r = runFormat(hibernate, text);
+    expect(r.skipped).toEqual([]);
+    expect(r.statements.map((e) => [e.rows, e.resultValues, e.params])).toEqual([
+      [2, ['1', 'Le Guin', '2'], null],
+      [2, ['7', '8'], ['1']],
+    ]);
+  });
+});
