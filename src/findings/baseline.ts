@@ -1,0 +1,208 @@
+/** Baselines: `--write-baseline` records the findings of a run; `--baseline` keeps only findings that are new or got worse. */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { AnalysisResult } from '../analyze.js';
+import { UsageError } from '../cli/values.js';
+import type { Suppression } from '../config.js';
+import { FINDING_KINDS, type FindingKind } from '../detect/types.js';
+import { TOOL } from '../version.js';
+import { applySuppressions } from './suppress.js';
+import type { Finding } from './types.js';
+
+export const BASELINE_VERSION = 1;
+export const DEFAULT_WORSE_FACTOR = 2;
+
+const entrySchema = z.object({
+  id: z.string().min(1),
+  kind: z.string(),
+  title: z.string(),
+  repeats: z.number().int().nonnegative(),
+  totalDurationMs: z.number().nonnegative().nullable(),
+  firstSeen: z.string(),
+});
+
+const baselineSchema = z.object({
+  baselineVersion: z.literal(BASELINE_VERSION),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  fingerprintAlgorithm: z.string(),
+  writtenAt: z.string(),
+  findings: z.array(entrySchema),
+});
+
+export type BaselineEntry = z.infer<typeof entrySchema>;
+export type Baseline = z.infer<typeof baselineSchema>;
+
+/** A usage error (exit 2): a missing or foreign baseline file must not pass as "no news". */
+export class BaselineError extends UsageError {}
+
+export function readBaseline(file: string): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new BaselineError(
+      `cannot read baseline ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with --write-baseline)' : (e as Error).message}`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new BaselineError(`baseline ${file} is not valid JSON (${(e as Error).message})`);
+  }
+  const r = baselineSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new BaselineError(`baseline ${file} is not a sqloupe baseline: ${i.path.join('.') || '(top level)'}: ${i.message}`);
+  }
+  return r.data;
+}
+
+/** When the finding was first seen: the log time of its first sampled unit, else the time of this run. */
+function seenAt(f: Finding, now: string): string {
+  const starts = f.units.map((u) => u.start).filter((s): s is string => s !== null).sort();
+  return starts[0] ?? now;
+}
+
+/** Entries for this run; `previous` carries firstSeen over so rewriting a baseline does not reset history. */
+export function buildBaseline(findings: Finding[], fingerprintAlgorithm: string, previous: Baseline | null, now = new Date().toISOString()): Baseline {
+  const before = new Map(previous?.findings.map((e) => [e.id, e]) ?? []);
+  return {
+    baselineVersion: BASELINE_VERSION,
+    tool: { name: TOOL.name, version: TOOL.version },
+    fingerprintAlgorithm,
+    writtenAt: now,
+    findings: findings
+      .map((f) => ({
+        id: f.id,
+        kind: f.kind,
+        title: f.title,
+        repeats: f.repeats,
+        totalDurationMs: f.totalDurationMs,
+        firstSeen: before.get(f.id)?.firstSeen ?? seenAt(f, now),
+      }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+  };
+}
+
+/** Write through a temporary file so a cron job killed mid-write never leaves half a baseline. */
+export function writeBaseline(file: string, baseline: Baseline): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(baseline, null, 2) + '\n');
+  renameSync(tmp, file);
+}
+
+export type BaselineStatus = 'new' | 'worse';
+
+export interface BaselineComparison {
+  /** Findings to report, each tagged in `evidence.baseline` with why it is reported. */
+  reported: Finding[];
+  /** Known findings that did not get worse. */
+  known: Finding[];
+  /** Baseline entries not seen in this run: a note only, since a log window may just miss the pattern. */
+  missing: BaselineEntry[];
+  /** The baseline was made with another fingerprint algorithm, so ids cannot match. */
+  algorithmChanged: boolean;
+}
+
+/** Repeats or total time grown by at least `factor` against the baseline makes a known finding "worse". */
+export function compareWithBaseline(findings: Finding[], baseline: Baseline, fingerprintAlgorithm: string, factor = DEFAULT_WORSE_FACTOR): BaselineComparison {
+  const byId = new Map(baseline.findings.map((e) => [e.id, e]));
+  const reported: Finding[] = [];
+  const known: Finding[] = [];
+  const seen = new Set<string>();
+  for (const f of findings) {
+    const prev = byId.get(f.id);
+    if (prev === undefined) {
+      reported.push(tag(f, 'new', null));
+      continue;
+    }
+    seen.add(f.id);
+    const repeatsWorse = f.repeats >= Math.max(1, prev.repeats) * factor;
+    const timeWorse = f.totalDurationMs !== null && prev.totalDurationMs !== null && prev.totalDurationMs > 0 && f.totalDurationMs >= prev.totalDurationMs * factor;
+    if (repeatsWorse || timeWorse) reported.push(tag(f, 'worse', prev));
+    else known.push(f);
+  }
+  return {
+    reported,
+    known,
+    missing: baseline.findings.filter((e) => !seen.has(e.id)),
+    algorithmChanged: baseline.fingerprintAlgorithm !== fingerprintAlgorithm,
+  };
+}
+
+function tag(f: Finding, status: BaselineStatus, prev: BaselineEntry | null): Finding {
+  return {
+    ...f,
+    evidence: {
+      ...f.evidence,
+      baseline: prev === null ? { status } : { status, firstSeen: prev.firstSeen, previousRepeats: prev.repeats, previousTotalDurationMs: prev.totalDurationMs },
+    },
+  };
+}
+
+export interface NarrowOptions {
+  suppressions: readonly Suppression[];
+  baselineFile: string | null;
+  writeBaselineFile: string | null;
+  worseFactor: number;
+}
+
+export interface NarrowOutcome {
+  result: AnalysisResult;
+  suppressed: number;
+  /** Known findings held back by the baseline (0 without one). */
+  known: number;
+  baselineUsed: boolean;
+  /** Notes for stderr (stale entries, algorithm change); never a failure. */
+  notes: string[];
+}
+
+/**
+ * Suppressions, then the baseline: what remains is what a report, --fail-on and an e-mail act on.
+ * The written baseline holds every unsuppressed finding of this run (not only the new ones), with firstSeen kept.
+ */
+export function narrowFindings(result: AnalysisResult, opts: NarrowOptions): NarrowOutcome {
+  const notes: string[] = [];
+  const sup = applySuppressions(result.findings, opts.suppressions);
+  for (const s of sup.unused) notes.push(`suppression ${JSON.stringify(describeSuppression(s))} matched no finding in this run`);
+  let findings = sup.kept;
+  let known = 0;
+  const previous = opts.baselineFile ? readBaseline(opts.baselineFile) : null;
+  if (previous) {
+    const cmp = compareWithBaseline(findings, previous, result.fingerprintAlgorithm, opts.worseFactor);
+    if (cmp.algorithmChanged) {
+      notes.push(`baseline ${opts.baselineFile} was written with ${previous.fingerprintAlgorithm}, this run uses ${result.fingerprintAlgorithm}: ids differ, so every finding counts as new; rewrite it with --write-baseline`);
+    }
+    if (cmp.missing.length) notes.push(`${cmp.missing.length} baseline finding${cmp.missing.length === 1 ? '' : 's'} not seen in this run (not an error: the log window may miss them)`);
+    findings = cmp.reported;
+    known = cmp.known.length;
+  }
+  if (opts.writeBaselineFile) {
+    const prior = opts.writeBaselineFile === opts.baselineFile ? previous : tryReadBaseline(opts.writeBaselineFile);
+    writeBaseline(opts.writeBaselineFile, buildBaseline(sup.kept, result.fingerprintAlgorithm, prior));
+  }
+  const perKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
+  for (const f of findings) perKind[f.kind]++;
+  return {
+    result: { ...result, findings, summary: { ...result.summary, findings: perKind } },
+    suppressed: sup.suppressed.length,
+    known,
+    baselineUsed: previous !== null,
+    notes,
+  };
+}
+
+function tryReadBaseline(file: string): Baseline | null {
+  try {
+    return readBaseline(file);
+  } catch {
+    return null;
+  }
+}
+
+function describeSuppression(s: Suppression): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of ['id', 'fingerprint', 'table', 'application', 'kind'] as const) if (s[k] !== undefined) out[k] = s[k]!;
+  return out;
+}

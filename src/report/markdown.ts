@@ -1,0 +1,119 @@
+/** `--format markdown`: a report to paste into a ticket or a wiki page (GitHub-flavoured tables and fenced SQL). */
+import type { AnalysisResult } from '../analyze.js';
+import { fmtMs } from '../detect/analysis.js';
+import type { Finding } from '../findings/types.js';
+import { TOOL } from '../version.js';
+import { defineReporter, type ReportContext } from './types.js';
+
+export default defineReporter({
+  id: 'markdown',
+  summary: 'Markdown for a ticket or a wiki page',
+  render: renderMarkdown,
+});
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+/** A table cell: pipes and newlines would end the cell or the row. */
+function cell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+/** Inline code that survives backticks inside the SQL (CommonMark: a longer fence). */
+function code(s: string): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  const longest = Math.max(0, ...(one.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  return longest ? `${fence} ${one} ${fence}` : `${fence}${one}${fence}`;
+}
+
+function fenced(sql: string, lang = 'sql'): string {
+  const longest = Math.max(2, ...(sql.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${lang}\n${sql.trim()}\n${fence}`;
+}
+
+export function describeInputs(result: AnalysisResult): string {
+  return result.inputs.map((i) => `${i.path} (${i.format ?? 'unknown format'})`).join(', ');
+}
+
+export function timeRange(result: AnalysisResult): { from: string; to: string } | null {
+  const firsts = result.inputs.map((i) => i.firstTimestamp).filter((x): x is string => x !== null).sort();
+  const lasts = result.inputs.map((i) => i.lastTimestamp).filter((x): x is string => x !== null).sort();
+  return firsts.length && lasts.length ? { from: firsts[0]!, to: lasts[lasts.length - 1]! } : null;
+}
+
+export function repeatsText(f: Finding): string {
+  return `${f.repeats} × ${f.occurrences}`;
+}
+
+export function baselineStatus(f: Finding): string | null {
+  const b = f.evidence['baseline'] as { status?: string; previousRepeats?: number } | undefined;
+  if (!b?.status) return null;
+  return b.status === 'worse' && b.previousRepeats !== undefined ? `worse (was ${b.previousRepeats} repeats)` : b.status;
+}
+
+export function renderMarkdown(result: AnalysisResult, ctx: ReportContext): string {
+  const out: string[] = [];
+  const s = result.summary;
+  const f = result.findings;
+  out.push(`# ${TOOL.name} report: ${f.length === 0 ? 'no loops found' : `${f.length} finding${f.length === 1 ? '' : 's'}`}`, '');
+  if (!ctx.quiet) {
+    out.push(`- **Inputs:** ${cell(describeInputs(result))}`);
+    const range = timeRange(result);
+    if (range) out.push(`- **Time range:** ${range.from} to ${range.to}`);
+    out.push(
+      `- **Analyzed:** ${n(s.statements)} statements, ${n(s.sessions)} sessions, ${n(s.transactions)} transactions, ` +
+        `${n(s.unitsOfWork)} units of work, ${n(s.templates)} distinct queries`,
+    );
+    out.push(`- **Tool:** ${TOOL.name} ${TOOL.version} (${result.fingerprintAlgorithm})`, '');
+  }
+  if (f.length > 0) {
+    out.push('| # | severity | kind | tables | repeats × units | wasted | id |', '|---:|---|---|---|---:|---:|---|');
+    f.forEach((x, i) => {
+      out.push(
+        `| ${i + 1} | ${x.severity} | ${x.kind} | ${cell(x.tables.join(', ') || '–')} | ${repeatsText(x)} | ${x.wastedMs === null ? '–' : fmtMs(x.wastedMs)} | \`${x.id}\` |`,
+      );
+    });
+    out.push('');
+    f.forEach((x, i) => out.push(...findingSection(x, i + 1), ''));
+  }
+  if (!ctx.quiet && result.topQueries.length > 0) {
+    const timed = result.topQueries.some((q) => q.totalMs !== null);
+    out.push(`## Top queries by ${timed ? 'total time' : 'calls'}`, '', '| calls | total | mean | max | query |', '|---:|---:|---:|---:|---|');
+    for (const q of result.topQueries) {
+      const ms = (v: number | null) => (v === null ? '–' : fmtMs(v));
+      out.push(`| ${n(q.calls)} | ${ms(q.totalMs)} | ${ms(q.meanMs)} | ${ms(q.maxMs)} | ${cell(code(truncate(q.template, 200)))} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n').replace(/\n+$/, '') + '\n';
+}
+
+function truncate(s: string, max: number): string {
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
+function findingSection(f: Finding, index: number): string[] {
+  const lines = [`## ${index}. ${f.title}`, ''];
+  const facts: [string, string | null][] = [
+    ['Kind', `${f.kind} (${f.severity})`],
+    ['Finding id', `\`${f.id}\``],
+    ['Baseline', baselineStatus(f)],
+    ['Tables', f.tables.length ? f.tables.join(', ') : null],
+    ['Applications', f.applications.length ? f.applications.join(', ') : null],
+    ['ORM', f.orm],
+    ['Call site', f.callSite ? `\`${f.callSite}\`` : null],
+    ['Repeats', `${f.repeats} in the largest unit of work, ${f.occurrences} unit${f.occurrences === 1 ? '' : 's'} of work, ${f.statements} statements`],
+    ['Time', f.totalDurationMs === null ? null : `${fmtMs(f.totalDurationMs)} in total${f.wastedMs === null ? '' : `, about ${fmtMs(f.wastedMs)} wasted`}`],
+    ['Confidence', `${f.evidence.confidence}: ${f.evidence.basis.join('; ')}`],
+  ];
+  for (const [k, v] of facts) if (v !== null) lines.push(`- **${k}:** ${v}`);
+  const sample = f.evidence.samples[0];
+  if (sample) lines.push(`- **Sample** at \`${sample.source}\`: ${code(truncate(sample.sql, 300))}`);
+  if (f.suggestion) {
+    lines.push('', `**Fix:** ${f.suggestion.summary}`, '', 'Instead of:', '', fenced(f.suggestion.insteadOf));
+    if (f.suggestion.use) lines.push('', 'Use:', '', fenced(f.suggestion.use));
+    if (f.suggestion.orm) lines.push('', `**${f.suggestion.orm.name}:** ${f.suggestion.orm.advice}`);
+  }
+  return lines;
+}

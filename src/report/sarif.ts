@@ -1,0 +1,186 @@
+/** `--format sarif`: SARIF 2.1.0 for code-scanning dashboards: a rule per finding kind, the finding id as partial fingerprint. */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as Sarif from 'sarif';
+import type { AnalysisResult } from '../analyze.js';
+import { FINDING_KINDS, type FindingKind } from '../detect/types.js';
+import type { Finding, Severity } from '../findings/types.js';
+import { TOOL } from '../version.js';
+import { defineReporter } from './types.js';
+
+export default defineReporter({
+  id: 'sarif',
+  summary: 'SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps)',
+  render: (result) => JSON.stringify(toSarif(result), null, 2) + '\n',
+});
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** The key under partialFingerprints: versioned, so a change of id scheme shows up as new alerts rather than wrong matches. */
+export const FINGERPRINT_KEY = 'sqloupeFindingId/v1';
+
+const RULES: Record<FindingKind, { name: string; short: string; full: string }> = {
+  'n-plus-one': {
+    name: 'NPlusOneQuery',
+    short: 'N+1 query: one query per row of a parent query',
+    full: 'A statement runs once per row returned by an earlier statement in the same unit of work. Load the rows in one query with = ANY($1) or a JOIN, or use the ORM\'s eager loading.',
+  },
+  'repeated-sequence': {
+    name: 'RepeatedSequence',
+    short: 'A block of statements repeated per item (MN+1)',
+    full: 'The same block of 2–8 statements runs again and again with different keys. Batch each member of the block.',
+  },
+  'aggregate-loop': {
+    name: 'AggregateLoop',
+    short: 'Aggregate computed in a loop',
+    full: 'count/sum/avg/min/max is queried once per key. One GROUP BY query (with FILTER where the condition varies) returns all of them.',
+  },
+  'latest-per-parent': {
+    name: 'LatestPerParent',
+    short: 'Latest row fetched per parent in a loop',
+    full: 'ORDER BY … LIMIT 1 runs once per parent. DISTINCT ON, a window function or a LATERAL join returns all of them at once.',
+  },
+  'per-row-insert': {
+    name: 'PerRowInsert',
+    short: 'Rows inserted one at a time',
+    full: 'Single-row INSERTs into one table in a loop. Use a multi-row VALUES list, INSERT … SELECT, or COPY.',
+  },
+  'per-row-update': {
+    name: 'PerRowUpdate',
+    short: 'Rows updated one at a time',
+    full: 'UPDATE … WHERE id = $1 in a loop. Use UPDATE … FROM (VALUES …) or WHERE id = ANY($1).',
+  },
+  'per-row-delete': {
+    name: 'PerRowDelete',
+    short: 'Rows deleted one at a time',
+    full: 'DELETE … WHERE id = $1 in a loop. Use DELETE … WHERE id = ANY($1).',
+  },
+  'select-then-insert': {
+    name: 'SelectThenInsert',
+    short: 'SELECT then INSERT per row (hand-made upsert)',
+    full: 'A lookup by key followed by an INSERT into the same table, repeated. INSERT … ON CONFLICT does both in one statement.',
+  },
+  'duplicate-query': {
+    name: 'DuplicateQuery',
+    short: 'Same query repeated with the same values',
+    full: 'The same statement with the same parameters runs several times in one unit of work. Reuse the first result.',
+  },
+  'unbounded-fetch': {
+    name: 'UnboundedFetch',
+    short: 'SELECT with no LIMIT and no selective predicate',
+    full: 'A SELECT reads a whole table (or many rows). Paginate, aggregate in SQL, or add a predicate.',
+  },
+};
+
+const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note' };
+
+/** `file:line[:col]` as the formats write call sites (Rails ↳, GORM, sqlcommenter) and log sources. */
+export function parseFileLine(s: string): { file: string; line: number } | null {
+  const m = /^(.+?):(\d+)(?::\d+)?(?::in\b.*|\s.*)?$/.exec(s.trim());
+  if (!m || /\s/.test(m[1]!)) return null;
+  const line = Number(m[2]);
+  return line >= 1 ? { file: m[1]!, line } : null;
+}
+
+/** Code scanning needs repository-relative URIs: relative paths stay, absolute ones under cwd become relative, others file://. */
+export function artifactUri(file: string, cwd: string = process.cwd()): string {
+  if (!path.isAbsolute(file)) return file.split(path.sep).join('/').replace(/^\.\//, '');
+  const rel = path.relative(cwd, file);
+  if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
+  return pathToFileURL(file).href;
+}
+
+function physical(file: string, line: number, cwd: string): Sarif.Location {
+  return { physicalLocation: { artifactLocation: { uri: artifactUri(file, cwd) }, region: { startLine: line } } };
+}
+
+function logSource(f: Finding): string | null {
+  return f.units[0]?.source ?? f.evidence.samples[0]?.source ?? null;
+}
+
+/** Where a result points: the call site when the log names a file:line, else the log file and line of the first loop statement. */
+export function locate(f: Finding, cwd: string = process.cwd()): { location: Sarif.Location; from: 'call-site' | 'log' } | null {
+  const site = f.callSite ? parseFileLine(f.callSite) : null;
+  if (site) return { location: physical(site.file, site.line, cwd), from: 'call-site' };
+  const src = logSource(f);
+  const at = src ? parseFileLine(src) : null;
+  if (!at || at.file === '<stdin>') return null;
+  return { location: physical(at.file, at.line, cwd), from: 'log' };
+}
+
+function resultFor(f: Finding, cwd: string): Sarif.Result | null {
+  const where = locate(f, cwd);
+  if (where === null) return null;
+  const location: Sarif.Location = { ...where.location };
+  // a call site that is not a file (Prisma's Model.action) still helps a reader: keep it as a logical location
+  if (f.callSite && where.from === 'log') location.logicalLocations = [{ fullyQualifiedName: f.callSite, kind: 'function' }];
+  const related: Sarif.Location[] = [];
+  const src = logSource(f);
+  const srcAt = src ? parseFileLine(src) : null;
+  if (where.from === 'call-site' && srcAt && srcAt.file !== '<stdin>') {
+    related.push({ id: 0, ...physical(srcAt.file, srcAt.line, cwd), message: { text: 'first statement of the loop in the log' } });
+  }
+  const s = f.suggestion;
+  const text = [f.title + '.', s ? `Fix: ${s.summary}.` : null, f.applications.length ? `Applications: ${f.applications.join(', ')}.` : null]
+    .filter(Boolean)
+    .join(' ');
+  const result: Sarif.Result = {
+    ruleId: f.kind,
+    ruleIndex: FINDING_KINDS.indexOf(f.kind),
+    level: LEVEL[f.severity],
+    message: { text },
+    locations: [location],
+    partialFingerprints: { [FINGERPRINT_KEY]: f.id },
+    properties: {
+      findingId: f.id,
+      fingerprint: f.fingerprint,
+      tables: f.tables,
+      repeats: f.repeats,
+      occurrences: f.occurrences,
+      totalDurationMs: f.totalDurationMs,
+      wastedMs: f.wastedMs,
+      confidence: f.evidence.confidence,
+      template: f.template,
+      ...(s ? { insteadOf: s.insteadOf, use: s.use } : {}),
+      ...(f.orm ? { orm: f.orm } : {}),
+    },
+  };
+  if (related.length) result.relatedLocations = related;
+  return result;
+}
+
+export function toSarif(result: AnalysisResult, cwd: string = process.cwd()): Sarif.Log {
+  const results: Sarif.Result[] = [];
+  let unlocated = 0;
+  for (const f of result.findings) {
+    const r = resultFor(f, cwd);
+    if (r) results.push(r);
+    else unlocated++;
+  }
+  const rules: Sarif.ReportingDescriptor[] = FINDING_KINDS.map((k) => ({
+    id: k,
+    name: RULES[k].name,
+    shortDescription: { text: RULES[k].short },
+    fullDescription: { text: RULES[k].full },
+    help: { text: RULES[k].full },
+    defaultConfiguration: { level: 'warning' },
+    properties: { tags: ['performance', 'sql', 'postgresql'] },
+  }));
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: TOOL.name, version: TOOL.version, semanticVersion: TOOL.version, rules } },
+        invocations: [{ executionSuccessful: true }],
+        results,
+        properties: {
+          fingerprintAlgorithm: result.fingerprintAlgorithm,
+          inputs: result.inputs.map((i) => i.path),
+          statements: result.summary.statements,
+          // only stdin input leaves a finding with no file to point at; code scanning rejects results without a location
+          unlocatedFindings: unlocated,
+        },
+      },
+    ],
+  };
+}
