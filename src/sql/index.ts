@@ -1,5 +1,15 @@
 /**
  * The SQL core's public interface. The rest of sqloupe sees only these types, never a parser's AST.
+ *
+ * Template decisions (each has pairs in tests/sql/equivalence.test.ts):
+ * - constants, placeholders (`$n ? %s %(x)s :x`), true/false, NULL as a value, typed literals and casts of
+ *   constants → `$n`, numbered by first appearance; a reused `$k` / name stays one parameter;
+ * - `IN (consts…)` / `= ANY(ARRAY[…])` / `= ANY($1::t[])` → `= any($n)`; `NOT IN (…)` → `<> all($n)`; `= $n`
+ *   stays apart (one key is not a batch); the list's constant is an array literal, every item in `lists`;
+ * - multi-row VALUES → one row, one parameter per column (array literal of the column's values);
+ * - unquoted words ASCII-lower-cased; `"users"` → users (same name to PostgreSQL), `"Users"`/`"order"` kept;
+ * - kept on purpose, unlike pg_query: digits in identifiers, aliases, select-list/predicate/column order,
+ *   ORDER BY / GROUP BY positions, OFFSET presence, savepoint names, transaction options.
  */
 import { hash } from 'node:crypto';
 import { normalize } from './normalize.js';

@@ -58,6 +58,8 @@ export class TokenBuffer {
   kind = new Uint8Array(256);
   start = new Int32Array(256);
   end = new Int32Array(256);
+  /** For Word tokens: a hash of the ASCII-lower-cased text (see wordHash in normalize.ts). */
+  hash = new Int32Array(256);
   count = 0;
 
   push(kind: number, start: number, end: number): void {
@@ -76,6 +78,9 @@ export class TokenBuffer {
     s.set(this.start);
     const e = new Int32Array(size);
     e.set(this.end);
+    const h = new Int32Array(size);
+    h.set(this.hash);
+    this.hash = h;
     this.kind = k;
     this.start = s;
     this.end = e;
@@ -182,9 +187,18 @@ export function lexInto(sql: string, buf: TokenBuffer, opts?: LexOptions): Token
           }
         }
       }
+      // The case-folded hash is computed here, in the one pass over the word, for keyword lookup later.
+      let h = c >= 65 && c <= 90 ? c + 32 : c;
       i++;
-      while (i < n && isIdCont(sql.charCodeAt(i))) i++;
+      while (i < n) {
+        let d = sql.charCodeAt(i);
+        if (!isIdCont(d)) break;
+        if (d >= 65 && d <= 90) d += 32;
+        h = (Math.imul(h, 31) + d) | 0;
+        i++;
+      }
       buf.push(Tok.Word, s, i);
+      buf.hash[buf.count - 1] = h;
       continue;
     }
     if (isDigit(c) || (c === 46 /* . */ && i + 1 < n && isDigit(sql.charCodeAt(i + 1)))) {

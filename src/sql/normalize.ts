@@ -116,14 +116,19 @@ function paramText(n: number): string {
   return s;
 }
 
-/** Index of `sql[s..e)` (ASCII case-insensitively) in the word table, or -1. */
-function lookupWord(sql: string, s: number, e: number): number {
+/** The lexer's folded hash of `sql[s..e)` (same function as in lexInto). */
+function hashOf(sql: string, s: number, e: number): number {
   let h = 0;
   for (let i = s; i < e; i++) {
     let c = sql.charCodeAt(i);
     if (c >= 65 && c <= 90) c += 32;
     h = wordHash(h, c);
   }
+  return h;
+}
+
+/** Index of `sql[s..e)` (ASCII case-insensitively; `h` its folded hash) in the word table, or -1. */
+function lookupWord(sql: string, s: number, e: number, h: number): number {
   const len = e - s;
   let idx = h & WT_MASK;
   for (;;) {
@@ -154,7 +159,7 @@ function quotedFoldable(sql: string, s: number, e: number): boolean {
     if ((c >= 97 && c <= 122) || c === 95 || (i > s + 1 && ((c >= 48 && c <= 57) || c === 36))) continue;
     return false;
   }
-  const idx = lookupWord(sql, s + 1, e - 1);
+  const idx = lookupWord(sql, s + 1, e - 1, hashOf(sql, s + 1, e - 1));
   return idx < 0 || (wtFlags[idx]! & F_NEEDQUOTE) === 0;
 }
 
@@ -309,6 +314,17 @@ function unescapeU(body: string): string {
   return out;
 }
 
+/** Can `v` stand unquoted in an array literal? (no braces, commas, quotes, backslashes, spaces; not NULL) */
+function plainArrayItem(v: string): boolean {
+  const n = v.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 123 || c === 125 || c === 44 || c === 34 || c === 92 || c <= 32) return false;
+  }
+  return !(n === 4 && v.toUpperCase() === 'NULL');
+}
+
 /** A PostgreSQL array literal of `values` (`{1,"a b",NULL}`), as one would bind it to `= ANY($n)`. */
 export function arrayLiteral(values: readonly (string | null)[]): string {
   let out = '{';
@@ -316,7 +332,7 @@ export function arrayLiteral(values: readonly (string | null)[]): string {
     if (i) out += ',';
     const v = values[i];
     if (v === null || v === undefined) out += 'NULL';
-    else if (v !== '' && !/[{},"\\\s]/.test(v) && v.toUpperCase() !== 'NULL') out += v;
+    else if (plainArrayItem(v)) out += v;
     else out += '"' + v.replace(/[\\"]/g, '\\$&') + '"';
   }
   return out + '}';
@@ -348,8 +364,11 @@ class Normalizer {
   private depth = 0;
   private orderDepth = -1;
   // Scratch for one constant item / list being scanned.
+  // Item scratch as arrays with explicit counts: resetting a count is free, resetting `.length` is a runtime call.
   private itemValues: (string | null)[] = [];
   private itemSources: (number | string)[] = [];
+  private nv = 0;
+  private ns = 0;
   private itemIsList = false;
   /** Lower-cased text of each Word token (index = token), computed once per statement. */
   private words: string[] = [];
@@ -386,7 +405,7 @@ class Normalizer {
         buf.end[w] = buf.end[t]!;
       }
       if (k === Tok.Word) {
-        const idx = lookupWord(sql, buf.start[w]!, buf.end[w]!);
+        const idx = lookupWord(sql, buf.start[t]!, buf.end[t]!, buf.hash[t]!);
         this.words[w] = idx < 0 ? '' : wtWords[idx]!;
         if (w >= this.wflags.length) {
           const f = new Uint8Array(this.wflags.length * 2 + w);
@@ -463,14 +482,18 @@ class Normalizer {
     }
     const len = text.length;
     while (this.olen + len > this.ob.length) this.growOut();
+    const ob = this.ob;
+    let o = this.olen;
     for (let i = 0; i < len; i++) {
       const c = text.charCodeAt(i);
       if (c >= 128) {
+        this.olen = o;
         this.wide = this.goWide() + text.slice(i);
         return;
       }
-      this.ob[this.olen++] = c;
+      ob[o++] = c;
     }
+    this.olen = o;
   }
 
   /** Emit `sql[s..e)` as written, or ASCII-lower-cased (PostgreSQL's folding of unquoted words). */
@@ -507,9 +530,9 @@ class Normalizer {
         this.sources = [];
         for (let i = 1; i < num; i++) this.sources.push([]);
       }
-      this.sources.push(sources.slice());
+      this.sources.push(sources as (number | string)[]);
     } else if (this.sources) this.sources.push([]);
-    if (list) (this.lists ??= []).push({ param: num, values: this.itemValues.slice() });
+    if (list) (this.lists ??= []).push({ param: num, values: this.itemValues.slice(0, this.nv) });
     this.emit(paramText(num), E_VALUE);
   }
 
@@ -533,24 +556,24 @@ class Normalizer {
   private constItem(t: number, inList: boolean): number {
     const k = this.kind(t);
     let j = -1;
-    const mark = this.itemValues.length;
-    const smark = this.itemSources.length;
+    const mark = this.nv;
+    const smark = this.ns;
     if (isStringKind(k)) {
-      this.itemValues.push(literalValue(this.sql, k, this.buf.start[t]!, this.buf.end[t]!));
+      this.itemValues[this.nv++] = literalValue(this.sql, k, this.buf.start[t]!, this.buf.end[t]!);
       j = t + 1;
       if (k === Tok.UString && this.word(j) === 'uescape' && isStringKind(this.kind(j + 1))) j += 2;
     } else if (k === Tok.Number) {
-      this.itemValues.push(this.text(t));
+      this.itemValues[this.nv++] = this.text(t);
       j = t + 1;
     } else if (k === Tok.Param || k === Tok.Placeholder) {
       this.itemPositional = false;
-      this.itemValues.push(null);
-      this.itemSources.push(this.sourceOf(t));
+      this.itemValues[this.nv++] = null;
+      this.itemSources[this.ns++] = this.sourceOf(t);
       j = t + 1;
     } else if (k === Tok.Op) {
       const op = this.text(t);
       if ((op === '-' || op === '+') && this.kind(t + 1) === Tok.Number && (inList || this.signPosition(t))) {
-        this.itemValues.push(op === '-' ? '-' + this.text(t + 1) : this.text(t + 1));
+        this.itemValues[this.nv++] = op === '-' ? '-' + this.text(t + 1) : this.text(t + 1);
         j = t + 2;
       }
     } else if (k === Tok.Word) {
@@ -558,13 +581,13 @@ class Normalizer {
       if (w === 'true' || w === 'false') {
         const p = this.word(t - 1);
         if (p !== 'is' && p !== 'not') {
-          this.itemValues.push(w);
+          this.itemValues[this.nv++] = w;
           j = t + 1;
         }
       } else if (w === 'null') {
         const p = this.word(t - 1);
         if (p !== 'is' && p !== 'not' && p !== 'default') {
-          this.itemValues.push(null);
+          this.itemValues[this.nv++] = null;
           j = t + 1;
         }
       } else if (w === 'cast' && this.kind(t + 1) === Tok.LParen) {
@@ -598,7 +621,7 @@ class Normalizer {
         if ((w === 'timestamp' || w === 'time') && (w1 === 'with' || w1 === 'without') && this.word(i + 1) === 'time' && this.word(i + 2) === 'zone') i += 3;
         const sk = this.kind(i);
         if (isStringKind(sk)) {
-          this.itemValues.push(literalValue(this.sql, sk, this.buf.start[i]!, this.buf.end[i]!));
+          this.itemValues[this.nv++] = literalValue(this.sql, sk, this.buf.start[i]!, this.buf.end[i]!);
           j = i + 1;
           if (w === 'interval') j = this.skipIntervalFields(j);
         }
@@ -610,8 +633,8 @@ class Normalizer {
   }
 
   private truncateItem(mark: number, smark: number): void {
-    this.itemValues.length = mark;
-    this.itemSources.length = smark;
+    this.nv = mark;
+    this.ns = smark;
   }
 
   /** Is the `-`/`+` at `t` a sign (nothing operand-like before it)? */
@@ -669,8 +692,8 @@ class Normalizer {
   private emitItem(): void {
     const vals = this.itemValues;
     if (this.itemIsList) {
-      this.emitParam(this.itemSources.length ? null : arrayLiteral(vals), this.itemSources, true);
-    } else if (this.itemSources.length === 1 && vals.length === 1) {
+      this.emitParam(this.ns ? null : arrayLiteral(vals.slice(0, this.nv)), this.itemSources.slice(0, this.ns), true);
+    } else if (this.ns === 1 && this.nv === 1) {
       // A placeholder: the same original placeholder maps to the same template parameter.
       // `?`/`%s` never repeat; `$k` and names may. Keys keep `$1` apart from the first `?` and from a name.
       const src = this.itemSources[0]!;
@@ -680,15 +703,15 @@ class Normalizer {
       if (prior !== undefined) this.emit(paramText(prior), E_VALUE);
       else {
         if (key !== null) seen.set(key, this.constants.length + 1);
-        this.emitParam(null, this.itemSources, false);
+        this.emitParam(null, this.itemSources.slice(0, 1), false);
       }
-    } else this.emitParam(vals[0] ?? null, this.itemSources, false);
+    } else this.emitParam(vals[0] ?? null, null, false);
     this.clearItem();
   }
 
   private clearItem(): void {
-    if (this.itemValues.length) this.itemValues.length = 0;
-    if (this.itemSources.length) this.itemSources.length = 0;
+    this.nv = 0;
+    this.ns = 0;
     this.itemIsList = false;
   }
 
@@ -764,8 +787,8 @@ class Normalizer {
         this.clearItem();
         return -1;
       }
-      cols[col]!.push(...this.itemValues);
-      srcs[col]!.push(...this.itemSources);
+      cols[col]!.push(...this.itemValues.slice(0, this.nv));
+      srcs[col]!.push(...this.itemSources.slice(0, this.ns));
       this.clearItem();
       col++;
       if (this.kind(e) === Tok.Comma) {
@@ -782,8 +805,8 @@ class Normalizer {
     this.emit('(', E_OPEN);
     for (let c = 0; c < cols.length; c++) {
       if (c) this.emit(',', E_COMMA);
-      this.itemValues.push(...cols[c]!);
-      this.itemSources.push(...srcs[c]!);
+      for (const v of cols[c]!) this.itemValues[this.nv++] = v;
+      for (const v of srcs[c]!) this.itemSources[this.ns++] = v;
       this.emitParam(srcs[c]!.length ? null : arrayLiteral(cols[c]!), srcs[c]!, true);
       this.clearItem();
     }
@@ -828,8 +851,8 @@ class Normalizer {
             colSrcs.push([]);
             colExpr.push(null);
           } else if (col >= colExpr.length || colExpr[col] !== null) return this.abandon();
-          colVals[col]!.push(...this.itemValues);
-          colSrcs[col]!.push(...this.itemSources);
+          colVals[col]!.push(...this.itemValues.slice(0, this.nv));
+          colSrcs[col]!.push(...this.itemSources.slice(0, this.ns));
           this.clearItem();
           itemEnd = e;
         } else {
@@ -863,8 +886,8 @@ class Normalizer {
       const ce = colExpr[c];
       if (ce) this.emitRange(ce[0], ce[1]);
       else {
-        this.itemValues.push(...colVals[c]!);
-        this.itemSources.push(...colSrcs[c]!);
+        for (const v of colVals[c]!) this.itemValues[this.nv++] = v;
+        for (const v of colSrcs[c]!) this.itemSources[this.ns++] = v;
         this.emitParam(colSrcs[c]!.length ? null : arrayLiteral(colVals[c]!), colSrcs[c]!, true);
         this.clearItem();
       }

@@ -26,19 +26,21 @@ export function parseTags(sql: string, s: number, e: number): Record<string, str
       i++;
       let raw = '';
       let closed = false;
+      let from = i;
       while (i < e) {
         const c = sql.charCodeAt(i);
         if (c === 92 && i + 1 < e) {
-          raw += sql[i + 1];
+          raw += sql.slice(from, i) + sql[i + 1];
           i += 2;
+          from = i;
           continue;
         }
         if (c === 39) {
+          raw += sql.slice(from, i);
           closed = true;
           i++;
           break;
         }
-        raw += sql[i];
         i++;
       }
       if (!closed) return null;
