@@ -60,6 +60,8 @@ export default defineFormat({
     let prevRaw: string | null = null;
     /** A `Query:` line of the docs handler, waiting for its Params and Duration lines. */
     let pending: LogEvent | null = null;
+    /** The pending statement came from a `prisma:query` line (not the docs handler's Query: line). */
+    let pendingStdout = false;
 
     function statement(sql: string, lineNo: number, time: number | null): LogEvent {
       const ev = blankEvent('statement', ctx.file, lineNo);
@@ -125,8 +127,17 @@ export default defineFormat({
         const q = line.indexOf(STDOUT);
         if (q >= 0) {
           flush();
-          emit(statement(line.slice(q + STDOUT.length), lineNo, lineTime(line)));
+          // Held for one line: a $queryRaw template literal prints its SQL over several lines.
+          pending = statement(line.slice(q + STDOUT.length), lineNo, lineTime(line));
+          pendingStdout = true;
           return;
+        }
+        if (pending !== null && pendingStdout) {
+          if (line.length > 0 && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9 || (pending.sql ?? '').trim() === '')) {
+            pending.sql += '\n' + line;
+            return;
+          }
+          flush();
         }
         const brace = line.indexOf('{"');
         if (brace >= 0 && line.indexOf('"query"', brace) > 0) {
@@ -140,6 +151,7 @@ export default defineFormat({
         if (qi >= 0 && (qi === 0 || line.charCodeAt(qi - 1) === 32)) {
           flush();
           pending = statement(line.slice(qi + 7), lineNo, lineTime(line));
+          pendingStdout = false;
           return;
         }
         if (pending !== null) {

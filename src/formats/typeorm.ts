@@ -194,7 +194,9 @@ export default defineFormat({
           line = fromDebug;
         }
         if (!classify(line)) {
-          if (pending !== null && pendingOpen && line.trim() !== '') {
+          // A formatted statement's next line, or an indented line of a raw multi-line query.
+          const indented = line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9;
+          if (pending !== null && (pendingOpen || (indented && pending.params === null && pendingText.indexOf(PARAMS) < 0)) && line.trim() !== '') {
             pendingText += '\n' + line;
             if (line.indexOf(PARAMS) >= 0) pendingOpen = false;
             return;
@@ -217,7 +219,7 @@ export default defineFormat({
             pending = blankEvent('statement', ctx.file, lineNo);
             pending.time = fromDebug !== null ? dbg.time : hit.time;
             pendingText = msg;
-            pendingOpen = isBareKeyword(msg.trim());
+            pendingOpen = msg.trim() === '' || isBareKeyword(msg.trim());
             return;
           }
           case 'slow': {

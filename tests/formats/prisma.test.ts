@@ -71,3 +71,11 @@ describe('prisma messy input', () => {
     expect(prisma.sniff([PG_SERVER_LINE, PG_SERVER_LINE])).toBeLessThan(0.5);
   });
 });
+
+describe('prisma raw queries', () => {
+  it('a $queryRaw template literal printed over several lines', () => {
+    const text = ['prisma:query ', '    SELECT "authorId", count(*) FROM "Book"', '    WHERE "year" > $1 GROUP BY "authorId"', 'prisma:query SELECT 1'].join('\n');
+    const r = runFormat(prisma, text);
+    expect(r.statements.map((e) => e.sql)).toEqual(['SELECT "authorId", count(*) FROM "Book"\n    WHERE "year" > $1 GROUP BY "authorId"', 'SELECT 1']);
+  });
+});

@@ -94,3 +94,13 @@ describe('typeorm messy input', () => {
     expect(typeorm.sniff([PG_SERVER_LINE, PG_SERVER_LINE])).toBeLessThan(0.5);
   });
 });
+
+describe('typeorm raw multi-line queries', () => {
+  it('a template-literal query logged over several indented lines', () => {
+    const text = ['query: ', '      SELECT a.id, count(b.id)', '      FROM author a JOIN book b ON b."authorId" = a.id', '      WHERE a.id = $1 GROUP BY a.id -- PARAMETERS: [3]', 'query: COMMIT'].join('\n');
+    const r = runFormat(typeorm, text);
+    expect(r.events.map((e) => e.kind)).toEqual(['statement', 'commit']);
+    expect(r.statements[0]!.sql).toBe('SELECT a.id, count(b.id)\n      FROM author a JOIN book b ON b."authorId" = a.id\n      WHERE a.id = $1 GROUP BY a.id');
+    expect(r.statements[0]!.params).toEqual(['3']);
+  });
+});
