@@ -1,6 +1,6 @@
 /** Hibernate statement log: `Hibernate: …` (show_sql), `org.hibernate.SQL` debug lines under any log framework prefix, bind and slow-query lines. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, isDoubledLine, sharedAdvice, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const BIND = 'binding parameter ';
 
@@ -117,6 +117,7 @@ export default defineFormat({
   create(outer: FormatContext) {
     const { ctx, facts } = tallying(outer);
     let prevRaw: string | null = null;
+    const local = localTime(outer.options.logTimezone);
     /** Statement per session (thread) still taking bind lines. */
     const open = new Map<string, Stmt>();
     /** Statement whose header was the previous line: unprefixed indented lines continue its SQL (format_sql). */
@@ -239,6 +240,7 @@ export default defineFormat({
 
     return {
       push(raw, lineNo) {
+        useLocalTime(local);
         if (isDoubledLine(raw, prevRaw)) {
           facts.doubledLines++;
           return;

@@ -1,4 +1,5 @@
 /** Small line helpers shared by the Sequelize, TypeORM, Prisma, Hibernate and GORM parsers (no regex backtracking, no per-line objects). */
+import { TZDate } from '@date-fns/tz';
 import type { EventKind, FormatContext, ParamValues } from './types.js';
 
 /**
@@ -47,14 +48,46 @@ function digits(s: string, i: number, n: number): number {
   return v;
 }
 
+/** Wall-clock (read as UTC) → epoch ms in the --log-timezone zone. */
+export type LocalTime = (wallMs: number) => number;
+
+/**
+ * Reader for zone-less timestamps in `zone` (IANA name), or null to read them as UTC. The offset is
+ * cached per hour of wall time, so a line costs a comparison; it is re-checked at the guessed instant
+ * so times next to a DST change land on the right side.
+ */
+export function localTime(zone: string | null): LocalTime | null {
+  if (zone === null || zone === '' || zone === 'UTC') return null;
+  let hour = NaN;
+  let offsetMs = 0;
+  return (wall) => {
+    const h = Math.floor(wall / 3_600_000);
+    if (h !== hour) {
+      hour = h;
+      const first = new TZDate(wall, zone).getTimezoneOffset() * 60_000;
+      offsetMs = new TZDate(wall + first, zone).getTimezoneOffset() * 60_000;
+    }
+    return wall + offsetMs;
+  };
+}
+
+/**
+ * The zone reader of the parser now running. Each parser sets it at the start of push(); parsing is
+ * synchronous, so parsers of several files never see each other's zone.
+ */
+let local: LocalTime | null = null;
+export function useLocalTime(reader: LocalTime | null): void {
+  local = reader;
+}
+
 /** Result slot of parseTimestamp (reused, so parsing a line allocates nothing); frac: it had a sub-second part. */
 export const stamp = { time: 0, end: 0, frac: false };
 
 /**
  * Read a timestamp at s[i]: `YYYY-MM-DD[ T]HH:MM:SS[.,fraction][Z|±HH[:]MM| UTC]` or Go's
  * `YYYY/MM/DD HH:MM:SS[.micro]`. Sets stamp.time (epoch ms) and stamp.end; returns false when absent.
- * A time without a zone is read as UTC: these logs rarely say their zone, and a fixed rule keeps runs
- * reproducible on any machine.
+ * A time without a zone is read in --log-timezone when given (useLocalTime), else as UTC: these logs
+ * rarely say their zone, and a fixed rule keeps runs reproducible on any machine.
  */
 export function parseTimestamp(s: string, i: number): boolean {
   const y = digits(s, i, 4);
@@ -85,6 +118,7 @@ export function parseTimestamp(s: string, i: number): boolean {
     }
   }
   let offsetMin = 0;
+  let zoned = true;
   const z = s.charCodeAt(j);
   if (z === 90 /* Z */) j++;
   else if (z === 43 || z === 45) {
@@ -100,9 +134,11 @@ export function parseTimestamp(s: string, i: number): boolean {
       }
       offsetMin = (z === 43 ? 1 : -1) * (oh * 60 + om);
       j = k;
-    }
+    } else zoned = false;
   } else if (z === 32 && s.startsWith('UTC', j + 1)) j += 4;
-  stamp.time = Date.UTC(y, mo - 1, d, h, mi, se) + Math.round(ms) - offsetMin * 60000;
+  else zoned = false;
+  const wall = Date.UTC(y, mo - 1, d, h, mi, se) + Math.round(ms);
+  stamp.time = zoned ? wall - offsetMin * 60000 : local !== null ? local(wall) : wall;
   stamp.end = j;
   return true;
 }

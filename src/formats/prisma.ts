@@ -1,6 +1,6 @@
 /** Prisma query log: stdout `prisma:query SQL`, query events as JSON lines, and the docs' `Query:`/`Params:`/`Duration:` handler output. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const STDOUT = 'prisma:query ';
 
@@ -58,6 +58,7 @@ export default defineFormat({
   create(outer: FormatContext) {
     const { ctx, facts } = tallying(outer);
     let prevRaw: string | null = null;
+    const local = localTime(outer.options.logTimezone);
     /** A `Query:` line of the docs handler, waiting for its Params and Duration lines. */
     let pending: LogEvent | null = null;
     /** The pending statement came from a `prisma:query` line (not the docs handler's Query: line). */
@@ -118,6 +119,7 @@ export default defineFormat({
 
     return {
       push(raw, lineNo) {
+        useLocalTime(local);
         if (isDoubledLine(raw, prevRaw)) {
           facts.doubledLines++;
           return;

@@ -1,6 +1,6 @@
 /** Sequelize statement log: `Executing (default|uuid): SQL[; params]` / `Executed (…): … Elapsed time: Nms`. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const EXECUTING = 'Executing (';
 const EXECUTED = 'Executed (';
@@ -56,6 +56,7 @@ export default defineFormat({
   create(outer: FormatContext) {
     const { ctx, facts } = tallying(outer);
     let prevRaw: string | null = null;
+    const local = localTime(outer.options.logTimezone);
     // The statement waiting for its next line (an indented continuation, or its Executed twin). Kept as
     // loose variables plus the event itself, so a line costs no object beyond the event it becomes.
     let pending: LogEvent | null = null;
@@ -126,6 +127,7 @@ export default defineFormat({
 
     return {
       push(raw, lineNo) {
+        useLocalTime(local);
         if (isDoubledLine(raw, prevRaw)) {
           facts.doubledLines++;
           return;

@@ -1,6 +1,6 @@
 /** TypeORM query log: console `query: SQL -- PARAMETERS: […]`, slow/failed variants, and the file logger's `[time][QUERY]: …` (CRLF). */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, inspectParams, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, localTime, useLocalTime, inspectParams, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const PARAMS = ' -- PARAMETERS: ';
 
@@ -139,6 +139,7 @@ export default defineFormat({
   create(outer: FormatContext) {
     const { ctx, facts } = tallying(outer);
     let prevRaw: string | null = null;
+    const local = localTime(outer.options.logTimezone);
     // The statement being read: its event, raw text, and whether formatted lines may still follow.
     let pending: LogEvent | null = null;
     let pendingText = '';
@@ -172,6 +173,7 @@ export default defineFormat({
 
     return {
       push(raw, lineNo) {
+        useLocalTime(local);
         if (isDoubledLine(raw, prevRaw)) {
           facts.doubledLines++;
           return;

@@ -70,3 +70,22 @@ describe('other ways the ORM output reaches a log', () => {
     expect(inspectParams('nope')).toBeNull();
   });
 });
+
+describe('--log-timezone for zone-less ORM timestamps', () => {
+  it('GORM local time and Spring Boot 2 stamps follow the given zone; stamps with an offset keep it', async () => {
+    const gorm = (await import('../../src/formats/gorm.js')).default;
+    const run = (format: typeof gorm, lines: string[], logTimezone: string | null) => {
+      const events: { time: number | null }[] = [];
+      const p = format.create({ file: 'f', options: { prefix: null, logTimezone }, emit: (e) => events.push(e), skip: () => {} });
+      lines.forEach((l, i) => p.push(l, i + 1));
+      p.end();
+      return events.map((e) => e.time);
+    };
+    const g = ['2024/07/01 10:00:00 /app/db.go:9', '[1.000ms] [rows:1] SELECT 1'];
+    expect(run(gorm, g, null)).toEqual([Date.UTC(2024, 6, 1, 10)]);
+    expect(run(gorm, g, 'Europe/Berlin')).toEqual([Date.UTC(2024, 6, 1, 8)]);
+    expect(run(gorm, ['2024/01/15 10:00:00 /app/db.go:9', '[1.000ms] [rows:1] SELECT 1'], 'Europe/Berlin')).toEqual([Date.UTC(2024, 0, 15, 9)]);
+    const h = ['2024-07-01 10:00:00.123 DEBUG 1 --- [main] org.hibernate.SQL : select 1', '2024-07-01T10:00:00.124+02:00 DEBUG 1 --- [main] org.hibernate.SQL : select 2'];
+    expect(run(hibernate, h, 'America/New_York')).toEqual([Date.UTC(2024, 6, 1, 14, 0, 0, 123), Date.UTC(2024, 6, 1, 8, 0, 0, 124)]);
+  });
+});
