@@ -1,5 +1,5 @@
 /** duplicate-query: the same statement with the same values run again and again in one unit of work. */
-import { commonCallSite, shapeFor } from './analysis.js';
+import { commonCallSite, shapeFor, type Burst, type UnitAnalysis } from './analysis.js';
 import type { Stmt } from '../sessions/types.js';
 import { defineDetector, type Draft } from './types.js';
 
@@ -11,47 +11,67 @@ export default defineDetector({
   summary: 'The same statement with the same values repeated in one unit of work',
   detect(unit, a, o) {
     const out: Draft[] = [];
-    // with whole-second times nothing separates the requests of a pooled connection: only a strictly
-    // periodic repeat (once per loop iteration) is evidence, and it must reach --min-repeats
-    const coarse = a.timedAutocommit && a.coarse;
-    for (const burst of coarse ? [a.wholeUnit()] : a.bursts) {
-      const groups = new Map<string, Stmt[]>();
-      for (const s of burst.statements) {
-        if (a.isClaimed(s) || IGNORED_VERBS.has(s.t.verb) || s.t.template === 'select $1') continue;
-        const k = `${s.t.id}\u0002${s.key}`;
-        const g = groups.get(k);
-        if (g) g.push(s);
-        else groups.set(k, [s]);
+    // In timed autocommit traffic the same lookup recurs across the requests sharing a connection:
+    // only a periodic repeat (once per loop iteration) anywhere in the unit is evidence, or, with
+    // millisecond times, repeats inside one burst. With whole-second times it must reach --min-repeats.
+    const auto = a.timedAutocommit;
+    const report = (stmts: Stmt[], burst: Burst) => {
+      const kind = shapeFor(stmts[0]!.t).kind;
+      if (kind !== 'select' && kind !== 'other') return;
+      a.claim(stmts);
+      const ev = a.evidence(stmts, burst, null);
+      out.push({
+        kind: 'duplicate-query',
+        templates: [stmts[0]!.t],
+        tables: shapeFor(stmts[0]!.t).tables,
+        callSite: commonCallSite(stmts),
+        statements: stmts,
+        repeats: stmts.length,
+        parent: null,
+        confidence: ev.confidence,
+        basis: [`${stmts.length} identical statements with identical values`, ...ev.basis],
+        details: { values: stmts[0]!.values.slice(0, 10) },
+      });
+    };
+    if (auto) {
+      const whole = a.wholeUnit();
+      for (const stmts of groupIdentical(whole.statements, a)) {
+        for (const run of periodicRuns(stmts)) {
+          if (run.length >= (a.coarse ? Math.max(o.minDuplicates, o.minRepeats) : o.minDuplicates)) report(run, whole);
+        }
       }
-      for (const stmts of groups.values()) {
-        if (stmts.length < o.minDuplicates) continue;
-        if (coarse && (stmts.length < o.minRepeats || !periodic(stmts))) continue;
-        const kind = shapeFor(stmts[0]!.t).kind;
-        if (kind !== 'select' && kind !== 'other') continue;
-        a.claim(stmts);
-        const ev = a.evidence(stmts, burst, null);
-        out.push({
-          kind: 'duplicate-query',
-          templates: [stmts[0]!.t],
-          tables: shapeFor(stmts[0]!.t).tables,
-          callSite: commonCallSite(stmts),
-          statements: stmts,
-          repeats: stmts.length,
-          parent: null,
-          confidence: ev.confidence,
-          basis: [`${stmts.length} identical statements with identical values`, ...ev.basis],
-          details: { values: stmts[0]!.values.slice(0, 10) },
-        });
-      }
+      if (a.coarse) return out;
+    }
+    for (const burst of a.bursts) {
+      for (const stmts of groupIdentical(burst.statements, a)) if (stmts.length >= o.minDuplicates) report(stmts, burst);
     }
     return out;
   },
 });
 
-/** Statements that recur every k positions (k ≤ 8), as one statement of a loop body does. */
-function periodic(stmts: Stmt[]): boolean {
-  const k = stmts[1]!.index - stmts[0]!.index;
-  if (k < 1 || k > 8) return false;
-  for (let i = 2; i < stmts.length; i++) if (stmts[i]!.index - stmts[i - 1]!.index !== k) return false;
-  return true;
+/** Unclaimed statements grouped by template and values. */
+function groupIdentical(statements: Stmt[], a: UnitAnalysis): Stmt[][] {
+  const groups = new Map<string, Stmt[]>();
+  for (const s of statements) {
+    if (a.isClaimed(s) || IGNORED_VERBS.has(s.t.verb) || s.t.template === 'select $1') continue;
+    const k = `${s.t.id}\u0002${s.key}`;
+    const g = groups.get(k);
+    if (g) g.push(s);
+    else groups.set(k, [s]);
+  }
+  return [...groups.values()];
+}
+
+/** Maximal runs of statements that recur every k positions (k ≤ 8), as one statement of a loop body does. */
+function periodicRuns(stmts: Stmt[]): Stmt[][] {
+  const runs: Stmt[][] = [];
+  let i = 0;
+  while (i < stmts.length - 1) {
+    const k = stmts[i + 1]!.index - stmts[i]!.index;
+    let j = i + 1;
+    if (k >= 1 && k <= 8) while (j + 1 < stmts.length && stmts[j + 1]!.index - stmts[j]!.index === k) j++;
+    if (k >= 1 && k <= 8 && j > i) runs.push(stmts.slice(i, j + 1));
+    i = j;
+  }
+  return runs;
 }
