@@ -127,7 +127,8 @@ export function adviceFor(orm: OrmName | null, draft: Draft): string {
   const text = table[draft.kind] ?? table.default;
   const t = draft.tables[0] ?? 'children';
   const keys = draft.details['keyColumns'];
-  const k = Array.isArray(keys) && keys.length ? String(keys[0]) : 'parent_id';
+  // names arrive as SQL (`"bookId"`, `public."Book"`); the ORM spells them bare
+  const k = Array.isArray(keys) && keys.length ? String(keys[0]).replace(/"/g, '') : 'parent_id';
   const model = t.replace(/^.*\./, '').replace(/"/g, '');
   return text.replace(/\{t\}/g, model).replace(/\{T\}/g, model.charAt(0).toUpperCase() + model.slice(1)).replace(/\{k\}/g, k);
 }

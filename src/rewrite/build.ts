@@ -1,5 +1,5 @@
 /** Per-kind set-based rewrites, built from the loop's own statements (their ASTs) and printed back as SQL. */
-import type { Expr, From, InsertStatement, SelectedColumn, SelectFromStatement, Statement, UpdateStatement, DeleteStatement } from 'pgsql-ast-parser';
+import type { Expr, ExprParameter, From, InsertStatement, SelectedColumn, SelectFromStatement, Statement, UpdateStatement, DeleteStatement } from 'pgsql-ast-parser';
 import { arrayLiteral } from '../sql/index.js';
 import type { Draft } from '../detect/types.js';
 import type { Stmt, TemplateInfo } from '../sessions/types.js';
@@ -25,11 +25,16 @@ import {
 export interface Built {
   use: string | null;
   /** Other forms, each with how to bind its own parameters. */
-  alternatives: { label: string; sql: string; params?: string[] }[];
+  alternatives: { label: string; sql: string; params?: string[]; binds?: Binds }[];
+  /** Values for `use`'s parameters from the log (`$n` → value or array), so a tool can run the rewrite beside the loop. */
+  binds?: Binds;
   /** How to bind the new parameters ("$1 = the 12 order_id values: {…}"). */
   params: string[];
   notes: string[];
 }
+
+/** `$n` (1-based index n-1) → the value to bind: a scalar, or an array for `= ANY($n)` / unnest(). */
+export type Binds = (string | null | (string | null)[])[];
 
 /** Rows of real values shown in multi-row rewrites; the rest are described, not printed. */
 export const SHOWN_ROWS = 5;
@@ -114,6 +119,21 @@ function describeKeys(param: number, column: string, values: (string | null | un
   return `$${param} = the ${distinct.length} ${column} values: ${more}`;
 }
 
+/** The key array for the = ANY parameter, the first statement's values for the others. */
+function keyBinds(p: Parsed, keyParam: number, values: (string | null | undefined)[]): Binds | undefined {
+  if (values.some((v) => v === undefined)) return undefined;
+  const out: Binds = [];
+  for (let n = 1; n <= Math.max(p.maxParam, keyParam); n++) {
+    if (n === keyParam) out.push([...new Set(values as (string | null)[])]);
+    else {
+      const v = p.param(n);
+      if (v === undefined) return undefined;
+      out.push(v);
+    }
+  }
+  return out;
+}
+
 function dupNote(values: unknown[]): string[] {
   return new Set(values).size < values.length ? ['= ANY matches each key once: keys the loop repeated return their rows once'] : [];
 }
@@ -145,6 +165,7 @@ export function nPlusOne(draft: Draft): Built {
   }
   out.use = statement(ast);
   out.params.push(describeKeys(any.param, key.slot.column.name, key.values), ...otherParams(first, any.param));
+  out.binds = keyBinds(first, any.param, key.values);
   out.notes.push(...dupNote(key.values));
   if (key.others.length) out.notes.push(`${key.others.map((o) => o.slot.column.name).join(', ')} also changed between statements; filter those in the application or add them to the key`);
   if (draft.parent) {
@@ -248,6 +269,7 @@ export function aggregateLoop(draft: Draft): Built {
   delete ast.limit;
   out.use = statement(ast);
   out.params.push(describeKeys(any.param, key.slot.column.name, key.values), ...otherParams(first, any.param));
+  out.binds = keyBinds(first, any.param, key.values);
   out.notes.push(`keys with no rows are absent from the result (the loop got count 0 / NULL for them)`);
   return out;
 }
@@ -297,6 +319,7 @@ export function latestPerParent(draft: Draft): Built {
   delete base.limit;
   const order = base.orderBy!;
   out.params.push(describeKeys(any.param, key.slot.column.name, key.values), ...otherParams(first, any.param));
+  out.binds = keyBinds(first, any.param, key.values);
   out.notes.push(...dupNote(key.values), `ties on ${order.map((o) => (o.by.type === 'ref' ? o.by.name : 'the sort key')).join(', ')} are broken arbitrarily, as LIMIT did; add a unique column to ORDER BY to make it stable`);
 
   const distinctOn: SelectFromStatement = { ...clone(base), distinct: [clone(key.slot.column)], orderBy: [{ by: clone(key.slot.column) }, ...clone(order)] };
@@ -410,12 +433,12 @@ export function perRowInsert(draft: Draft, stmts: Stmt[] = draft.statements): Bu
   if (!bound) out.params.push(`each row's parameters as the loop bound them`);
   const cols = first.columns?.map((c) => c.name) ?? null;
   const unnest = unnestInsert(first, ps);
-  if (unnest) out.alternatives.push({ label: 'one statement for any number of rows (arrays)', sql: unnest.sql, params: unnest.params });
+  if (unnest) out.alternatives.push({ label: 'one statement for any number of rows (arrays)', sql: unnest.sql, params: unnest.params, binds: unnest.binds });
   out.notes.push(`for large loads: COPY ${first.into.name}${cols ? ` (${cols.join(', ')})` : ''} FROM STDIN (FORMAT csv)`);
   return out;
 }
 
-function unnestInsert(first: InsertStatement, ps: Parsed[]): { sql: string; params: string[] } | null {
+function unnestInsert(first: InsertStatement, ps: Parsed[]): { sql: string; params: string[]; binds: Binds } | null {
   const row = (first.insert as { values: Expr[][] }).values[0]!;
   if (!first.columns || !row.every(isValue)) return null;
   const cols: Scalar[][] = row.map((_, i) =>
@@ -429,7 +452,7 @@ function unnestInsert(first: InsertStatement, ps: Parsed[]): { sql: string; para
   const ins = clone(first);
   ins.insert = { type: 'select', columns: [{ expr: { type: 'ref', name: '*' } }], from: [{ type: 'call', function: { name: 'unnest' }, args, alias: { name: 'v' } } as From] };
   const params = first.columns.map((c, i) => `$${i + 1} = the ${ps.length} ${c.name} values`);
-  return { sql: statement(ins), params };
+  return { sql: statement(ins), params, binds: cols };
 }
 
 function typeDef(t: string): { kind: 'array'; arrayOf: { name: string } } {
@@ -496,6 +519,7 @@ export function perRowUpdate(draft: Draft, stmts: Stmt[] = draft.statements): Bu
       label: 'one statement for any number of rows (arrays)',
       sql: statement(viaArrays),
       params: vcols.map((c, i) => `$${i + 1} = the ${ps.length} ${c} values`),
+      binds: arrays,
     });
   }
   return out;
@@ -535,6 +559,7 @@ function keyOnly(draft: Draft, ps: Parsed[]): Built {
   withConjunct(ast, key.slot.index, any.expr);
   out.use = statement(ast);
   out.params.push(describeKeys(any.param, key.slot.column.name, key.values), ...otherParams(first, any.param));
+  out.binds = keyBinds(first, any.param, key.values);
   return out;
 }
 
@@ -595,25 +620,34 @@ export function duplicateQuery(draft: Draft): Built {
   return out;
 }
 
-/** unbounded-fetch: keyset pagination on the sort key (or id). */
+/** unbounded-fetch: keyset pagination on the sort key(s) (or id): `WHERE key > $n ORDER BY key LIMIT $m`. */
 export function unboundedFetch(draft: Draft): Built {
   const out = empty();
   const p = parseStmt(draft.statements[0]!);
   if (!p || p.ast.type !== 'select') return out;
   const ast = clone(p.ast);
   if (ast.limit || ast.groupBy?.length || ast.distinct) return out;
-  const sortKey: Expr | null = ast.orderBy?.length === 1 && ast.orderBy[0]!.by.type === 'ref' ? ast.orderBy[0]!.by : null;
-  const desc = ast.orderBy?.[0]?.order === 'DESC';
-  if (ast.orderBy?.length && !sortKey) return out;
-  const key: Expr = sortKey ?? idRef(ast);
+  const order = ast.orderBy ?? [];
+  // keyset needs plain columns sorted one way (a row comparison cannot mix ASC and DESC)
+  if (order.some((o) => o.by.type !== 'ref' || o.nulls) || new Set(order.map((o) => o.order === 'DESC')).size > 1) return out;
+  const keys: Expr[] = order.length ? order.map((o) => o.by) : [idRef(ast)];
+  const desc = order[0]?.order === 'DESC';
   const after = p.maxParam + 1;
-  const seek: Expr = { type: 'binary', op: desc ? '<' : '>', left: clone(key), right: { type: 'parameter', name: '$' + after } };
+  const params: ExprParameter[] = keys.map((_, i) => ({ type: 'parameter', name: '$' + (after + i) }));
+  const seek: Expr =
+    keys.length === 1
+      ? { type: 'binary', op: desc ? '<' : '>', left: clone(keys[0]!), right: params[0]! }
+      : { type: 'binary', op: desc ? '<' : '>', left: { type: 'list', expressions: clone(keys) }, right: { type: 'list', expressions: params } };
   ast.where = andAll([...conjuncts(ast.where), seek]);
-  ast.orderBy = [{ by: clone(key), ...(desc ? { order: 'DESC' as const } : {}) }];
-  ast.limit = { limit: { type: 'parameter', name: '$' + (after + 1) } };
+  ast.orderBy = keys.map((k) => ({ by: clone(k), ...(desc ? { order: 'DESC' as const } : {}) }));
+  const limit = after + keys.length;
+  ast.limit = { limit: { type: 'parameter', name: '$' + limit } };
   out.use = statement(ast);
-  const k = key.type === 'ref' ? key.name : 'the key';
-  out.params.push(`$${after} = the last ${k} of the previous page (start below or above every value)`, `$${after + 1} = the page size, e.g. 1000`);
+  const names = keys.map((k) => (k.type === 'ref' ? k.name : 'key')).join(', ');
+  out.params.push(
+    `${params.map((x) => x.name).join(', ')} = the last ${names} of the previous page (for the first page, drop that predicate)`,
+    `$${limit} = the page size, e.g. 1000`,
+  );
   out.notes.push(`or aggregate in SQL if the rows are only summed or counted`);
   return out;
 }

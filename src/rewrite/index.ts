@@ -20,6 +20,7 @@ import { parseStmt } from './statement.js';
 
 export { detectOrm } from './orm.js';
 export { adviceFor } from './advice.js';
+export type { Built, Binds } from './build.js';
 
 const SUMMARIES: Record<FindingKind, string> = {
   'n-plus-one': 'Load all rows in one query with = ANY($1) over the keys (or a JOIN with the parent query)',
@@ -131,8 +132,12 @@ function memberKind(p: ReturnType<typeof parseStmt>): FindingKind | null {
 
 /** Build the suggestion for a finding from its largest occurrence. */
 export function suggest(draft: Draft, orm: string | null, applications: readonly string[] = []): Suggestion {
+  return finish(draft, build(draft), orm, applications);
+}
+
+/** Grammar-check a built rewrite and word the suggestion (split from suggest so the drop path can be tested). */
+export function finish(draft: Draft, b: Built, orm: string | null, applications: readonly string[] = []): Suggestion {
   const first = draft.statements[0];
-  const b = build(draft);
   const use = draft.kind === 'repeated-sequence' ? b.use : checked(b.use);
   const alternatives = b.alternatives.map((a) => ({ ...a, sql: checked(a.sql) })).filter((a) => a.sql !== null);
   let summary = SUMMARIES[draft.kind];
