@@ -1,6 +1,6 @@
 /** Hibernate statement log: `Hibernate: …` (show_sql), `org.hibernate.SQL` debug lines under any log framework prefix, bind and slow-query lines. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, jsonRecordAsLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const BIND = 'binding parameter ';
 
@@ -246,7 +246,12 @@ export default defineFormat({
           return;
         }
         prevRaw = raw;
-        const line = cleanLine(raw);
+        let line = cleanLine(raw);
+        // A JSON record (pino, winston, logstash-logback-encoder): read the text it carries.
+        if (line.charCodeAt(0) === 123) {
+          const plain = jsonRecordAsLine(line, true);
+          if (plain !== null) line = plain;
+        }
         // 1. Continuation of a format_sql statement: indented, no prefix.
         if (cont !== null && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) && !line.startsWith('\tat ') && line.indexOf(BIND) < 0) {
           cont.text += (cont.text === '' ? '' : '\n') + line;

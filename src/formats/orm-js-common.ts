@@ -9,7 +9,7 @@ import type { EventKind, FormatContext, ParamValues } from './types.js';
 export function cleanLine(text: string): string {
   let s = text;
   if (s.length > 0 && s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
-  if (s.indexOf('\u001b') < 0 && s.indexOf('\u2190[') < 0) return s;
+  if (s.indexOf('\u001b') < 0 && s.indexOf('\u2190[') < 0) return withoutComposePrefix(s);
   let out = '';
   let from = 0;
   let i = 0;
@@ -35,7 +35,7 @@ export function cleanLine(text: string): string {
     }
     i++;
   }
-  return out + s.slice(from);
+  return withoutComposePrefix(out + s.slice(from));
 }
 
 function digits(s: string, i: number, n: number): number {
@@ -205,8 +205,9 @@ export function shareContaining(lines: string[], test: (line: string) => boolean
   return n === 0 ? 0 : hit / n;
 }
 
-/** Sniff score from matched lines: one clear line is good evidence, a clear majority is certain. */
-export function sniffScore(lines: string[], test: (line: string) => boolean): number {
+/** Sniff score from matched lines: one clear line is good evidence, a clear majority is certain. JSON records are judged by the text they carry. */
+export function sniffScore(lines: string[], test0: (line: string) => boolean): number {
+  const test = (l: string) => test0(l.charCodeAt(0) === 123 ? (jsonRecordAsLine(l, true) ?? l) : l);
   let hits = 0;
   for (const raw of lines) if (test(cleanLine(raw))) hits++;
   if (hits === 0) return 0;
@@ -328,4 +329,76 @@ export function inspectParams(text: string): (string | null)[] | null {
     i++;
   }
   return out;
+}
+
+/** Scratch result of unwrapJson(): message, logger, thread and time of a structured (JSON) log record. */
+export const rec = { message: '', logger: '', thread: '', time: null as number | null };
+
+function firstString(o: Record<string, unknown>, keys: string[]): string {
+  for (const k of keys) {
+    const v = o[k];
+    if (typeof v === 'string') return v;
+  }
+  return '';
+}
+
+/**
+ * A JSON log record as pino, winston, bunyan, logstash-logback-encoder or ECS write them: the ORM's text
+ * is in `msg`/`message`. Returns false for anything else. Only lines starting with `{` pay for JSON.parse.
+ */
+export function unwrapJson(line: string): boolean {
+  if (line.charCodeAt(0) !== 123 || line.charCodeAt(line.length - 1) !== 125) return false;
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return false;
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  rec.message = firstString(o, ['msg', 'message', 'Message']);
+  if (rec.message === '') return false;
+  const log = o.log;
+  const nested = log !== null && typeof log === 'object' ? (log as Record<string, unknown>) : null;
+  rec.logger = firstString(o, ['logger_name', 'logger', 'loggerName', 'log.logger', 'name']) || (nested ? firstString(nested, ['logger']) : '');
+  const proc = o.process;
+  const thread = proc !== null && typeof proc === 'object' ? (proc as Record<string, unknown>).thread : null;
+  rec.thread =
+    firstString(o, ['thread_name', 'thread', 'threadName', 'process.thread.name']) ||
+    (thread !== null && typeof thread === 'object' ? firstString(thread as Record<string, unknown>, ['name']) : '');
+  const t = o['@timestamp'] ?? o.timestamp ?? o.time ?? o.ts;
+  rec.time = null;
+  if (typeof t === 'number') rec.time = t > 1e12 ? t : t * 1000; // pino ms, bunyan/zap seconds
+  else if (typeof t === 'string') {
+    const ms = Date.parse(t);
+    rec.time = Number.isNaN(ms) ? null : ms;
+  }
+  return true;
+}
+
+/**
+ * Drop a `docker compose` service prefix (`web_1  | `, `api-1  | `) so a line starts where the program's
+ * output starts. Cheap: only looks at the first 64 characters.
+ */
+export function withoutComposePrefix(line: string): string {
+  const bar = line.indexOf(' | ');
+  if (bar <= 0 || bar > 64 || line.charCodeAt(0) === 32) return line;
+  for (let i = 0; i < bar; i++) {
+    const c = line.charCodeAt(i);
+    const word = c === 95 || c === 45 || c === 46 || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!word && c !== 32) return line;
+  }
+  return line.slice(bar + 3);
+}
+
+/**
+ * The text a JSON log record stands for, as one plain line the format already reads:
+ * `<ISO time> [thread] logger - message` (withLogger, for Java frameworks) or `<ISO time> message`.
+ * Null when the line is not such a record.
+ */
+export function jsonRecordAsLine(line: string, withLogger: boolean): string | null {
+  if (!unwrapJson(line)) return null;
+  const t = rec.time !== null ? new Date(rec.time).toISOString() + ' ' : '';
+  if (withLogger && rec.logger !== '') return `${t}[${rec.thread}] ${rec.logger} - ${rec.message}`;
+  return t + rec.message;
 }

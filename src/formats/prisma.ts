@@ -1,6 +1,6 @@
 /** Prisma query log: stdout `prisma:query SQL`, query events as JSON lines, and the docs' `Query:`/`Params:`/`Duration:` handler output. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, jsonRecordAsLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const STDOUT = 'prisma:query ';
 
@@ -126,6 +126,11 @@ export default defineFormat({
         }
         prevRaw = raw;
         let line = cleanLine(raw);
+        // A structured logger's record whose message is the stdout text (`{"msg":"prisma:query …"}`).
+        if (line.charCodeAt(0) === 123 && line.indexOf('"query"') < 0) {
+          const plain = jsonRecordAsLine(line, false);
+          if (plain !== null) line = plain;
+        }
         const q = line.indexOf(STDOUT);
         if (q >= 0) {
           flush();

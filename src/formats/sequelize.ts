@@ -1,6 +1,6 @@
 /** Sequelize statement log: `Executing (default|uuid): SQL[; params]` / `Executed (…): … Elapsed time: Nms`. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, jsonRecordAsLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const EXECUTING = 'Executing (';
 const EXECUTED = 'Executed (';
@@ -133,7 +133,12 @@ export default defineFormat({
           return;
         }
         prevRaw = raw;
-        const line = cleanLine(raw);
+        let line = cleanLine(raw);
+        // A JSON record (pino, winston, logstash-logback-encoder): read the text it carries.
+        if (line.charCodeAt(0) === 123) {
+          const plain = jsonRecordAsLine(line, false);
+          if (plain !== null) line = plain;
+        }
         const x = line.indexOf('xecut');
         const at = x - 1;
         const executing = x >= 1 && line.startsWith(EXECUTING, at);

@@ -1,6 +1,6 @@
 /** TypeORM query log: console `query: SQL -- PARAMETERS: […]`, slow/failed variants, and the file logger's `[time][QUERY]: …` (CRLF). */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, localTime, useLocalTime, inspectParams, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, jsonRecordAsLine, localTime, useLocalTime, inspectParams, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const PARAMS = ' -- PARAMETERS: ';
 
@@ -180,6 +180,11 @@ export default defineFormat({
         }
         prevRaw = raw;
         let line = cleanLine(raw);
+        // A JSON record (pino, winston, logstash-logback-encoder): read the text it carries.
+        if (line.charCodeAt(0) === 123) {
+          const plain = jsonRecordAsLine(line, false);
+          if (plain !== null) line = plain;
+        }
         const fromDebug = debugMessage(line);
         if (fromDebug !== null) {
           if (fromDebug.startsWith('parameters: ')) {

@@ -1,10 +1,12 @@
 /** Messy ORM logs across formats: doubled handlers, debug-module output, custom logging functions. */
 import { describe, expect, it } from 'vitest';
+import gorm from '../../src/formats/gorm.js';
 import hibernate from '../../src/formats/hibernate.js';
 import { inspectParams } from '../../src/formats/orm-js-common.js';
 import prisma from '../../src/formats/prisma.js';
 import sequelize from '../../src/formats/sequelize.js';
 import typeorm from '../../src/formats/typeorm.js';
+import type { LogFormat } from '../../src/formats/types.js';
 import { runFormat } from './orm-js-harness.js';
 
 const twice = (lines: string[]) => lines.flatMap((l) => [l, l]).join('\n');
@@ -72,9 +74,8 @@ describe('other ways the ORM output reaches a log', () => {
 });
 
 describe('--log-timezone for zone-less ORM timestamps', () => {
-  it('GORM local time and Spring Boot 2 stamps follow the given zone; stamps with an offset keep it', async () => {
-    const gorm = (await import('../../src/formats/gorm.js')).default;
-    const run = (format: typeof gorm, lines: string[], logTimezone: string | null) => {
+  it('GORM local time and Spring Boot 2 stamps follow the given zone; stamps with an offset keep it', () => {
+    const run = (format: LogFormat, lines: string[], logTimezone: string | null) => {
       const events: { time: number | null }[] = [];
       const p = format.create({ file: 'f', options: { prefix: null, logTimezone }, emit: (e) => events.push(e), skip: () => {} });
       lines.forEach((l, i) => p.push(l, i + 1));
@@ -87,5 +88,37 @@ describe('--log-timezone for zone-less ORM timestamps', () => {
     expect(run(gorm, ['2024/01/15 10:00:00 /app/db.go:9', '[1.000ms] [rows:1] SELECT 1'], 'Europe/Berlin')).toEqual([Date.UTC(2024, 0, 15, 9)]);
     const h = ['2024-07-01 10:00:00.123 DEBUG 1 --- [main] org.hibernate.SQL : select 1', '2024-07-01T10:00:00.124+02:00 DEBUG 1 --- [main] org.hibernate.SQL : select 2'];
     expect(run(hibernate, h, 'America/New_York')).toEqual([Date.UTC(2024, 6, 1, 14, 0, 0, 123), Date.UTC(2024, 6, 1, 8, 0, 0, 124)]);
+  });
+});
+
+describe('structured (JSON) logs and container prefixes', () => {
+  it('pino/winston records carrying Sequelize, TypeORM and Prisma text', () => {
+    const seq = runFormat(sequelize, '{"level":20,"time":1714644930000,"pid":1,"msg":"Executing (default): SELECT \\"id\\" FROM \\"Authors\\" AS \\"Author\\" WHERE \\"Author\\".\\"id\\" = 1;"}');
+    expect(seq.statements.map((e) => [e.sql, e.time])).toEqual([['SELECT "id" FROM "Authors" AS "Author" WHERE "Author"."id" = 1;', 1714644930000]]);
+    expect(sequelize.sniff(['{"level":20,"time":1714644930000,"msg":"Executing (default): SELECT 1"}'])).toBeGreaterThan(0.5);
+    const to = runFormat(typeorm, '{"level":"info","message":"query: SELECT 1 WHERE a = $1 -- PARAMETERS: [2]","timestamp":"2024-05-02T10:00:00.000Z"}');
+    expect(to.statements.map((e) => [e.sql, e.params, e.time])).toEqual([['SELECT 1 WHERE a = $1', ['2'], Date.UTC(2024, 4, 2, 10)]]);
+    expect(typeorm.sniff(['{"level":"info","message":"query: SELECT 1"}'])).toBeGreaterThan(0.5);
+    const pr = runFormat(prisma, '{"level":30,"time":1714644930000,"msg":"prisma:query SELECT 1"}');
+    expect(pr.statements.map((e) => e.sql)).toEqual(['SELECT 1']);
+  });
+
+  it('logstash-logback-encoder records from Spring Boot: logger, thread and time from the fields', () => {
+    const text = [
+      '{"@timestamp":"2024-05-02T10:00:00.100+02:00","@version":"1","message":"select b1_0.id from book b1_0 where b1_0.author_id=?","logger_name":"org.hibernate.SQL","thread_name":"http-nio-8080-exec-3","level":"DEBUG","level_value":10000}',
+      '{"@timestamp":"2024-05-02T10:00:00.101+02:00","@version":"1","message":"binding parameter (1:BIGINT) <- [5]","logger_name":"org.hibernate.orm.jdbc.bind","thread_name":"http-nio-8080-exec-3","level":"TRACE","level_value":5000}',
+    ].join('\n');
+    const r = runFormat(hibernate, text);
+    expect(r.statements.map((e) => [e.session, e.params, e.time])).toEqual([['http-nio-8080-exec-3', ['5'], Date.UTC(2024, 4, 2, 8, 0, 0, 100)]]);
+    expect(hibernate.sniff(text.split('\n'))).toBeGreaterThan(0.9);
+  });
+
+  it('docker compose service prefixes', () => {
+    expect(runFormat(sequelize, 'api_1  | Executing (default): SELECT 1;').statements.length).toBe(1);
+    const g = runFormat(gorm, ['app-1  | 2021/05/14 11:36:28 /app/db.go:98', 'app-1  | [0.773ms] [rows:1] SELECT 1'].join('\n'));
+    expect(g.statements.map((e) => [e.callSite, e.rows])).toEqual([['/app/db.go:98', 1]]);
+    // an indented SQL line with a bitwise OR is not a prefix
+    const h = runFormat(hibernate, ['Hibernate: ', '    select', '        b1_0.flags | 4 ', '    from', '        book b1_0'].join('\n'));
+    expect(h.statements[0]!.sql).toBe('select\n        b1_0.flags | 4 \n    from\n        book b1_0');
   });
 });
