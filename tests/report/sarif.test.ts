@@ -1,0 +1,114 @@
+/** SARIF 2.1.0: the structure code scanning needs (rules up front, located and fingerprinted results), checked field by field. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type * as Sarif from 'sarif';
+import { FINDING_KINDS } from '../../src/detect/types.js';
+import { artifactUri, FINGERPRINT_KEY, parseFileLine } from '../../src/report/sarif.js';
+import { runCli } from '../support/cli.js';
+
+const LEVELS = ['none', 'note', 'warning', 'error'];
+
+function sarifOf(file: string): { log: Sarif.Log; findings: { id: string; callSite: string | null; units: { source: string }[] }[] } {
+  const s = runCli([file, '--format', 'sarif']);
+  expect(s.code, s.stderr).toBe(0);
+  const j = runCli([file, '--format', 'json']);
+  return { log: JSON.parse(s.stdout) as Sarif.Log, findings: JSON.parse(j.stdout).findings };
+}
+
+/** The parts of the SARIF 2.1.0 schema a consumer relies on (sarif-schema-2.1.0.json: required and enum constraints). */
+function checkStructure(log: Sarif.Log) {
+  expect(log.version).toBe('2.1.0');
+  expect(log.$schema).toMatch(/sarif-2\.1\.0/);
+  expect(log.runs).toHaveLength(1);
+  const run = log.runs[0]!;
+  const driver = run.tool.driver;
+  expect(driver.name).toBe('sqloupe');
+  expect(driver.version).toMatch(/^\d+\.\d+\.\d+/);
+  const rules = driver.rules!;
+  // one rule per finding kind, declared up front, in a fixed order so ruleIndex is stable
+  expect(rules.map((r) => r.id)).toEqual([...FINDING_KINDS]);
+  for (const r of rules) {
+    expect(r.shortDescription?.text).toBeTruthy();
+    expect(r.fullDescription?.text).toBeTruthy();
+    expect(r.name).toMatch(/^[A-Z][A-Za-z]+$/);
+  }
+  for (const res of run.results!) {
+    expect(res.message.text).toBeTruthy();
+    expect(rules[res.ruleIndex!]!.id).toBe(res.ruleId);
+    expect(LEVELS).toContain(res.level);
+    expect(res.locations).toHaveLength(1);
+    const phys = res.locations![0]!.physicalLocation!;
+    const uri = phys.artifactLocation!.uri!;
+    expect(uri).not.toMatch(/^\.\.?\//);
+    expect(uri.startsWith('/')).toBe(false);
+    // relative reference, or file:// for a call site outside the working tree
+    expect(/^[a-z]+:/.test(uri) ? uri.startsWith('file://') : true).toBe(true);
+    expect(phys.region!.startLine).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(res.partialFingerprints!)).toEqual([FINGERPRINT_KEY]);
+  }
+}
+
+describe('--format sarif', () => {
+  it('billing: one result per finding, located at the log line, fingerprinted with the finding id', () => {
+    const { log, findings } = sarifOf('samples/billing.log');
+    checkStructure(log);
+    const results = log.runs[0]!.results!;
+    expect(results.map((r) => r.partialFingerprints![FINGERPRINT_KEY])).toEqual(findings.map((f) => f.id));
+    const first = results[0]!;
+    expect(first.ruleId).toBe('n-plus-one');
+    const at = parseFileLine(findings[0]!.units[0]!.source)!;
+    expect(first.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'samples/billing.log' }, region: { startLine: at.line } });
+  });
+
+  it('Rails: the ↳ call site is the location, the log line a related location', () => {
+    const { log, findings } = sarifOf('tests/fixtures/orm/rails/dev.log');
+    checkStructure(log);
+    const results = log.runs[0]!.results!;
+    expect(results).toHaveLength(findings.length);
+    const located = results.filter((r) => r.locations![0]!.physicalLocation!.artifactLocation!.uri!.endsWith('.rb'));
+    expect(located.length).toBeGreaterThan(0);
+    for (const r of located) {
+      const f = findings.find((x) => x.id === r.partialFingerprints![FINGERPRINT_KEY])!;
+      const site = parseFileLine(f.callSite!)!;
+      expect(r.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: site.file }, region: { startLine: site.line } });
+      expect(r.relatedLocations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe('tests/fixtures/orm/rails/dev.log');
+    }
+  });
+
+  it('GORM: file:line call sites become locations (absolute paths outside the tree as file:// URIs)', () => {
+    const { log } = sarifOf('tests/fixtures/orm/gorm/debug.log');
+    checkStructure(log);
+    const uris = log.runs[0]!.results!.map((r) => r.locations![0]!.physicalLocation!.artifactLocation!.uri!);
+    expect(uris.length).toBeGreaterThan(0);
+    for (const u of uris) expect(u).toMatch(/\.go$/);
+  });
+
+  it('every sample and a few fixtures give structurally valid SARIF', () => {
+    for (const f of ['samples/loops.csv', 'samples/pooled-web.json', 'tests/fixtures/orm/prisma/prisma7-comments.jsonl', 'tests/fixtures/orm/sqlalchemy/echo.log']) {
+      const { log, findings } = sarifOf(f);
+      checkStructure(log);
+      expect(log.runs[0]!.results!.length, f).toBe(findings.length);
+    }
+  });
+
+  it('stdin findings have no file to point at: left out and counted in run.properties', () => {
+    const r = runCli(['-', '--format', 'sarif'], { input: readFileSync('samples/billing.log') });
+    const log = JSON.parse(r.stdout) as Sarif.Log;
+    expect(log.runs[0]!.results).toEqual([]);
+    expect(log.runs[0]!.properties!['unlocatedFindings']).toBe(1);
+  });
+});
+
+describe('helpers', () => {
+  it('parseFileLine reads the call-site forms', () => {
+    expect(parseFileLine('app/models/user.rb:12')).toEqual({ file: 'app/models/user.rb', line: 12 });
+    expect(parseFileLine("app/models/user.rb:12:in `block in load'")).toEqual({ file: 'app/models/user.rb', line: 12 });
+    expect(parseFileLine('/home/dev/x/books.go:35')).toEqual({ file: '/home/dev/x/books.go', line: 35 });
+    expect(parseFileLine('Book.updateOne')).toBeNull();
+  });
+  it('artifactUri keeps relative paths and relativises absolute ones under cwd', () => {
+    expect(artifactUri('./a/b.rb', '/repo')).toBe('a/b.rb');
+    expect(artifactUri('/repo/a/b.rb', '/repo')).toBe('a/b.rb');
+    expect(artifactUri('/elsewhere/b.go', '/repo')).toBe('file:///elsewhere/b.go');
+  });
+});
