@@ -274,6 +274,62 @@ export function aggregateLoop(draft: Draft): Built {
   return out;
 }
 
+/**
+ * Several aggregate loops over the same table and key whose WHERE differ only by extra predicates
+ * (`count(*) WHERE fk = $1` and `count(*) WHERE fk = $1 AND status = 'paid'`): one GROUP BY, with each
+ * extra predicate as the aggregate's FILTER (WHERE …).
+ */
+export function mergeAggregates(groups: Stmt[][]): Built {
+  const out = empty();
+  const parsed = groups.map(parsedAll);
+  if (parsed.some((p) => p === null)) return out;
+  const ps = parsed as Parsed[][];
+  const heads = ps.map((g) => g[0]!.ast);
+  if (heads.some((h) => h.type !== 'select' || h.from?.length !== 1 || h.from[0]!.type !== 'table' || h.from[0]!.join || h.groupBy?.length)) return out;
+  const sels = heads as SelectFromStatement[];
+  const table = (s: SelectFromStatement) => statement({ type: 'select', columns: [{ expr: { type: 'integer', value: 1 } }], from: s.from });
+  if (new Set(sels.map(table)).size !== 1) return out;
+  const keys = ps.map((g) => loopKey(g, []));
+  if (keys.some((k) => k === null) || new Set(keys.map((k) => k!.slot.column.name)).size !== 1) return out;
+  // each member's WHERE without its key, with its constant values bound
+  const rests = ps.map((g, i) => {
+    const bound = bindAll(g[0]!.ast, g[0]!) as SelectFromStatement | null;
+    return bound ? conjuncts(bound.where).filter((_, j) => j !== keys[i]!.slot.index) : null;
+  });
+  if (rests.some((r) => r === null)) return out;
+  const printed = rests.map((r) => r!.map((e) => statement({ type: 'select', columns: [{ expr: e }] })));
+  const common = printed[0]!.filter((c) => printed.every((p) => p.includes(c)));
+  const first = ps[0]![0]!;
+  const base = clone(sels[0]!);
+  // every other value is bound, so the key array is $1 (a cast on the key stays, as an array cast)
+  const slot = keys[0]!.slot;
+  const keyless: EqSlot = { ...slot, value: slot.value.type === 'cast' ? { ...slot.value, operand: { type: 'null' } } : { type: 'null' } };
+  const any = anyPredicate(keyless, { ...first, maxParam: 0 });
+  base.where = andAll([any.expr, ...rests[0]!.filter((_, j) => common.includes(printed[0]![j]!))]);
+  const used = new Set<string>();
+  const columns: SelectedColumn[] = [{ expr: clone(keys[0]!.slot.column) }];
+  sels.forEach((sel, i) => {
+    const extra = rests[i]!.filter((_, j) => !common.includes(printed[i]![j]!));
+    for (const [c, col] of (sel.columns ?? []).entries()) {
+      let name = col.alias?.name ?? (col.expr.type === 'call' ? col.expr.function.name : `col${c + 1}`);
+      if (used.has(name)) name = `${name}_${i + 1}`;
+      used.add(name);
+      const bound = bindAll(col.expr, ps[i]![0]!) ?? col.expr;
+      columns.push({ expr: extra.length ? withFilter(bound, andAll(extra)!) : bound, alias: { name } });
+    }
+  });
+  base.columns = columns;
+  base.groupBy = [clone(keys[0]!.slot.column)];
+  delete base.orderBy;
+  delete base.limit;
+  out.use = statement(base);
+  const allKeys = ps.flatMap((g, i) => keys[i]!.values);
+  out.params.push(describeKeys(1, keys[0]!.slot.column.name, allKeys));
+  out.binds = [[...new Set(allKeys.filter((v): v is string | null => v !== undefined))]];
+  out.notes.push(`the ${groups.length} aggregate queries become one, each extra condition a FILTER (WHERE …)`, 'keys with no rows are absent from the result');
+  return out;
+}
+
 function sameSlot(e: Expr, slot: EqSlot): boolean {
   return e.type === 'binary' && e.op === '=' && ((e.left.type === 'ref' && e.left.name === slot.column.name) || (e.right.type === 'ref' && e.right.name === slot.column.name));
 }

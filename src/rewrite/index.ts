@@ -6,6 +6,7 @@ import { adviceFor } from './advice.js';
 import {
   aggregateLoop,
   duplicateQuery,
+  mergeAggregates,
   latestPerParent,
   nPlusOne,
   perRowDelete,
@@ -91,11 +92,21 @@ export function build(draft: Draft): Built {
 function repeatedSequence(draft: Draft): Built {
   const out: Built = { use: null, alternatives: [], params: [], notes: [] };
   const uses: string[] = [];
-  draft.templates.forEach((t, i) => {
+  const members = draft.templates.map((t) => {
     const stmts = draft.statements.filter((s) => s.t === t);
-    const kind = memberKind(stmts[0] ? parseStmt(stmts[0]) : null);
-    if (kind === null) return;
-    const member: Draft = { ...draft, kind, templates: [t], statements: stmts, parent: null, repeats: stmts.length, details: {} };
+    return { t, stmts, kind: memberKind(stmts[0] ? parseStmt(stmts[0]) : null) };
+  });
+  // aggregates over one table and key that differ only in a predicate: one GROUP BY with FILTER
+  const aggs = members.filter((m) => m.kind === 'aggregate-loop');
+  const merged = aggs.length >= 2 ? mergeAggregates(aggs.map((m) => m.stmts)) : null;
+  if (merged && checked(merged.use) !== null) {
+    uses.push(merged.use!);
+    out.params.push(...merged.params.map((p) => `the aggregates: ${p}`));
+    out.notes.push(...merged.notes);
+  }
+  members.forEach((m, i) => {
+    if (m.kind === null || (merged?.use && m.kind === 'aggregate-loop')) return;
+    const member: Draft = { ...draft, kind: m.kind, templates: [m.t], statements: m.stmts, parent: null, repeats: m.stmts.length, details: {} };
     const b = build(member);
     const use = checked(b.use);
     if (use === null) {

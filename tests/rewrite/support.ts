@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { analyze, DEFAULT_ANALYZE_OPTIONS, type AnalysisResult } from '../../src/analyze.js';
 import { detectUnit } from '../../src/detect/index.js';
 import type { Draft } from '../../src/detect/types.js';
-import type { Unit } from '../../src/sessions/types.js';
+import type { LogEvent } from '../../src/formats/types.js';
+import { buildStmt, TemplateCache } from '../../src/sessions/statement.js';
+import type { Stmt, Unit } from '../../src/sessions/types.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -69,4 +71,26 @@ export async function startDb(): Promise<Db> {
     await stop();
     throw e;
   }
+}
+
+/** Statements as the pipeline builds them, from literal SQL (and logged parameters), for hand-made drafts. */
+export function stmtsOf(items: (string | { sql: string; params: (string | null)[] })[]): Stmt[] {
+  const cache = new TemplateCache();
+  return items.map((it, index) => {
+    const { sql, params } = typeof it === 'string' ? { sql: it, params: null } : it;
+    const ev: LogEvent = {
+      kind: 'statement', time: null, session: 's', tx: null, user: null, database: null, application: null, client: null,
+      sql, params, durationMs: null, rows: null, resultValues: null, callSite: null, file: 'test', line: index + 1,
+    };
+    return { ...buildStmt(ev, cache), index };
+  });
+}
+
+/** A draft of `kind` over `stmts` (one template per distinct statement shape, in order of appearance). */
+export function draftOf(kind: Draft['kind'], stmts: Stmt[], parent: Stmt | null = null, details: Record<string, unknown> = {}): Draft {
+  const templates = [...new Set(stmts.map((s) => s.t))];
+  return {
+    kind, templates, tables: [], callSite: null, statements: stmts, repeats: stmts.length, parent,
+    confidence: 'high', basis: [], details,
+  };
 }
