@@ -1,6 +1,6 @@
 /** The e-mail digest: a real mail parser reads both parts, and the message reaches a real SMTP server and a sendmail-compatible program. */
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -146,6 +146,18 @@ describe('--send', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readFileSync(`${out}.args`, 'utf8')).toContain('team@example.com');
+    checkDigest(await simpleParser(readFileSync(out)), ids());
+  });
+
+  it('the pipe form `… --format email --to … | sendmail -t` hands the message to the MTA', async () => {
+    const bin = path.join(tmp, 'bin');
+    const out = path.join(tmp, 'piped.eml');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(path.join(bin, 'sendmail'), `#!/bin/sh\n[ "$1" = "-t" ] || exit 64\ncat > '${out}'\n`);
+    chmodSync(path.join(bin, 'sendmail'), 0o755);
+    const line = `"${process.execPath}" "${BIN}" --format email --to team@example.com --from sqloupe@db1.example.com samples/billing.log | sendmail -t`;
+    const r = spawnSync('/bin/sh', ['-c', line], { cwd: repoRoot, env: { ...process.env, ...env, PATH: `${bin}:${process.env['PATH']}` } });
+    expect(r.status, r.stderr.toString()).toBe(0);
     checkDigest(await simpleParser(readFileSync(out)), ids());
   });
 });
