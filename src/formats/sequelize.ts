@@ -63,6 +63,7 @@ export default defineFormat({
     let pendingText = '';
     let pendingConn = '';
     let pendingExecuted = false;
+    let pendingViaDebug = false;
     // conn -> statement text of an Executing line not yet matched by its Executed line (DEBUG=sequelize:* prints both).
     const open = new Map<string, string>();
 
@@ -162,8 +163,9 @@ export default defineFormat({
         }
         const conn = line.slice(open0, close);
         let text = line.slice(close + 3);
+        const viaDebug = line.lastIndexOf('sequelize:', at) >= 0;
         // The debug module (DEBUG=sequelize:*) on a terminal ends each message with the time since the last one.
-        if (line.lastIndexOf('sequelize:', at) >= 0) {
+        if (viaDebug) {
           const plus = text.lastIndexOf(' +');
           if (plus > 0 && /^ \+\d+(?:ms|s|m|h)$/.test(text.slice(plus))) text = text.slice(0, plus);
         }
@@ -185,6 +187,10 @@ export default defineFormat({
             return;
           }
         }
+        if (executing && pending !== null && !pendingExecuted && pendingConn === conn && pendingViaDebug !== viaDebug && pendingText === text) {
+          // DEBUG=sequelize:* and the logging option both print the same Executing line: one statement.
+          return;
+        }
         flush();
         if (executing) {
           open.delete(conn);
@@ -196,6 +202,7 @@ export default defineFormat({
         pendingText = text;
         pendingConn = conn;
         pendingExecuted = executed;
+        pendingViaDebug = viaDebug;
       },
       describe() {
       const f = facts;

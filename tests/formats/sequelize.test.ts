@@ -72,6 +72,18 @@ describe('sequelize messy input', () => {
     expect(r.statements.map((e) => e.sql)).toEqual(['SELECT 1;', 'SELECT 1;']);
   });
 
+  it('DEBUG=sequelize:* together with logging: console.log: each statement once', () => {
+    const text = [
+      '  sequelize:sql:pg Executing (default): SELECT 1; +0ms',
+      'Executing (default): SELECT 1;',
+      '  sequelize:sql:pg Executed (default): SELECT 1; +2ms',
+      '  sequelize:sql:pg Executing (default): SELECT 1; +0ms',
+      'Executing (default): SELECT 1;',
+      '  sequelize:sql:pg Executed (default): SELECT 1; +1ms',
+    ].join('\n');
+    expect(runFormat(sequelize, text).statements.map((e) => e.line)).toEqual([1, 4]);
+  });
+
   it('a semicolon inside a literal does not split off parameters', () => {
     const r = runFormat(sequelize, `Executing (default): SELECT * FROM "T" WHERE a = 'x; y' AND b = $1; "q"`);
     expect(r.statements[0]!.sql).toBe(`SELECT * FROM "T" WHERE a = 'x; y' AND b = $1;`);
