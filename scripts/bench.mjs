@@ -1,0 +1,385 @@
+#!/usr/bin/env node
+/** `npm run bench`: a real PostgreSQL log inflated to size, then cat, sqloupe, pgBadger and pt-query-digest timed side by side. */
+//   node scripts/bench.mjs [--size 1GB] [--runs 3] [--only sqloupe,cat,...] [--pgbadger-size 200MB]
+//        [--small-size 100MB] [--source server.log] [--no-write]
+//
+// Steps (everything large is cached under .bench/, which git ignores):
+//   1. source: a real PostgreSQL 15 stderr log, `scripts/make-pg-logs.mjs` with every scenario and
+//      --web-requests 3000 (about 10 MB), made once; --source uses a log you already have.
+//   2. inflate: scripts/inflate-log.mjs to --size; the file name carries the size and a hash of the
+//      inflate script and the source log, so changing either makes a new file.
+//   3. time, each --runs times (median wall, min–max; peak RSS from /usr/bin/time -f %M, else the child's VmHWM):
+//        cat FILE > /dev/null                  the disk/page-cache ceiling
+//        sqloupe FILE (text) / --format json   the full analysis, one process, one core
+//        sqloupe at --small-size               RSS must not grow with the log
+//        pgbadger -j 1 -x text -o /dev/null    on a --pgbadger-size head slice (it runs ~3.6 MB/s;
+//                                              1 GB would take minutes), time scaled to the full size
+//        pt-query-digest --type rawlog         it cannot read PostgreSQL logs: it gets the statements
+//                                              extracted one per line, so it skips log parsing
+//        sqloupe --jobs 1 vs --jobs 2          on two files, when this sqloupe has --jobs
+//   4. print a table and write bench/results-<date>.md (--no-write to skip).
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+import { inflate, parseSize } from './inflate-log.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cacheDir = path.join(root, '.bench');
+const BIN = path.join(root, 'bin', 'sqloupe.js');
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+function parseArgs(argv) {
+  const o = { size: '1GB', runs: 3, only: null, pgbadgerSize: '200MB', smallSize: '100MB', source: null, write: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      const v = argv[++i];
+      if (v === undefined) usage(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--size') o.size = val();
+    else if (a === '--runs') o.runs = Number(val());
+    else if (a === '--only') o.only = val().split(',').map((s) => s.trim());
+    else if (a === '--pgbadger-size') o.pgbadgerSize = val();
+    else if (a === '--small-size') o.smallSize = val();
+    else if (a === '--source') o.source = val();
+    else if (a === '--no-write') o.write = false;
+    else if (a === '-h' || a === '--help') usage(null);
+    else usage(`unknown argument ${a}`);
+  }
+  if (!(o.runs >= 1)) usage('--runs must be 1 or more');
+  return o;
+}
+
+function usage(msg) {
+  if (msg) process.stderr.write(`bench: ${msg}\n`);
+  process.stderr.write('usage: node scripts/bench.mjs [--size 1GB] [--runs 3] [--only sqloupe,cat,pgbadger,pt-query-digest,jobs] [--pgbadger-size 200MB] [--small-size 100MB] [--source log] [--no-write]\n');
+  process.exit(msg ? 2 : 0);
+}
+
+const log = (m) => process.stderr.write(`bench: ${m}\n`);
+const sha = (data) => createHash('sha1').update(data).digest('hex');
+const fileSha = (p) => {
+  const h = createHash('sha1');
+  const fd = fs.openSync(p, 'r');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let n;
+  while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) h.update(buf.subarray(0, n));
+  fs.closeSync(fd);
+  return h.digest('hex');
+};
+const which = (cmd) => {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+};
+const mb = (bytes) => bytes / 1e6;
+const fmtSize = (bytes) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(0)} MB`);
+
+/** The real log everything is made from: generated once by the cluster scripts (needs PostgreSQL's server binaries). */
+function sourceLog(opt) {
+  if (opt.source) return opt.source;
+  const dir = path.join(cacheDir, 'source');
+  const p = path.join(dir, 'server.log');
+  if (fs.existsSync(p)) return p;
+  log('making the source log: scripts/make-pg-logs.mjs, every scenario, --web-requests 3000 (about 30 s)');
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'make-pg-logs.mjs'), dir, '--web-requests', '3000'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status === 3) {
+    log('PostgreSQL server binaries not found (see scripts/ensure-postgres.mjs); give --source <a stderr log> instead');
+    process.exit(2);
+  }
+  if (r.status !== 0) process.exit(1);
+  return p;
+}
+
+/** The inflated log for one size, cached by size + inflate script + source content. */
+function inflated(source, bytes) {
+  const key = sha(fs.readFileSync(path.join(root, 'scripts', 'inflate-log.mjs')) + fileSha(source)).slice(0, 10);
+  const out = path.join(cacheDir, `pg-${bytes}-${key}.log`);
+  if (!fs.existsSync(out)) {
+    log(`inflating ${source} to ${fmtSize(bytes)} → ${path.relative(root, out)}`);
+    inflate(source, out, bytes, () => {});
+  }
+  return out;
+}
+
+/** The first `bytes` of a log, cut before a line that starts a new record (so no statement is split). */
+function headSlice(file, bytes) {
+  const out = file.replace(/\.log$/, `.head-${bytes}.log`);
+  if (fs.existsSync(out)) return out;
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(bytes + (1 << 20));
+  const n = fs.readSync(fd, buf, 0, buf.length, 0);
+  fs.closeSync(fd);
+  let cut = Math.min(bytes, n);
+  // back up to "\n2" (a line that starts with a timestamp): continuation lines start with a tab or space
+  while (cut > 0 && !(buf[cut - 1] === 10 && buf[cut] === 0x32)) cut--;
+  fs.writeFileSync(out, buf.subarray(0, cut));
+  return out;
+}
+
+/** Run once: wall time by hrtime, peak RSS by GNU time (or the child's own maxRSS when there is none). */
+function runOnce(cmd, args, stdoutFile) {
+  return new Promise((resolve, reject) => {
+    const rssFile = path.join(cacheDir, `rss-${process.pid}.txt`);
+    const out = stdoutFile ? fs.openSync(stdoutFile, 'w') : 'ignore';
+    const [c, a] = TIME ? [TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+    const t0 = process.hrtime.bigint();
+    const child = spawn(c, a, { stdio: ['ignore', out, 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      if (stderr.length < 100_000) stderr += d;
+    });
+    // without GNU time: poll the child's VmHWM (its peak RSS so far) in /proc; Node cannot read a child's rusage
+    let hwm = 0;
+    const poll = TIME
+      ? null
+      : setInterval(() => {
+          try {
+            const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+            if (m && +m[1] > hwm) hwm = +m[1];
+          } catch {
+            /* not Linux, or the child is gone */
+          }
+        }, 50);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (poll) clearInterval(poll);
+      if (typeof out === 'number') fs.closeSync(out);
+      let rssKb = hwm || null;
+      if (TIME) {
+        const txt = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
+        rssKb = Number(txt[txt.length - 1]);
+      }
+      resolve({ wall, rssKb, code, stderr });
+    });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Time a command `runs` times; fails loudly when the command does (a fast crash is not a result). */
+async function measure(label, cmd, args, { runs, bytes, statements, stdoutFile = null, note = '', okCodes = [0, 1] }) {
+  const walls = [];
+  let rss = 0;
+  for (let i = 0; i < runs; i++) {
+    const r = await runOnce(cmd, args, stdoutFile);
+    if (!okCodes.includes(r.code)) throw new Error(`${label}: exited ${r.code}\n${r.stderr.slice(-2000)}`);
+    walls.push(r.wall);
+    if (r.rssKb !== null && r.rssKb > rss) rss = r.rssKb;
+    log(`${label}: run ${i + 1}/${runs} ${r.wall.toFixed(2)} s, ${(r.rssKb / 1024).toFixed(0)} MB RSS`);
+  }
+  const wall = median(walls);
+  return {
+    label,
+    command: [cmd, ...args].map((x) => (/[\s'%]/.test(x) ? `'${x}'` : x)).join(' ').replace(root + '/', ''),
+    runs,
+    bytes,
+    wall,
+    min: Math.min(...walls),
+    max: Math.max(...walls),
+    mbps: mb(bytes) / wall,
+    mbpsRange: [mb(bytes) / Math.max(...walls), mb(bytes) / Math.min(...walls)],
+    sps: statements === null ? null : statements / wall,
+    rssMb: rss ? rss / 1024 : null,
+    note,
+  };
+}
+
+/** Scale a result measured on a slice to the full file (pgBadger's throughput is linear in size, performance.md). */
+function scaled(r, fullBytes, fullStatements) {
+  const f = fullBytes / r.bytes;
+  return { ...r, label: `${r.label} (scaled)`, bytes: fullBytes, wall: r.wall * f, min: r.min * f, max: r.max * f, sps: fullStatements === null ? null : fullStatements / (r.wall * f), note: `${r.note}measured on ${fmtSize(r.bytes)}, time × ${f.toFixed(2)}` };
+}
+
+/** Statements one per line, for pt-query-digest's rawlog input (it has no PostgreSQL log parser). */
+function extractRawlog(file, out) {
+  if (fs.existsSync(out)) return out;
+  const text = fs.readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  const stmts = [];
+  let cur = null;
+  const MARK = /(?:duration: [\d.]+ ms {2}(?:statement|execute [^:]*): )|(?:LOG: {2}(?:statement|execute [^:]*): )/;
+  for (const line of lines) {
+    if (line.startsWith('\t') || line.startsWith(' ')) {
+      if (cur !== null) cur += ' ' + line.trim();
+      continue;
+    }
+    if (cur !== null) stmts.push(cur.endsWith(';') ? cur : cur + ';');
+    cur = null;
+    const m = MARK.exec(line);
+    if (m) cur = line.slice(m.index + m[0].length);
+  }
+  if (cur !== null) stmts.push(cur);
+  fs.writeFileSync(out, stmts.join('\n') + '\n');
+  return out;
+}
+
+function sqloupeJson(file, outFile) {
+  const r = spawnSync(process.execPath, [BIN, '--format', 'json', '--no-progress', file], { maxBuffer: 1 << 30, encoding: 'utf8' });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`sqloupe --format json ${file} exited ${r.status}: ${r.stderr}`);
+  if (outFile) fs.writeFileSync(outFile, r.stdout);
+  return JSON.parse(r.stdout);
+}
+
+const fmt = (x, d = 1) => (x === null || x === undefined ? '–' : x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+const fmtK = (x) => (x === null ? '–' : x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
+
+function table(rows) {
+  const head = ['tool', 'input', 'runs', 'median s (min–max)', 'MB/s', 'statements/s', 'peak RSS MB', 'note'];
+  const body = rows.map((r) => [
+    r.label,
+    fmtSize(r.bytes),
+    String(r.runs),
+    `${fmt(r.wall, 2)} (${fmt(r.min, 2)}–${fmt(r.max, 2)})`,
+    `${fmt(r.mbps)} (${fmt(r.mbpsRange[0])}–${fmt(r.mbpsRange[1])})`,
+    fmtK(r.sps),
+    r.rssMb === null ? '–' : fmt(r.rssMb, 0),
+    r.note,
+  ]);
+  return [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+function machine() {
+  const cpus = os.cpus();
+  const pgb = which('pgbadger') ? spawnSync('pgbadger', ['--version'], { encoding: 'utf8' }).stdout.trim() : 'not installed';
+  const ptq = which('pt-query-digest') ? spawnSync('pt-query-digest', ['--version'], { encoding: 'utf8' }).stdout.trim() : 'not installed';
+  const head = spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
+  return `${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}; Node ${process.version}; ${pgb}; ${ptq}; sqloupe at ${head}`;
+}
+
+async function main() {
+  const opt = parseArgs(process.argv.slice(2));
+  const want = (k) => opt.only === null || opt.only.includes(k);
+  fs.mkdirSync(cacheDir, { recursive: true });
+  if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) {
+    log('building dist/ (npm run build)');
+    if (spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
+  }
+  const size = parseSize(opt.size);
+  const source = sourceLog(opt);
+  const file = inflated(source, size);
+  const bytes = fs.statSync(file).size;
+  log(`analysing ${path.relative(root, file)} once for its statement count and prefix`);
+  const ref = sqloupeJson(file, null);
+  const statements = ref.summary.statements;
+  const prefix = ref.inputs[0]?.prefix ?? '%m [%p] %q%u@%d/%a [%c] %x ';
+  const rows = [];
+  const notes = [];
+  const runs = opt.runs;
+
+  if (want('cat')) rows.push(await measure('cat > /dev/null', 'cat', [file], { runs, bytes, statements: null }));
+  if (want('sqloupe')) {
+    rows.push(await measure('sqloupe (text)', process.execPath, [BIN, '--no-progress', file], { runs, bytes, statements }));
+    rows.push(await measure('sqloupe --format json', process.execPath, [BIN, '--no-progress', '--format', 'json', file], { runs, bytes, statements }));
+    const smallBytes = parseSize(opt.smallSize);
+    if (smallBytes < bytes) {
+      const small = inflated(source, smallBytes);
+      const smallStatements = sqloupeJson(small, null).summary.statements;
+      rows.push(await measure('sqloupe (text)', process.execPath, [BIN, '--no-progress', small], { runs, bytes: fs.statSync(small).size, statements: smallStatements, note: 'RSS vs log size' }));
+    }
+  }
+
+  const sliceBytes = Math.min(parseSize(opt.pgbadgerSize), bytes);
+  const slice = sliceBytes < bytes ? headSlice(file, sliceBytes) : file;
+  const sliceSize = fs.statSync(slice).size;
+  let sliceStatements = null;
+  const sliceRef = () => (sliceStatements ??= slice === file ? statements : sqloupeJson(slice, null).summary.statements);
+
+  let pgb = null;
+  if (want('pgbadger')) {
+    if (which('pgbadger')) {
+      // one run on the slice is enough: pgBadger's variance is small next to a 25× ratio, and it is slow
+      const pgbRuns = Math.min(runs, 2);
+      const r = await measure('pgbadger -j 1', 'pgbadger', ['-j', '1', '-x', 'text', '-o', '/dev/null', '--prefix', prefix, slice], { runs: pgbRuns, bytes: sliceSize, statements: sliceRef(), okCodes: [0] });
+      rows.push(r);
+      if (slice !== file) {
+        rows.push(await measure('sqloupe (text)', process.execPath, [BIN, '--no-progress', slice], { runs, bytes: sliceSize, statements: sliceRef(), note: 'same slice as pgBadger' }));
+        pgb = scaled(r, bytes, statements);
+        rows.push(pgb);
+      } else pgb = r;
+    } else notes.push('pgBadger: not installed (apt-get install pgbadger)');
+  }
+  if (want('pt-query-digest')) {
+    if (which('pt-query-digest')) {
+      const raw = extractRawlog(slice, slice.replace(/\.log$/, '.raw'));
+      const rawBytes = fs.statSync(raw).size;
+      const r = await measure('pt-query-digest rawlog', 'pt-query-digest', ['--type', 'rawlog', '--output', 'report', raw], { runs: 1, bytes: rawBytes, statements: sliceRef(), note: `statements pre-extracted from the ${fmtSize(sliceSize)} slice (${fmtSize(rawBytes)} of SQL); MB/s is of SQL text; `, okCodes: [0] });
+      r.note += `log MB/s equivalent ${fmt(mb(sliceSize) / r.wall)}`;
+      rows.push(r);
+    } else notes.push('pt-query-digest: not installed (apt-get install percona-toolkit)');
+  }
+
+  let jobs = null;
+  if (want('jobs')) {
+    const help = spawnSync(process.execPath, [BIN, 'analyze', '--help'], { encoding: 'utf8' }).stdout;
+    if (/--jobs/.test(help)) {
+      const half = inflated(source, Math.round(size / 2));
+      const twin = half.replace(/\.log$/, '.b.log');
+      if (!fs.existsSync(twin)) fs.copyFileSync(half, twin);
+      const twoBytes = 2 * fs.statSync(half).size;
+      const twoStatements = 2 * sqloupeJson(half, null).summary.statements;
+      const j1 = await measure('sqloupe --jobs 1, 2 files', process.execPath, [BIN, '--no-progress', '--jobs', '1', half, twin], { runs, bytes: twoBytes, statements: twoStatements });
+      const j2 = await measure('sqloupe --jobs 2, 2 files', process.execPath, [BIN, '--no-progress', '--jobs', '2', half, twin], { runs, bytes: twoBytes, statements: twoStatements });
+      rows.push(j1, j2);
+      jobs = j1.wall / j2.wall;
+    } else notes.push('--jobs: this sqloupe has no --jobs yet; comparison skipped');
+  }
+
+  const byLabel = (l) => rows.find((r) => r.label === l && r.bytes === bytes);
+  const text = byLabel('sqloupe (text)');
+  const json = byLabel('sqloupe --format json');
+  const cat = byLabel('cat > /dev/null');
+  const ratios = [];
+  if (text && pgb) ratios.push(`sqloupe (text) / pgBadger -j 1 throughput: **${(text.mbps / pgb.mbps).toFixed(1)}×** (target 25×)`);
+  if (json && pgb) ratios.push(`sqloupe --format json / pgBadger -j 1: **${(json.mbps / pgb.mbps).toFixed(1)}×**`);
+  const sameSlice = rows.find((r) => r.note === 'same slice as pgBadger');
+  const pgbSlice = rows.find((r) => r.label === 'pgbadger -j 1');
+  if (sameSlice && pgbSlice) ratios.push(`on the same ${fmtSize(sameSlice.bytes)} slice, unscaled: **${(sameSlice.mbps / pgbSlice.mbps).toFixed(1)}×**`);
+  if (text && cat) ratios.push(`sqloupe (text) / cat: ${(text.mbps / cat.mbps).toFixed(3)} (${(cat.mbps / text.mbps).toFixed(0)}× slower than reading the file)`);
+  const small = rows.find((r) => r.note === 'RSS vs log size');
+  if (text && small) ratios.push(`peak RSS: ${fmt(small.rssMb, 0)} MB at ${fmtSize(small.bytes)}, ${fmt(text.rssMb, 0)} MB at ${fmtSize(text.bytes)} (target < 200 MB, flat)`);
+  if (jobs !== null) ratios.push(`--jobs 2 / --jobs 1 on two files: ${jobs.toFixed(2)}× faster`);
+
+  const report = [
+    `# sqloupe bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `Machine: ${machine()}.`,
+    `Input: ${path.relative(root, file)}, ${fmtSize(bytes)}, ${statements.toLocaleString('en-US')} statements: ${path.relative(root, source) || source} (a real PostgreSQL 15 log from scripts/make-pg-logs.mjs, every scenario, --web-requests 3000) inflated by scripts/inflate-log.mjs; prefix \`${prefix}\`. Warm page cache; MB = 10^6 bytes; peak RSS from ${TIME ? '/usr/bin/time -f %M' : 'VmHWM in /proc (no /usr/bin/time)'}.`,
+    `Command: \`node scripts/bench.mjs ${process.argv.slice(2).join(' ')}\``,
+    '',
+    table(rows),
+    '',
+    ...ratios.map((r) => `- ${r}`),
+    ...notes.map((n) => `- ${n}`),
+    '',
+    'Commands:',
+    '',
+    ...rows.map((r) => `- ${r.label}: \`${r.command}\``),
+    '',
+  ].join('\n');
+  process.stdout.write(report);
+  if (opt.write) {
+    fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
+    const out = path.join(root, 'bench', `results-${new Date().toISOString().slice(0, 10)}.md`);
+    fs.writeFileSync(out, report);
+    log(`wrote ${path.relative(root, out)}`);
+  }
+  try {
+    fs.unlinkSync(path.join(cacheDir, `rss-${process.pid}.txt`));
+  } catch {
+    /* no GNU time */
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${e.stack ?? e}\n`);
+  process.exit(1);
+});
