@@ -47,13 +47,16 @@ function findLogger(line: string, name: string): boolean {
     if ((c === 58 || c === 45) && (line.charCodeAt(i + 1) === 32 || i + 1 >= line.length)) i += 2;
     lg.msg = Math.min(i, line.length);
     if (lg.thread === null) {
-      const close = line.lastIndexOf(']', s - 1);
-      if (close > 0) {
+      // The nearest non-blank [group] before the logger: the thread, or Spring Boot 3.2+'s
+      // [traceId-spanId] correlation group when tracing is on (one request, a finer session still);
+      // a blank correlation group (no active span) falls back to the thread before it.
+      let close = line.lastIndexOf(']', s - 1);
+      for (let tries = 0; close > 0 && tries < 3 && lg.thread === null; tries++) {
         const open = line.lastIndexOf('[', close);
-        if (open >= 0) {
-          const t = line.slice(open + 1, close).trim();
-          if (t !== '') lg.thread = t;
-        }
+        if (open < 0) break;
+        const t = line.slice(open + 1, close).trim();
+        if (t !== '') lg.thread = t;
+        close = open > 0 ? line.lastIndexOf(']', open - 1) : -1;
       }
     }
     lg.time = parseTimestamp(line, 0) ? stamp.time : null;

@@ -86,6 +86,14 @@ describe('hibernate messy input', () => {
     expect(r.skipped).toEqual([]);
   });
 
+  it('Spring Boot 3.2+ correlation group: the trace id when present, else the thread', () => {
+    const text = [
+      '2024-05-02T10:00:00.100Z DEBUG 1 --- [bookshop] [nio-8080-exec-1] [66d1e7c0a3b2f1d4e5f6a7b8c9d0e1f2-a1b2c3d4e5f6a7b8] org.hibernate.SQL : select 1',
+      '2024-05-02T10:00:00.101Z DEBUG 1 --- [bookshop] [nio-8080-exec-2] [                                                 ] org.hibernate.SQL : select 2',
+    ].join('\n');
+    expect(runFormat(hibernate, text).statements.map((e) => e.session)).toEqual(['66d1e7c0a3b2f1d4e5f6a7b8c9d0e1f2-a1b2c3d4e5f6a7b8', 'nio-8080-exec-2']);
+  });
+
   it('format_sql under a logger prefix (the SQL starts on the next line)', () => {
     const text = [
       '2024-01-01 10:00:00.123 DEBUG 1 --- [main] org.hibernate.SQL                        : ',
