@@ -187,6 +187,8 @@ export default defineFormat({
       const f = facts;
       const advice: string[] = sharedAdvice(f);
       if (f.statements > 0 && f.statements === slowOnly) advice.push('Only SLOW SQL records: GORM logs every statement only at Info level (db.Debug() or logger LogLevel: logger.Info).');
+      if (f.placeholdersWithoutParams > 0)
+        advice.push('Statements with placeholders and no values: logger.Config ParameterizedQueries is on; turn it off to see the keys each loop used.');
       return { ...f, advice };
       },
       end() {
