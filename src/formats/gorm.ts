@@ -1,5 +1,5 @@
 /** GORM logger output: `2021/05/14 11:36:28 /app/repo.go:98` then `[0.773ms] [rows:1] SQL` (v2, colored or not), and GORM v1's `(file.go:12)` form. */
-import { blankEvent, defineFormat, type FormatContext } from './types.js';
+import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
 import { tallying, cleanLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, parseTimestamp, skipSpaces, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 /** Scratch result of readTrace(): `[<ms>ms] [rows:<n>|-] <sql>`. */
@@ -74,6 +74,18 @@ export default defineFormat({
     /** GORM v1 prints the rows line after the SQL, so its statement waits one line. */
     let v1: { time: number | null; callSite: string | null; ms: number; sql: string; line: number } | null = null;
 
+    /** The statement of the last trace line (and its error), held one line for indented SQL continuation. */
+    let held: LogEvent | null = null;
+    let heldError: LogEvent | null = null;
+
+    function flushHeld(): void {
+      if (held === null) return;
+      ctx.emit(held);
+      held = null;
+      if (heldError !== null) ctx.emit(heldError);
+      heldError = null;
+    }
+
     function flushV1(rows: number | null): void {
       if (v1 === null) return;
       const ev = blankEvent(txKind(v1.sql), ctx.file, v1.line);
@@ -95,6 +107,14 @@ export default defineFormat({
         }
         prevRaw = raw;
         const line = cleanLine(raw);
+        if (held !== null) {
+          // Raw SQL from a Go raw string keeps its newlines: indented lines continue the statement.
+          if (line.length > 0 && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) && line.trim() !== '') {
+            held.sql += '\n' + line;
+            return;
+          }
+          flushHeld();
+        }
         if (line.trim() === '') return; // GORM's writer starts every record with "\r\n"
         if (v1 !== null) {
           // v1: `[1 rows affected or returned ]`
@@ -121,13 +141,12 @@ export default defineFormat({
           ev.rows = tr.rows;
           ev.callSite = h !== null ? h.callSite : null;
           if (h !== null && h.slow) slowOnly++;
-          ctx.emit(ev);
+          held = ev;
           if (h !== null && h.error !== null) {
-            const err = blankEvent('error', ctx.file, lineNo);
-            err.time = ev.time;
-            err.sql = h.error;
-            err.callSite = h.callSite;
-            ctx.emit(err);
+            heldError = blankEvent('error', ctx.file, lineNo);
+            heldError.time = ev.time;
+            heldError.sql = h.error;
+            heldError.callSite = h.callSite;
           }
           header.line = -1;
           return;
@@ -192,6 +211,7 @@ export default defineFormat({
       return { ...f, advice };
       },
       end() {
+        flushHeld();
         flushV1(null);
       },
     };

@@ -52,6 +52,15 @@ describe('gorm messy input', () => {
     expect(r.skipped).toEqual([]);
   });
 
+  it('raw SQL with newlines (a Go raw string) continues on indented lines', () => {
+    const text = ['2024/05/02 10:00:00 /app/repo.go:42', '[1.234ms] [rows:3] SELECT a.id, count(b.id)', '\t\tFROM authors a JOIN books b ON b.author_id = a.id', '\t\tGROUP BY a.id', '', '2024/05/02 10:00:01 /app/repo.go:50', '[0.1ms] [rows:1] SELECT 1'].join('\n');
+    const r = runFormat(gorm, text);
+    expect(r.statements.map((e) => [e.sql, e.line])).toEqual([
+      ['SELECT a.id, count(b.id)\n\t\tFROM authors a JOIN books b ON b.author_id = a.id\n\t\tGROUP BY a.id', 2],
+      ['SELECT 1', 7],
+    ]);
+  });
+
   it('GORM v1 records', () => {
     const text = ['(/app/main.go:30) ', '[2020-03-05 11:14:31]  [1.01ms]  SELECT * FROM "users"  ', '[2 rows affected or returned ] '].join('\n');
     const r = runFormat(gorm, text);
