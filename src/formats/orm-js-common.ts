@@ -402,3 +402,28 @@ export function jsonRecordAsLine(line: string, withLogger: boolean): string | nu
   if (withLogger && rec.logger !== '') return `${t}[${rec.thread}] ${rec.logger} - ${rec.message}`;
   return t + rec.message;
 }
+
+/** First words of the lines of a multi-line SQL statement (the ones a query builder or a developer breaks before). */
+const CONTINUATION_WORDS = new Set([
+  'from', 'where', 'and', 'or', 'join', 'inner', 'left', 'right', 'full', 'cross', 'on', 'group', 'order', 'having',
+  'limit', 'offset', 'union', 'except', 'intersect', 'set', 'values', 'returning', 'select', 'with', 'as', 'when',
+  'then', 'else', 'end', 'case', 'not', 'in', 'exists', 'lateral', 'using', 'window', 'for', 'fetch', 'on conflict',
+  'do', 'into', 'update', 'delete', 'insert',
+]);
+
+/**
+ * An unindented line that still continues a statement printed over several lines: it starts with a SQL
+ * keyword (`FROM …`, `WHERE …`, `) AS t`), which application output rarely does.
+ */
+export function looksLikeSqlContinuation(line: string): boolean {
+  const c = line.charCodeAt(0);
+  if (c === 41 /* ) */ || c === 44 /* , */) return true;
+  let end = 0;
+  while (end < line.length && end < 12) {
+    const d = line.charCodeAt(end) | 32;
+    if (d < 97 || d > 122) break;
+    end++;
+  }
+  if (end === 0 || (end < line.length && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 40)) return false;
+  return CONTINUATION_WORDS.has(line.slice(0, end).toLowerCase());
+}

@@ -1,6 +1,6 @@
 /** Prisma query log: stdout `prisma:query SQL`, query events as JSON lines, and the docs' `Query:`/`Params:`/`Duration:` handler output. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, jsonRecordAsLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, looksLikeSqlContinuation, jsonRecordAsLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const STDOUT = 'prisma:query ';
 
@@ -140,7 +140,7 @@ export default defineFormat({
           return;
         }
         if (pending !== null && pendingStdout) {
-          if (line.length > 0 && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9 || (pending.sql ?? '').trim() === '')) {
+          if (line.length > 0 && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9 || looksLikeSqlContinuation(line) || (pending.sql ?? '').trim() === '')) {
             pending.sql += '\n' + line;
             return;
           }
@@ -178,6 +178,16 @@ export default defineFormat({
         }
         if (line.trim() === '' || line.startsWith('-----')) return;
         flush();
+        // Prisma's other stdout levels: info and warn are not statements; an error follows the query that failed.
+        if (line.indexOf('prisma:info ') >= 0 || line.indexOf('prisma:warn ') >= 0) return;
+        const pe = line.indexOf('prisma:error ');
+        if (pe >= 0) {
+          const ev = blankEvent('error', ctx.file, lineNo);
+          ev.time = lineTime(line);
+          ev.sql = line.slice(pe + 13).trim();
+          ctx.emit(ev);
+          return;
+        }
         ctx.skip(lineNo, 'not a Prisma query log line (expected "prisma:query …" or a query event)');
       },
       describe() {

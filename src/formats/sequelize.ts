@@ -1,6 +1,6 @@
 /** Sequelize statement log: `Executing (default|uuid): SQL[; params]` / `Executed (…): … Elapsed time: Nms`. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, jsonRecordAsLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, looksLikeSqlContinuation, jsonRecordAsLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const EXECUTING = 'Executing (';
 const EXECUTED = 'Executed (';
@@ -145,7 +145,7 @@ export default defineFormat({
         const executing = x >= 1 && line.startsWith(EXECUTING, at);
         const executed = !executing && x >= 1 && line.startsWith(EXECUTED, at);
         if (!executing && !executed) {
-          if (pending !== null && line.length > 0 && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9)) {
+          if (pending !== null && line.length > 0 && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9 || looksLikeSqlContinuation(line))) {
             // An indented line right after a statement: the rest of a multi-line raw query.
             pendingText += '\n' + line;
             return;

@@ -1,6 +1,6 @@
 /** TypeORM query log: console `query: SQL -- PARAMETERS: […]`, slow/failed variants, and the file logger's `[time][QUERY]: …` (CRLF). */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, jsonRecordAsLine, localTime, useLocalTime, inspectParams, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, cleanLine, looksLikeSqlContinuation, jsonRecordAsLine, localTime, useLocalTime, inspectParams, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
 
 const PARAMS = ' -- PARAMETERS: ';
 
@@ -202,7 +202,7 @@ export default defineFormat({
         }
         if (!classify(line)) {
           // A formatted statement's next line, or an indented line of a raw multi-line query.
-          const indented = line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9;
+          const indented = line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9 || looksLikeSqlContinuation(line);
           if (pending !== null && (pendingOpen || (indented && pending.params === null && pendingText.indexOf(PARAMS) < 0)) && line.trim() !== '') {
             pendingText += '\n' + line;
             if (line.indexOf(PARAMS) >= 0) pendingOpen = false;
@@ -214,6 +214,8 @@ export default defineFormat({
             return;
           }
           flush();
+          // The file logger's other records and TypeORM's own messages: read, and not statements.
+          if (line.indexOf('[LOG]: ') >= 0 || line.indexOf('[INFO]: ') >= 0 || line.indexOf('[WARN]: ') >= 0) return;
           ctx.skip(lineNo, 'not a TypeORM logger line (expected "query: …" or "[QUERY]: …"; application output?)');
           return;
         }

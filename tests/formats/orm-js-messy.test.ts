@@ -122,3 +122,20 @@ describe('structured (JSON) logs and container prefixes', () => {
     expect(h.statements[0]!.sql).toBe('select\n        b1_0.flags | 4 \n    from\n        book b1_0');
   });
 });
+
+describe('unindented multi-line SQL and the ORMs\' other log lines', () => {
+  it('lines starting with a SQL keyword continue the statement; application lines do not', () => {
+    const s = runFormat(sequelize, ['Executing (default): SELECT *', 'FROM "Authors"', 'WHERE "id" = 1;', 'Server started on port 3000'].join('\n'));
+    expect(s.statements.map((e) => e.sql)).toEqual(['SELECT *\nFROM "Authors"\nWHERE "id" = 1;']);
+    expect(s.skipped.map((x) => x.line)).toEqual([4]);
+    const p = runFormat(prisma, ['prisma:query SELECT *', 'FROM "User"', 'prisma:info Starting a postgresql pool with 9 connections.', 'prisma:error Invalid `prisma.user.findMany()` invocation'].join('\n'));
+    expect(p.events.map((e) => [e.kind, e.sql])).toEqual([
+      ['statement', 'SELECT *\nFROM "User"'],
+      ['error', 'Invalid `prisma.user.findMany()` invocation'],
+    ]);
+    expect(p.skipped).toEqual([]);
+    const t = runFormat(typeorm, ['[2024-05-02T10:00:00.000Z][INFO]: All classes found using provided glob pattern', '[2024-05-02T10:00:00.001Z][QUERY]: SELECT 1'].join('\r\n'));
+    expect(t.statements.length).toBe(1);
+    expect(t.skipped).toEqual([]);
+  });
+});
