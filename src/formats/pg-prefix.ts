@@ -20,6 +20,10 @@ export interface PrefixMatcher {
    * where the severity word starts; -1 when the line does not start with this prefix followed by a severity.
    */
   match(line: string, f: PgFields, pidSession: (pid: string) => string): number;
+  /** Match without reading the fields (cheap): the severity start or -1. Call fill() for the fields. */
+  matchOnly(line: string): number;
+  /** Fill `f` from the last matchOnly(); `full` false reads only the session key (for lines that are dropped). */
+  fill(line: string, f: PgFields, pidSession: (pid: string) => string, full: boolean): void;
   /** The severity word found by the last successful match. */
   severity: string;
   readonly time: TimeParser;
@@ -88,31 +92,54 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
   let sessionId = '';
   let remoteHost: string | null = null;
 
+  // Field positions of the last match, by part index; parts from stopPart on were absent (%q).
+  const spanStart = new Int32Array(parts.length);
+  const spanEnd = new Int32Array(parts.length);
+  let stopPart = parts.length;
+
   const matcher: PrefixMatcher = {
     prefix,
     escapes,
     severity: '',
     time,
     match(line, f, pidSession) {
+      const at = matcher.matchOnly(line);
+      if (at >= 0) matcher.fill(line, f, pidSession, true);
+      return at;
+    },
+    matchOnly(line) {
+      stopPart = parts.length;
+      return matchFrom(line, 0, 0, 0);
+    },
+    fill(line, f, pidSession, full) {
       f.time = null;
       f.tx = null;
       f.user = f.database = f.application = f.client = null;
       pid = sessionId = '';
       remoteHost = null;
-      const end = matchFrom(line, 0, 0, f, 0);
-      if (end < 0) return -1;
+      for (let pi = 0; pi < stopPart; pi++) {
+        const esc = parts[pi]!.esc;
+        if (esc === null) continue;
+        if (full || esc === 'p' || esc === 'c') assign(esc, line, spanStart[pi]!, spanEnd[pi]!, f);
+      }
       f.session = sessionId || (pid ? pidSession(pid) : f.session);
       if (f.client === null && remoteHost !== null) f.client = remoteHost;
-      return end;
     },
   };
 
-  /** Match parts[pi…] at line[pos…]; returns the severity start or -1. Backtracks only over occurrences of the next literal. */
-  function matchFrom(line: string, pi: number, pos: number, f: PgFields, depth: number): number {
+  function mark(pi: number, start: number, end: number): void {
+    spanStart[pi] = start;
+    spanEnd[pi] = end;
+  }
+
+  function matchFrom(line: string, pi: number, pos: number, depth: number): number {
     for (; pi < parts.length; pi++) {
       if (pi === qIndex) {
         const sev = severityEnd(line, pos);
-        if (sev > 0) return finish(line, pos, sev);
+        if (sev > 0) {
+          stopPart = pi;
+          return finish(line, pos, sev);
+        }
         continue;
       }
       const part = parts[pi]!;
@@ -125,7 +152,7 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
       const fixedEnd = scanFixed(part.esc, line, pos);
       if (fixedEnd !== -2) {
         if (fixedEnd < 0) return -1;
-        assign(part.esc, line, pos, fixedEnd, f);
+        mark(pi, pos, fixedEnd);
         pos = fixedEnd;
         if (part.pad < 0) while (line.charCodeAt(pos) === 32) pos++;
         continue;
@@ -143,7 +170,7 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
           if (s > pos || s === pos) {
             const sev = severityEnd(line, s);
             if (sev > 0) {
-              assign(part.esc, line, pos, s > pos ? s - 1 : s, f);
+              mark(pi, pos, s > pos ? s - 1 : s);
               return finish(line, s, sev);
             }
           }
@@ -155,14 +182,14 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
         // two escapes side by side: take one word
         let e = pos;
         while (e < line.length && line.charCodeAt(e) !== 32) e++;
-        assign(part.esc, line, pos, e, f);
+        mark(pi, pos, e);
         pos = e;
         continue;
       }
       let at = line.indexOf(next.lit, pos);
       for (let tries = 0; at >= 0 && tries < 8 && depth < 6; tries++) {
-        assign(part.esc, line, pos, at, f);
-        const r = matchFrom(line, pi + 1, at, f, depth + 1);
+        mark(pi, pos, at);
+        const r = matchFrom(line, pi + 1, at, depth + 1);
         if (r >= 0) return r;
         at = line.indexOf(next.lit, at + 1);
       }
@@ -243,6 +270,16 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
     }
   }
 
+  // Values repeat from line to line: reuse the previous string when the text is the same (no allocation).
+  const lastValue: Record<string, string> = Object.create(null);
+  function text(esc: string, line: string, start: number, end: number): string {
+    const prev = lastValue[esc];
+    if (prev !== undefined && prev.length === end - start && line.startsWith(prev, start)) return prev;
+    const v = line.slice(start, end);
+    lastValue[esc] = v;
+    return v;
+  }
+
   function assign(esc: string, line: string, start: number, end: number, f: PgFields): void {
     switch (esc) {
       case 'm':
@@ -254,22 +291,22 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
         f.time = parseEpochSeconds(line.slice(start, end));
         return;
       case 'p':
-        pid = line.slice(start, end);
+        pid = text(esc, line, start, end);
         return;
       case 'c':
-        sessionId = line.slice(start, end);
+        sessionId = text(esc, line, start, end);
         return;
       case 'u':
-        f.user = emptyToNull(line.slice(start, end).trim());
+        f.user = emptyToNull(text(esc, line, start, end).trim());
         return;
       case 'd':
-        f.database = emptyToNull(line.slice(start, end).trim());
+        f.database = emptyToNull(text(esc, line, start, end).trim());
         return;
       case 'a':
-        f.application = emptyToNull(line.slice(start, end).trim());
+        f.application = emptyToNull(text(esc, line, start, end).trim());
         return;
       case 'h':
-        f.client = emptyToNull(line.slice(start, end).trim());
+        f.client = emptyToNull(text(esc, line, start, end).trim());
         return;
       case 'r': {
         const v = line.slice(start, end).trim();

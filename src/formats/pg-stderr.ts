@@ -100,14 +100,16 @@ export class StderrParser implements FormatParser {
       const f = this.spare;
       f.line = line;
       f.session = this.ctx.file;
-      const sevAt = m.match(text, f, this.sessionForPid);
+      const sevAt = m.matchOnly(text);
       if (sevAt >= 0) {
         this.dispatch();
         this.spare = this.cur;
         this.cur = f;
         this.curSeverity = m.severity;
         // message starts after "SEVERITY:  "
-        this.curMessage = text.slice(sevAt + m.severity.length + 3);
+        const msgAt = sevAt + m.severity.length + 3;
+        m.fill(text, f, this.sessionForPid, needsFields(m.severity, text, msgAt));
+        this.curMessage = text.slice(msgAt);
         this.hasCur = true;
         this.matchedLines++;
         if (this.curSeverity === 'LOG' && this.curMessage.startsWith('connection received:')) this.newPidSession(f);
@@ -159,4 +161,18 @@ export class StderrParser implements FormatParser {
     const colon = session.indexOf(':');
     return colon < 0 ? session : session.slice(0, colon);
   }
+}
+
+/**
+ * Whether an entry's prefix fields matter beyond its session: DETAIL/STATEMENT lines attach to the
+ * session's pending statement, and parse/bind lines are only counted, so their time, user and
+ * application need not be read (they are most lines of an extended-protocol log).
+ */
+function needsFields(severity: string, text: string, msgAt: number): boolean {
+  if (severity === 'DETAIL' || severity === 'STATEMENT' || severity === 'HINT' || severity === 'CONTEXT' || severity === 'QUERY') return false;
+  if (severity === 'LOG' && text.startsWith('duration: ', msgAt)) {
+    const ms = text.indexOf(' ms  ', msgAt + 10);
+    if (ms > 0 && (text.startsWith('parse ', ms + 5) || text.startsWith('bind ', ms + 5))) return false;
+  }
+  return true;
 }

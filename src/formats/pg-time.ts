@@ -54,18 +54,17 @@ export function createTimeParser(logTimezone: string | null): TimeParser {
     return off;
   }
 
+  // Consecutive lines share their second and zone: remember the last one and add the milliseconds.
+  let lastSecond = '';
+  let lastZone = '';
+  let lastBase = 0;
+
   function parse(s: string, start = 0, end = s.length): number {
     if (end - start < 19) return NaN;
-    const y = d2(s, start) * 100 + d2(s, start + 2);
-    const mo = d2(s, start + 5);
-    const d = d2(s, start + 8);
-    const h = d2(s, start + 11);
-    const mi = d2(s, start + 14);
-    const se = d2(s, start + 17);
-    if (!(y > 1900 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 25 && mi < 60 && se < 61)) return NaN;
     let i = start + 19;
     let ms = 0;
-    if (s.charCodeAt(i) === 46) {
+    const fraction = s.charCodeAt(i) === 46;
+    if (fraction) {
       // fractional seconds: keep milliseconds
       i++;
       let scale = 100;
@@ -79,12 +78,30 @@ export function createTimeParser(logTimezone: string | null): TimeParser {
       ms = Math.floor(ms);
     }
     while (s.charCodeAt(i) === 32 && i < end) i++;
+    if (
+      lastSecond.length === 19 &&
+      s.startsWith(lastSecond, start) &&
+      end - i === lastZone.length &&
+      s.startsWith(lastZone, i) &&
+      !(ianaTz && zoneOffset(lastZone) === null)
+    ) {
+      return lastBase + ms;
+    }
+    const y = d2(s, start) * 100 + d2(s, start + 2);
+    const mo = d2(s, start + 5);
+    const d = d2(s, start + 8);
+    const h = d2(s, start + 11);
+    const mi = d2(s, start + 14);
+    const se = d2(s, start + 17);
+    if (!(y > 1900 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 25 && mi < 60 && se < 61)) return NaN;
     const zone = s.slice(i, end).trim();
-    const local = Date.UTC(y, mo - 1, d, h, mi, se, ms);
+    const local = Date.UTC(y, mo - 1, d, h, mi, se, 0);
     const off = zoneOffset(zone);
-    if (off !== null) return local - off * 60_000;
-    // IANA zone: find the offset at that wall-clock time
-    return ianaWallToEpoch(local, ianaTz!);
+    if (off === null) return ianaWallToEpoch(local + ms, ianaTz!);
+    lastSecond = s.slice(start, start + 19);
+    lastZone = s.slice(i, end);
+    lastBase = local - off * 60_000;
+    return lastBase + ms;
   }
 
   return { parse, unsureZones };

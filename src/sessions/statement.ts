@@ -1,6 +1,6 @@
 /** LogEvent → Stmt: normalizes the SQL once per statement and shares one TemplateInfo per distinct template. */
 import type { LogEvent } from '../formats/types.js';
-import { fingerprintId, normalize } from '../sql/index.js';
+import { fingerprintId, normalize, type Normalized } from '../sql/index.js';
 import type { Stmt, TemplateInfo } from './types.js';
 
 /** Distinct templates seen in this run. Bounded by the number of statement shapes, not by log size. */
@@ -41,9 +41,28 @@ function firstWord(template: string): string {
 
 const SEP = '\u0001';
 
+/**
+ * Normalized forms of recent statement texts. Extended-protocol statements repeat the same text with
+ * the values in parameters, so most lookups hit; bounded so literal-heavy logs cannot grow it.
+ */
+const recent = new Map<string, Normalized>();
+const RECENT_MAX = 4096;
+
+function normalizeCached(sql: string): Normalized {
+  let n = recent.get(sql);
+  if (n === undefined) {
+    n = normalize(sql);
+    if (sql.length <= 4096) {
+      if (recent.size >= RECENT_MAX) recent.clear();
+      recent.set(sql, n);
+    }
+  }
+  return n;
+}
+
 export function buildStmt(ev: LogEvent, cache: TemplateCache): Stmt {
   const sql = ev.sql ?? '';
-  const n = normalize(sql);
+  const n = normalizeCached(sql);
   const t = cache.intern(n.template, n.tags);
   const values: (string | null)[] = [];
   for (const c of n.constants) if (c !== null) values.push(c);
