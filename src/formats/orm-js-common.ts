@@ -192,7 +192,7 @@ export function skipSpaces(s: string, i: number): number {
   return i;
 }
 
-/** Count of lines among `lines` that contain `needle`, as a fraction of the non-empty ones. */
+/** Share of the non-empty lines (ANSI and CR removed) that pass `test`. */
 export function shareContaining(lines: string[], test: (line: string) => boolean): number {
   let n = 0;
   let hit = 0;
