@@ -114,7 +114,11 @@ export default defineFormat({
         l.indexOf(BIND) >= 0 ||
         l.indexOf('org.hibernate.SQL') >= 0 ||
         l.indexOf('o.h.SQL') >= 0 ||
-        l.indexOf('org.hib.SQL') >= 0,
+        l.indexOf('org.hib.SQL') >= 0 ||
+        // Hibernate's startup lines (HHH000412 version banner, dialect, JTA platform) come before the
+        // first statement in a Spring Boot log; they tell whose log this is when the SQL starts later.
+        l.indexOf(' HHH0') >= 0 ||
+        l.indexOf(': HHH') >= 0,
     );
   },
   create(outer: FormatContext) {

@@ -120,6 +120,16 @@ describe('hibernate messy input', () => {
     ]);
   });
 
+  it('sniff: a Spring Boot start-up whose first statement comes later', () => {
+    const startup = [
+      '2024-05-02T10:15:28.001+02:00  INFO 41872 --- [bookshop] [           main] c.e.bookshop.BookshopApplication         : Starting BookshopApplication using Java 21',
+      '2024-05-02T10:15:28.900+02:00  INFO 41872 --- [bookshop] [           main] o.hibernate.jpa.internal.util.LogHelper  : HHH000204: Processing PersistenceUnitInfo [name: default]',
+      '2024-05-02T10:15:28.950+02:00  INFO 41872 --- [bookshop] [           main] org.hibernate.Version                    : HHH000412: Hibernate ORM core version 6.4.4.Final',
+      '2024-05-02T10:15:29.100+02:00  INFO 41872 --- [bookshop] [           main] o.s.b.w.embedded.tomcat.TomcatWebServer  : Tomcat started on port 8080 (http)',
+    ];
+    expect(hibernate.sniff(startup)).toBeGreaterThan(0.5);
+  });
+
   it('sniff: not for a PostgreSQL server log', () => {
     expect(hibernate.sniff([PG_SERVER_LINE, PG_SERVER_LINE])).toBeLessThan(0.5);
   });
