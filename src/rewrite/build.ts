@@ -1,5 +1,6 @@
 /** Per-kind set-based rewrites, built from the loop's own statements (their ASTs) and printed back as SQL. */
 import type { Expr, ExprParameter, From, InsertStatement, SelectedColumn, SelectFromStatement, Statement, UpdateStatement, DeleteStatement } from 'pgsql-ast-parser';
+import { astMapper } from 'pgsql-ast-parser';
 import { arrayLiteral } from '../sql/index.js';
 import type { Draft } from '../detect/types.js';
 import type { Stmt, TemplateInfo } from '../sessions/types.js';
@@ -50,14 +51,44 @@ function empty(): Built {
   return { use: null, alternatives: [], params: [], notes: [] };
 }
 
+/**
+ * The loop's statements as ASTs, all of one shape. One template can hold several shapes (the normalizer
+ * folds `IN ($2)` and `IN ($2, …, $16)` together, and an ORM may batch some rows already): the rewrite is
+ * built from the shape most statements have, the first statement's on a tie.
+ */
 function parsedAll(stmts: Stmt[]): Parsed[] | null {
-  const out: Parsed[] = [];
+  const groups = new Map<string, Parsed[]>();
   for (const s of stmts) {
     const p = parseStmt(s);
-    if (p === null) return null;
-    out.push(p);
+    if (p === null) continue;
+    const k = skeleton(p);
+    const g = groups.get(k);
+    if (g) g.push(p);
+    else groups.set(k, [p]);
   }
-  return out.length ? out : null;
+  let best: Parsed[] | null = null;
+  for (const g of groups.values()) if (best === null || g.length > best.length) best = g;
+  return best;
+}
+
+const skeletons = new WeakMap<Parsed, string>();
+const toSlot = astMapper(() => ({
+  parameter: () => ({ type: 'parameter', name: '$0' }),
+  constant: () => ({ type: 'parameter', name: '$0' }),
+}));
+
+/** The statement with every value replaced by one placeholder: equal skeletons, same shape. */
+function skeleton(p: Parsed): string {
+  let k = skeletons.get(p);
+  if (k === undefined) {
+    try {
+      k = statement(toSlot.statement(clone(p.ast))!);
+    } catch {
+      k = p.stmt.sql;
+    }
+    skeletons.set(p, k);
+  }
+  return k;
 }
 
 function whereOf(s: Statement): Expr | null | undefined {
@@ -119,29 +150,38 @@ function describeKeys(param: number, column: string, values: (string | null | un
   return `$${param} = the ${distinct.length} ${column} values: ${more}`;
 }
 
-/** The key array for the = ANY parameter, the first statement's values for the others. */
-function keyBinds(p: Parsed, keyParam: number, values: (string | null | undefined)[]): Binds | undefined {
-  if (values.some((v) => v === undefined)) return undefined;
-  const out: Binds = [];
-  for (let n = 1; n <= Math.max(p.maxParam, keyParam); n++) {
-    if (n === keyParam) out.push([...new Set(values as (string | null)[])]);
-    else {
-      const v = p.param(n);
-      if (v === undefined) return undefined;
-      out.push(v);
+/**
+ * Print rewritten statements with their parameters renumbered 1…k in order (a dropped OFFSET $2 must not
+ * leave a gap PREPARE cannot type), and say how to bind each: the key array, the others as in the loop.
+ */
+function settle(asts: Statement[], p: Parsed, keyParam: number, column: string, values: (string | null | undefined)[]): { sqls: string[]; params: string[]; binds: Binds | undefined } {
+  const used = new Set<number>();
+  for (const a of asts) for (const m of statement(a).matchAll(/\$(\d+)/g)) used.add(+m[1]!);
+  const order = [...used].sort((a, b) => a - b);
+  const map = new Map(order.map((n, i) => [n, i + 1]));
+  const sqls = asts.map((a) => statement(renumber(a, (n) => map.get(n) ?? n)));
+  const params: string[] = [];
+  const others: string[] = [];
+  let binds: Binds | undefined = [];
+  for (const old of order) {
+    const now = map.get(old)!;
+    if (old === keyParam) {
+      params.push(describeKeys(now, column, values));
+      if (values.some((v) => v === undefined)) binds = undefined;
+      else binds?.push([...new Set(values as (string | null)[])]);
+    } else {
+      others.push(now === old ? `$${now}` : `$${now} (the loop's $${old})`);
+      const v = p.param(old);
+      if (v === undefined) binds = undefined;
+      else binds?.push(v);
     }
   }
-  return out;
+  if (others.length) params.push(`${others.join(', ')} as in the loop`);
+  return { sqls, params, binds };
 }
 
 function dupNote(values: unknown[]): string[] {
   return new Set(values).size < values.length ? ['= ANY matches each key once: keys the loop repeated return their rows once'] : [];
-}
-
-function otherParams(p: Parsed, skip: number): string[] {
-  const out: string[] = [];
-  for (let n = 1; n <= p.maxParam; n++) if (n !== skip) out.push(`$${n}`);
-  return out.length ? [`${out.join(', ')} as in the loop`] : [];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,13 +199,17 @@ export function nPlusOne(draft: Draft): Built {
   const any = anyPredicate(key.slot, first);
   withConjunct(ast, key.slot.index, any.expr);
   if (ast.limit) {
-    // the loop's LIMIT applied per key (Django's LIMIT 21 on .get()): over all keys it would cut rows off
-    out.notes.push(`LIMIT dropped: it applied to each key's query, not to all keys together`);
+    // the loop's LIMIT applied per key (Django's LIMIT 21 on .get()): over all keys it would cut rows off;
+    // Prisma's OFFSET 0 changes nothing
+    const off = ast.limit.offset ? valueOf(ast.limit.offset, first) : '0';
+    if (ast.limit.limit) out.notes.push(`LIMIT dropped: it applied to each key's query, not to all keys together`);
+    else if (off !== '0') out.notes.push(`OFFSET dropped: it applied to each key's query, not to all keys together`);
     delete ast.limit;
   }
-  out.use = statement(ast);
-  out.params.push(describeKeys(any.param, key.slot.column.name, key.values), ...otherParams(first, any.param));
-  out.binds = keyBinds(first, any.param, key.values);
+  const done = settle([ast], first, any.param, key.slot.column.name, key.values);
+  out.use = done.sqls[0]!;
+  out.params.push(...done.params);
+  out.binds = done.binds;
   out.notes.push(...dupNote(key.values));
   if (key.others.length) out.notes.push(`${key.others.map((o) => o.slot.column.name).join(', ')} also changed between statements; filter those in the application or add them to the key`);
   if (draft.parent) {
@@ -238,7 +282,7 @@ export function aggregateLoop(draft: Draft): Built {
   if (!ps || ps[0]!.ast.type !== 'select') return out;
   const first = ps[0]!;
   const key = loopKey(ps, draft.details['keyColumns']);
-  if (!key) return out;
+  if (!key) return aggregateOverSubquery(ps, draft.details['keyColumns']);
   const ast = clone(first.ast) as SelectFromStatement;
   const any = anyPredicate(key.slot, first);
   withConjunct(ast, key.slot.index, any.expr);
@@ -267,10 +311,49 @@ export function aggregateLoop(draft: Draft): Built {
   ast.groupBy = [clone(key.slot.column)];
   delete ast.orderBy;
   delete ast.limit;
-  out.use = statement(ast);
-  out.params.push(describeKeys(any.param, key.slot.column.name, key.values), ...otherParams(first, any.param));
-  out.binds = keyBinds(first, any.param, key.values);
+  const done = settle([ast], first, any.param, key.slot.column.name, key.values);
+  out.use = done.sqls[0]!;
+  out.params.push(...done.params);
+  out.binds = done.binds;
   out.notes.push(`keys with no rows are absent from the result (the loop got count 0 / NULL for them)`);
+  return out;
+}
+
+/**
+ * Prisma counts through a sub-select: `SELECT COUNT(*) FROM (SELECT id FROM "Review" WHERE "bookId" = $1
+ * OFFSET $2) AS sub`. The key moves into the sub-select's list, = ANY goes inside, GROUP BY outside.
+ */
+function aggregateOverSubquery(ps: Parsed[], hint: unknown): Built {
+  const out = empty();
+  const outer = ps[0]!.ast as SelectFromStatement;
+  const from = outer.from?.[0];
+  if (outer.where || outer.from?.length !== 1 || from?.type !== 'statement' || from.join || from.statement.type !== 'select') return out;
+  const inners = ps.map((p) => ({ ...p, ast: (p.ast as SelectFromStatement & { from: [{ statement: Statement }] }).from[0].statement }));
+  const key = loopKey(inners, hint);
+  const src = from.statement;
+  if (!key || src.limit?.limit || src.groupBy?.length || src.distinct) return out;
+  if (src.limit?.offset && valueOf(src.limit.offset, ps[0]!) !== '0') return out;
+  const inner = clone(src);
+  delete inner.limit;
+  const any = anyPredicate(key.slot, ps[0]!);
+  withConjunct(inner, key.slot.index, any.expr);
+  const name = key.slot.column.name;
+  const listed = (inner.columns ?? []).some((c) => (c.alias?.name ?? (c.expr.type === 'ref' ? c.expr.name : null)) === name);
+  if (!listed) inner.columns = [...(inner.columns ?? []), { expr: clone(key.slot.column) }];
+  const keyRef: Expr = { type: 'ref', table: { name: from.alias }, name };
+  const ast: SelectFromStatement = {
+    ...clone(outer),
+    columns: [{ expr: keyRef }, ...(outer.columns ?? [])],
+    from: [{ ...clone(from), statement: inner }],
+    groupBy: [clone(keyRef)],
+  };
+  delete ast.orderBy;
+  delete ast.limit;
+  const done = settle([ast], ps[0]!, any.param, name, key.values);
+  out.use = done.sqls[0]!;
+  out.params.push(...done.params);
+  out.binds = done.binds;
+  out.notes.push(`keys with no rows are absent from the result (the loop got count 0 for them)`);
   return out;
 }
 
@@ -366,7 +449,9 @@ export function latestPerParent(draft: Draft): Built {
   const first = ps[0]!;
   const key = loopKey(ps, draft.details['keyColumns']);
   const src = first.ast as SelectFromStatement;
-  if (!key || !src.orderBy?.length || !src.limit?.limit || src.limit.offset) return out;
+  if (!key || !src.orderBy?.length || !src.limit?.limit) return out;
+  // an ORM's OFFSET 0 (Prisma) changes nothing; a real offset per key has no set-based twin here
+  if (src.limit.offset && valueOf(src.limit.offset, first) !== '0') return out;
   const n = Number(valueOf(src.limit.limit, first));
   if (!Number.isInteger(n) || n < 1) return out;
   const base = clone(src);
@@ -374,23 +459,24 @@ export function latestPerParent(draft: Draft): Built {
   withConjunct(base, key.slot.index, any.expr);
   delete base.limit;
   const order = base.orderBy!;
-  out.params.push(describeKeys(any.param, key.slot.column.name, key.values), ...otherParams(first, any.param));
-  out.binds = keyBinds(first, any.param, key.values);
   out.notes.push(...dupNote(key.values), `ties on ${order.map((o) => (o.by.type === 'ref' ? o.by.name : 'the sort key')).join(', ')} are broken arbitrarily, as LIMIT did; add a unique column to ORDER BY to make it stable`);
 
   const distinctOn: SelectFromStatement = { ...clone(base), distinct: [clone(key.slot.column)], orderBy: [{ by: clone(key.slot.column) }, ...clone(order)] };
   const window = windowForm(base, key.slot, n);
+  const done = settle(window ? [distinctOn, window] : [distinctOn], first, any.param, key.slot.column.name, key.values);
+  out.params.push(...done.params);
+  out.binds = done.binds;
   if (n === 1) {
-    out.use = statement(distinctOn);
-    if (window) out.alternatives.push({ label: 'window function', sql: window });
+    out.use = done.sqls[0]!;
+    if (window) out.alternatives.push({ label: 'window function', sql: done.sqls[1]! });
   } else {
-    out.use = window;
+    out.use = window ? done.sqls[1]! : null;
     out.notes.push(`LIMIT ${n} per key: DISTINCT ON keeps only one row, so the window form is used`);
   }
   return out;
 }
 
-function windowForm(base: SelectFromStatement, slot: EqSlot, n: number): string | null {
+function windowForm(base: SelectFromStatement, slot: EqSlot, n: number): SelectFromStatement | null {
   const names: string[] = [];
   for (const c of base.columns ?? []) {
     const name = c.alias?.name ?? (c.expr.type === 'ref' && c.expr.name !== '*' ? c.expr.name : null);
@@ -413,7 +499,7 @@ function windowForm(base: SelectFromStatement, slot: EqSlot, n: number): string 
     from: [{ type: 'statement', statement: inner, alias: 'ranked' }],
     where: { type: 'binary', op: '<=', left: { type: 'ref', name: 'rn' }, right: { type: 'integer', value: n } },
   };
-  return statement(outer);
+  return outer;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -613,9 +699,10 @@ function keyOnly(draft: Draft, ps: Parsed[]): Built {
   const ast = clone(first.ast) as DeleteStatement | UpdateStatement;
   const any = anyPredicate(key.slot, first);
   withConjunct(ast, key.slot.index, any.expr);
-  out.use = statement(ast);
-  out.params.push(describeKeys(any.param, key.slot.column.name, key.values), ...otherParams(first, any.param));
-  out.binds = keyBinds(first, any.param, key.values);
+  const done = settle([ast], first, any.param, key.slot.column.name, key.values);
+  out.use = done.sqls[0]!;
+  out.params.push(...done.params);
+  out.binds = done.binds;
   return out;
 }
 

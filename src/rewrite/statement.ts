@@ -81,7 +81,7 @@ export function andAll(parts: Expr[]): Expr | null {
   return parts.reduce((a, b) => ({ type: 'binary', op: 'AND', left: a, right: b }));
 }
 
-/** `col = value` (either way round), where value is a parameter or a literal, possibly cast. */
+/** `col = value` (either way round) or `col IN (value)`, where value is a parameter or a literal, possibly cast. */
 export interface EqSlot {
   index: number;
   column: Extract<Expr, { type: 'ref' }>;
@@ -91,6 +91,13 @@ export interface EqSlot {
 export function eqSlots(where: Expr | null | undefined): EqSlot[] {
   const out: EqSlot[] = [];
   conjuncts(where).forEach((c, index) => {
+    // TypeORM and others write a single key as `id IN ($2)`: the same slot as `id = $2`
+    if (c.type === 'binary' && c.op === 'IN' && c.left.type === 'ref') {
+      // pgsql-ast-parser reads `IN ($2)` as the bare value, `IN (1)` may come as a one-item list
+      const v = c.right.type === 'list' && c.right.expressions.length === 1 ? c.right.expressions[0]! : c.right;
+      if (isValue(v)) out.push({ index, column: c.left, value: v });
+      return;
+    }
     if (c.type !== 'binary' || c.op !== '=') return;
     if (c.left.type === 'ref' && c.left.name !== '*' && isValue(c.right)) out.push({ index, column: c.left, value: c.right });
     else if (c.right.type === 'ref' && c.right.name !== '*' && isValue(c.left)) out.push({ index, column: c.right, value: c.left });
