@@ -113,8 +113,13 @@ function loopKey(ps: Parsed[], hint: unknown): LoopKey | null {
     });
     if (new Set(values).size > 1) varying.push({ slot, values });
   }
-  if (varying.length === 0) return null;
   const hints = Array.isArray(hint) ? hint.map(String) : [];
+  if (varying.length === 0) {
+    // the log printed `?` without the values (Hibernate without its bind logger): trust the detector's key column
+    const blind = slots.filter((slot) => paramOf(slot.value) !== null && ps.every((p) => p.param(+paramOf(slot.value)!.name.slice(1)) === undefined));
+    const pick = blind.find((b) => hints.includes(b.column.name)) ?? (blind.length === 1 && ps.length > 1 ? blind[0] : undefined);
+    return pick ? { slot: pick, values: ps.map(() => undefined), others: [] } : null;
+  }
   const keyLike = (c: string) => c === 'id' || c.endsWith('_id') || c.endsWith('id');
   const pick =
     varying.find((v) => hints.includes(v.slot.column.name) && keyLike(v.slot.column.name)) ??
