@@ -50,7 +50,12 @@ function run(args: string[]): Promise<string> {
 export async function startDb(): Promise<Db> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sqloupe-rewrite-'));
   const cluster = path.join(repoRoot, 'scripts', 'pg-cluster.mjs');
-  await run([cluster, 'start', dir]);
+  try {
+    await run([cluster, 'start', dir]);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const info = JSON.parse(readFileSync(path.join(dir, 'cluster.json'), 'utf8')) as { host: string; port: number; user: string; database: string };
   const stop = async () => {
     await run([cluster, 'stop', dir]).catch(() => undefined);
