@@ -798,6 +798,52 @@ async function pooledWeb(conn, tally, opts) {
   };
 }
 
+/**
+ * gateway: a Promise.all fan-out. One query lists the orders, then one shipment lookup per order is
+ * sent at once through a pool of 4 autocommit connections, so the loop is spread over the
+ * connections (about 3 back-to-back lookups each, all starting together): one N+1, found only by
+ * looking across sessions.
+ */
+async function fanOut(conn, tally) {
+  const pool = new pg.Pool({ ...conn, application_name: tally.application, max: 4, idleTimeoutMillis: 0 });
+  pool.on('connect', () => {
+    tally.sessions++;
+  });
+  pool.on('error', () => {});
+  const sql = 'SELECT id, carrier, created_at FROM shipments WHERE order_id = $1';
+  let n = 0;
+  try {
+    // warm the pool so the fan-out does not wait for connections to open
+    const clients = await Promise.all([0, 1, 2, 3].map(() => pool.connect()));
+    for (const c of clients) c.release();
+    const first = await pool.connect();
+    let orders;
+    try {
+      orders = await counted(first, tally)('SELECT id FROM orders WHERE status = $1 ORDER BY id LIMIT 12', ['paid']);
+    } finally {
+      first.release();
+    }
+    await Promise.all(
+      orders.rows.map(async (o) => {
+        const c = await pool.connect();
+        try {
+          await counted(c, tally)(sql, [o.id]);
+          n++;
+        } finally {
+          c.release();
+        }
+      }),
+    );
+  } finally {
+    await pool.end();
+  }
+  return {
+    expected: [
+      { kind: 'n-plus-one', table: 'shipments', tables: ['shipments'], template: sql, parentTable: 'orders', occurrences: 1, minRepeats: n, maxRepeats: n },
+    ],
+  };
+}
+
 function md5hex(s) {
   return createHash('md5').update(s).digest('hex');
 }
@@ -815,6 +861,7 @@ export const SCENARIOS = {
   'unbounded-fetch': { application: 'export', run: unboundedFetch, description: 'SELECT all of audit_log with no WHERE and no LIMIT' },
   'repeated-sequence': { application: 'fulfillment', run: repeatedSequence, description: 'address lookup + shipment insert + order update per order (named statements)' },
   'pooled-web': { application: 'web', run: pooledWeb, description: 'pool of 4 autocommit connections, many short requests; only /cart has an N+1 over products' },
+  'fan-out': { application: 'gateway', run: fanOut, description: 'Promise.all over 12 shipment lookups through a pool of 4 connections, after one orders query' },
   worker: { application: 'worker', run: worker, description: 'one job per explicit transaction, repeated; one job fails (unique violation) and rolls back' },
 };
 

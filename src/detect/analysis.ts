@@ -190,6 +190,10 @@ export class UnitAnalysis {
     if (unit.kind === 'transaction') {
       basis.push(`all ${stmts.length} inside one explicit transaction`);
       strong = true;
+    } else if (unit.kind === 'fan-out') {
+      const t = runTiming(burst.statements, stmts);
+      basis.push(`fanned out over pooled connections (${unit.session}): ${stmts.length} statements started within ${fmtMs(t.spanMs)}`);
+      strong = true;
     } else if (unit.timed) {
       const t = runTiming(burst.statements, stmts);
       const around = [t.gapBefore, t.gapAfter].filter((g): g is number => g !== null);
@@ -374,7 +378,7 @@ function startOf(s: Stmt): number | null {
  */
 export function splitBursts(unit: Unit, options: DetectOptions): Burst[] {
   const st = unit.statements;
-  if (unit.kind === 'transaction' || !unit.timed || st.length < 2) {
+  if (unit.kind !== 'autocommit' || !unit.timed || st.length < 2) {
     return [{ statements: st, gapBefore: null, gapAfter: null, maxInnerGap: null, spanMs: null }];
   }
   const gaps: number[] = new Array(st.length).fill(0);

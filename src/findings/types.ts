@@ -8,7 +8,7 @@ export const SEVERITIES: Severity[] = ['info', 'warning', 'error'];
 export interface UnitRef {
   session: string;
   transaction: string | null;
-  kind: 'transaction' | 'autocommit';
+  kind: 'transaction' | 'autocommit' | 'fan-out';
   application: string | null;
   user: string | null;
   database: string | null;

@@ -4,6 +4,7 @@
  * Memory is bounded by the open sessions: a closed unit is handed on and forgotten.
  */
 import type { LogEvent } from '../formats/types.js';
+import { FanOutCollector } from './fan-out.js';
 import { buildStmt, transactionVerb, type TemplateCache } from './statement.js';
 import type { Stmt, Unit } from './types.js';
 
@@ -12,6 +13,10 @@ export interface TrackerOptions {
   idleGapMs: number;
   /** A unit holding more statements than this is analyzed and a new one started (bounds memory on bulk jobs). */
   maxUnitStatements: number;
+  /** Runs of one statement on several connections starting within this many ms are one fanned-out loop (0: off; default 50). */
+  fanOutWindowMs?: number;
+  /** The loop threshold, for fanned-out loops (the detectors' --min-repeats). */
+  minRepeats?: number;
 }
 
 /** Where events come from: which input, and which ORM wrote it. */
@@ -48,12 +53,26 @@ export class SessionTracker {
   private latestTime = -Infinity;
   private sinceSweep = 0;
 
+  private readonly fanOut: FanOutCollector | null;
+
   constructor(
     private readonly options: TrackerOptions,
     private readonly templates: TemplateCache,
     private readonly onUnit: (unit: Unit) => void,
     private readonly onStatement: (stmt: Stmt, ev: LogEvent) => void,
-  ) {}
+  ) {
+    const windowMs = options.fanOutWindowMs ?? 50;
+    this.fanOut = windowMs > 0 ? new FanOutCollector({ windowMs, minRepeats: options.minRepeats ?? 5 }, (u) => this.emitUnit(u)) : null;
+  }
+
+  private emitUnit(unit: Unit): void {
+    this.counters.units++;
+    this.onUnit(unit);
+  }
+
+  private fanOutContext(s: SessionState, input: InputContext) {
+    return { application: s.application, user: s.user, database: s.database, orm: input.orm };
+  }
 
   event(ev: LogEvent, input: InputContext): void {
     const key = `${input.index}/${ev.session}`;
@@ -80,6 +99,7 @@ export class SessionTracker {
         return;
       case 'disconnect':
         this.close(s, 'disconnect');
+        this.fanOut?.endSession(key, this.fanOutContext(s, input), true);
         this.sessions.delete(key);
         return;
       case 'other':
@@ -127,6 +147,7 @@ export class SessionTracker {
     }
     stmt.index = unit.statements.length;
     unit.statements.push(stmt);
+    if (unit.kind === 'autocommit') this.fanOut?.statement(stmt, key, this.fanOutContext(s, input));
     if (ev.time !== null) {
       s.lastTime = ev.time;
       unit.timed = true;
@@ -138,16 +159,29 @@ export class SessionTracker {
   end(): void {
     for (const s of this.sessions.values()) this.close(s, 'end of input');
     this.sessions.clear();
+    this.fanOut?.end();
   }
 
   get openSessions(): number {
     return this.sessions.size;
   }
 
-  /** Close autocommit units idle for longer than the gap, and forget sessions silent for an hour of log time. */
+  /** Latest log time seen so far, or null before any timed event. */
+  get latestLogTime(): number | null {
+    return Number.isFinite(this.latestTime) ? this.latestTime : null;
+  }
+
   private sweep(): void {
     this.sinceSweep = 0;
-    const now = this.latestTime;
+    this.sweepAt(this.latestTime);
+  }
+
+  /**
+   * Close autocommit units idle for longer than the gap, and forget sessions silent for an hour, as of log time `now`.
+   * Called every 50,000 statements with the latest log time, and by follow mode's timer with wall-clock time mapped
+   * onto log time (no new line means the log's clock moved on too).
+   */
+  sweepAt(now: number): void {
     if (!Number.isFinite(now)) return;
     for (const [key, s] of this.sessions) {
       if (s.lastTime === null) continue;
@@ -162,6 +196,7 @@ export class SessionTracker {
 
   private beginTx(s: SessionState, key: string, ev: LogEvent, input: InputContext): void {
     this.close(s, 'explicit transaction');
+    this.fanOut?.endSession(key, this.fanOutContext(s, input), false);
     this.open(s, key, 'transaction', ev, input);
     this.counters.transactions++;
     if (ev.time !== null) s.lastTime = ev.time;
@@ -199,8 +234,7 @@ export class SessionTracker {
     unit.application ??= s.application;
     unit.user ??= s.user;
     unit.database ??= s.database;
-    this.counters.units++;
-    this.onUnit(unit);
+    this.emitUnit(unit);
   }
 }
 

@@ -32,7 +32,8 @@ export interface Stmt {
   line: number;
 }
 
-export type UnitKind = 'transaction' | 'autocommit';
+/** fan-out: one loop's statements gathered from several pooled connections (sessions/fan-out.ts). */
+export type UnitKind = 'transaction' | 'autocommit' | 'fan-out';
 
 export interface Unit {
   kind: UnitKind;

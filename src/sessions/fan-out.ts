@@ -1,0 +1,167 @@
+/**
+ * Loops spread over pooled connections (Promise.all over N lookups, a thread pool): the same statement
+ * started on several sessions of one application at nearly the same moment, each session running a
+ * back-to-back run of it. Such clusters become synthetic units of work ('fan-out') for the detectors.
+ */
+import type { Stmt, TemplateInfo, Unit } from './types.js';
+
+export interface FanOutOptions {
+  /** Runs whose first statements start within this many ms of each other form one cluster. */
+  windowMs: number;
+  /** Statements a cluster needs before it is handed to the detectors (the loop threshold). */
+  minRepeats: number;
+}
+
+/** A session's current back-to-back run of one template. */
+interface Run {
+  session: string;
+  t: TemplateInfo;
+  statements: Stmt[];
+  /** The statement before the run on its session, a possible parent. */
+  before: Stmt | null;
+  start: number;
+}
+
+interface SessionRun {
+  run: Run | null;
+  last: Stmt | null;
+}
+
+interface Cluster {
+  key: string;
+  start: number;
+  runs: Run[];
+  application: string | null;
+  user: string | null;
+  database: string | null;
+  orm: string | null;
+  file: string;
+}
+
+const MAX_RUN = 1000;
+
+const startOf = (s: Stmt) => (s.time === null ? null : s.durationMs !== null ? s.time - s.durationMs : s.time);
+
+export class FanOutCollector {
+  private readonly sessions = new Map<string, SessionRun>();
+  private readonly clusters = new Map<string, Cluster>();
+  private latest = -Infinity;
+  /** Whole-second times (%t) cannot tell simultaneous from sequential: fan-outs need sub-second times. */
+  private fineTimes = false;
+
+  constructor(
+    private readonly options: FanOutOptions,
+    private readonly onUnit: (unit: Unit) => void,
+  ) {}
+
+  /** A statement of an autocommit unit of `session` (explicit transactions are units of their own). */
+  statement(stmt: Stmt, session: string, ctx: { application: string | null; user: string | null; database: string | null; orm: string | null }): void {
+    const start = startOf(stmt);
+    if (start === null) return;
+    if (!this.fineTimes && stmt.time! % 1000 !== 0) this.fineTimes = true;
+    if (start > this.latest) this.latest = start;
+    let s = this.sessions.get(session);
+    if (s === undefined) {
+      s = { run: null, last: null };
+      this.sessions.set(session, s);
+    }
+    if (s.run !== null && s.run.t === stmt.t && s.run.statements.length < MAX_RUN) {
+      s.run.statements.push(stmt);
+    } else {
+      if (s.run !== null) this.closeRun(s.run, ctx);
+      s.run = { session, t: stmt.t, statements: [stmt], before: s.last, start };
+    }
+    s.last = stmt;
+    this.expire();
+  }
+
+  /** The session ended, or entered an explicit transaction: its run is over. */
+  endSession(session: string, ctx: { application: string | null; user: string | null; database: string | null; orm: string | null }, forget: boolean): void {
+    const s = this.sessions.get(session);
+    if (s === undefined) return;
+    if (s.run !== null) this.closeRun(s.run, ctx);
+    s.run = null;
+    s.last = null;
+    if (forget) this.sessions.delete(session);
+  }
+
+  end(): void {
+    for (const [key, s] of this.sessions) {
+      if (s.run !== null) this.closeRun(s.run, { application: null, user: null, database: null, orm: null });
+      this.sessions.delete(key);
+    }
+    for (const c of this.clusters.values()) this.finish(c);
+    this.clusters.clear();
+  }
+
+  private closeRun(run: Run, ctx: { application: string | null; user: string | null; database: string | null; orm: string | null }): void {
+    // A run long enough to be a loop on its own is reported by its session's unit already.
+    if (run.statements.length >= this.options.minRepeats) return;
+    const key = `${ctx.application ?? ''}\u0000${ctx.database ?? ''}\u0000${run.t.id}`;
+    let c = this.clusters.get(key);
+    if (c !== undefined && Math.abs(run.start - c.start) > this.options.windowMs) {
+      this.finish(c);
+      this.clusters.delete(key);
+      c = undefined;
+    }
+    if (c === undefined) {
+      c = { key, start: run.start, runs: [], application: ctx.application, user: ctx.user, database: ctx.database, orm: ctx.orm, file: run.statements[0]!.file };
+      this.clusters.set(key, c);
+    }
+    if (run.start < c.start) c.start = run.start;
+    c.runs.push(run);
+  }
+
+  /** Clusters whose window has long passed cannot grow: decide them, so memory stays bounded. */
+  private expire(): void {
+    if (this.clusters.size === 0) return;
+    for (const [key, c] of this.clusters) {
+      if (this.latest - c.start > 1000) {
+        this.finish(c);
+        this.clusters.delete(key);
+      }
+    }
+  }
+
+  private finish(c: Cluster): void {
+    if (!this.fineTimes) return;
+    const sessions = new Set(c.runs.map((r) => r.session));
+    if (sessions.size < 2) return;
+    const statements = c.runs.flatMap((r) => r.statements);
+    if (statements.length < this.options.minRepeats) return;
+    // the parent is the query whose rows were fanned out: the latest SELECT that ran just before a run on
+    // one of these connections (the pool may hand the first lookups to other connections)
+    const first = c.runs.reduce((a, b) => (b.start < a.start ? b : a));
+    let parent: Stmt | null = null;
+    for (const r of c.runs) {
+      const b = r.before;
+      if (b === null || b.t === r.t || (b.t.verb !== 'select' && b.t.verb !== 'with') || b.time === null) continue;
+      if (b.time > first.start + 1 || first.start - b.time > this.options.windowMs) continue;
+      if (parent === null || b.time > parent.time!) parent = b;
+    }
+    // Concurrent requests run the same lookup on many connections at once, one each. A fan-out saturates
+    // the pool: at least two connections run the statement back to back. With a pool as large as the
+    // fan-out, each connection runs it once: then only a parent right before them all is evidence.
+    const saturated = c.runs.filter((r) => r.statements.length >= 2).length >= 2;
+    const wide = sessions.size >= this.options.minRepeats && parent !== null && first.start - (parent.time ?? -Infinity) <= this.options.windowMs;
+    if (!saturated && !wide) return;
+    statements.sort((a, b) => startOf(a)! - startOf(b)!);
+    const ordered = parent !== null ? [parent, ...statements] : statements;
+    // synthetic statements carry their position in the synthetic unit
+    const copies = ordered.map((s, index) => ({ ...s, index }));
+    this.onUnit({
+      kind: 'fan-out',
+      // session keys are namespaced by input ("0/…"): show them as the log has them
+      session: [...sessions].map((k) => k.slice(k.indexOf('/') + 1)).sort().join(' + '),
+      tx: null,
+      application: c.application,
+      user: c.user,
+      database: c.database,
+      orm: c.orm,
+      file: c.file,
+      statements: copies,
+      timed: true,
+      closedBy: `fanned out over ${sessions.size} connections`,
+    });
+  }
+}
