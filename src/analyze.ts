@@ -94,10 +94,35 @@ const MAX_UNPARSED_SAMPLES = 5;
 export interface AnalyzeHooks {
   /** Called for every unit of work as it closes, with the drafts found in it (follow mode prints from here). */
   onUnit?(unit: Unit, found: number): void;
+  /** Called for each finding a closing unit adds to (its id, for `Analysis.finding`), after the store has it. */
+  onFinding?(id: string, unit: Unit): void;
   progress?(path: string, bytes: number, size: number | null): void;
 }
 
-export async function analyze(sources: InputSource[], options: AnalyzeOptions, hooks: AnalyzeHooks = {}): Promise<AnalysisResult> {
+/** One input fed line by line: by readLines in `analyze`, by the file follower in follow mode. */
+export interface InputFeed {
+  line(text: string, lineNo: number): void;
+  warn(lineNo: number, message: string): void;
+  /** Choose the format now if the lines so far are recognised (follow mode cannot wait for 200 lines). */
+  sniffNow(): void;
+  /** End of this input: flush the parser and return its report. */
+  end(lines: number, readError?: Error): InputReport;
+}
+
+/** The pipeline as an object, for callers that feed lines as they arrive (follow mode); `analyze` is built on it. */
+export interface Analysis {
+  openInput(src: InputSource): InputFeed;
+  /** Close autocommit units idle longer than the gap as of log time `now` (follow mode's wall-clock timer). */
+  flushIdle(now: number): void;
+  /** Latest log time seen, or null before any timed event. */
+  readonly latestTime: number | null;
+  /** The finding with this id as it stands now. */
+  finding(id: string): Finding | null;
+  /** Close every open unit and build the result; inputs not ended yet are left out. */
+  finish(): AnalysisResult;
+}
+
+export function createAnalysis(options: AnalyzeOptions, hooks: AnalyzeHooks = {}): Analysis {
   const templates = new TemplateCache();
   const store = new FindingStore();
   const top = new TopQueries();
@@ -106,15 +131,54 @@ export async function analyze(sources: InputSource[], options: AnalyzeOptions, h
     templates,
     (unit) => {
       const drafts = detectUnit(unit, options.detect);
-      for (const d of drafts) store.add(d, unit);
+      const ids: string[] = [];
+      for (const d of drafts) ids.push(store.add(d, unit));
       hooks.onUnit?.(unit, drafts.length);
+      if (hooks.onFinding) for (const id of ids) hooks.onFinding(id, unit);
     },
     (stmt) => top.add(stmt),
   );
   const inputs: InputReport[] = [];
-  for (let index = 0; index < sources.length; index++) {
-    inputs.push(await analyzeInput(sources[index]!, index, options, tracker, hooks));
+  let nextIndex = 0;
+  return {
+    openInput: (src) => openInput(src, nextIndex++, options, tracker, (r) => inputs.push(r)),
+    flushIdle: (now) => tracker.sweepAt(now),
+    get latestTime() {
+      return tracker.latestLogTime;
+    },
+    finding: (id) => store.finding(id),
+    finish: () => finishAnalysis(options, templates, store, top, tracker, inputs),
+  };
+}
+
+export async function analyze(sources: InputSource[], options: AnalyzeOptions, hooks: AnalyzeHooks = {}): Promise<AnalysisResult> {
+  const analysis = createAnalysis(options, hooks);
+  for (const src of sources) {
+    const feed = analysis.openInput(src);
+    let lines = 0;
+    let readError: Error | undefined;
+    try {
+      lines = await readLines(src.path, {
+        line: feed.line,
+        warn: feed.warn,
+        progress: hooks.progress ? (bytes) => hooks.progress!(src.path === '-' ? '<stdin>' : src.path, bytes, src.size) : undefined,
+      });
+    } catch (e) {
+      readError = e as Error;
+    }
+    feed.end(lines, readError);
   }
+  return analysis.finish();
+}
+
+function finishAnalysis(
+  options: AnalyzeOptions,
+  templates: TemplateCache,
+  store: FindingStore,
+  top: TopQueries,
+  tracker: SessionTracker,
+  inputs: InputReport[],
+): AnalysisResult {
   tracker.end();
 
   const findings = store.findings();
@@ -167,13 +231,13 @@ function matchesList(value: string | null, list: string[] | null): boolean {
   return list === null || value === null || list.includes(value);
 }
 
-async function analyzeInput(
+function openInput(
   src: InputSource,
   index: number,
   options: AnalyzeOptions,
   tracker: SessionTracker,
-  hooks: AnalyzeHooks,
-): Promise<InputReport> {
+  done: (report: InputReport) => void,
+): InputFeed {
   const report: InputReport = {
     path: src.path === '-' ? '<stdin>' : src.path,
     format: null,
@@ -226,15 +290,16 @@ async function analyzeInput(
   let buffer: { text: string; line: number }[] | null = [];
   let unknown = false;
 
-  const choose = () => {
+  const choose = (onlyIfKnown = false) => {
     const lines = buffer!;
-    buffer = null;
     let format: LogFormat | null = null;
     if (options.inputFormat !== null) {
       format = formatById(options.inputFormat) ?? null;
     } else {
       format = sniffFormat(lines.map((l) => l.text)).format;
     }
+    if (format === null && onlyIfKnown) return;
+    buffer = null;
     if (format === null) {
       unknown = true;
       report.warnings.push(`no known log format recognised in ${file}; try \`sqloupe doctor ${file}\` or give --input-format`);
@@ -242,6 +307,7 @@ async function analyzeInput(
       report.format = format.id;
       report.orm = format.orm;
       input.orm = format.orm;
+      if (onlyIfKnown && ctx.options.prefix === null) ctx.options.prefix = probePrefix(format, lines, ctx.options);
       parser = format.create(ctx);
     }
     for (const l of lines) feed(l.text, l.line);
@@ -254,40 +320,60 @@ async function analyzeInput(
         // a parser bug must not lose the rest of the file: count the line and go on
         skip(line, `could not be read (${(e as Error).message})`);
       }
-    } else if (unknown && text.length > 0) {
+    } else if (unknown && text.trim().length > 0) {
       skip(line, 'not in a recognised log format');
     }
   };
 
+  return {
+    line(text, lineNo) {
+      if (buffer !== null) {
+        buffer.push({ text, line: lineNo });
+        if (buffer.length >= SNIFF_LINES) choose();
+        return;
+      }
+      feed(text, lineNo);
+    },
+    warn(lineNo, message) {
+      report.warnings.push(`${file}:${lineNo}: ${message}`);
+    },
+    sniffNow() {
+      if (buffer !== null && buffer.length > 0) choose(true);
+    },
+    end(lines, readError) {
+      if (readError === undefined) report.lines = lines;
+      else report.warnings.push(`${file}: read stopped: ${readError.message}`);
+      if (buffer !== null) choose();
+      const p = parser as FormatParser | null;
+      if (p !== null) {
+        p.end();
+        const facts = p.describe?.() ?? {};
+        report.facts = facts;
+        if (typeof facts['prefix'] === 'string') report.prefix = facts['prefix'];
+      }
+      report.firstTimestamp = Number.isFinite(first) ? new Date(first).toISOString() : null;
+      report.lastTimestamp = Number.isFinite(last) ? new Date(last).toISOString() : null;
+      done(report);
+      return report;
+    },
+  };
+}
+
+/**
+ * Follow mode chooses a format from the first few lines; a parser that detects its prefix would hold up to
+ * hundreds of lines first, and a quiet log never sends them. A throwaway parser reads the lines seen so far and
+ * the prefix it settles on is given to the real one, which then parses from the first line.
+ */
+function probePrefix(format: LogFormat, lines: { text: string; line: number }[], options: { prefix: string | null; logTimezone: string | null }): string | null {
   try {
-    report.lines = await readLines(src.path, {
-      line(text, lineNo) {
-        if (buffer !== null) {
-          buffer.push({ text, line: lineNo });
-          if (buffer.length >= SNIFF_LINES) choose();
-          return;
-        }
-        feed(text, lineNo);
-      },
-      warn(lineNo, message) {
-        report.warnings.push(`${file}:${lineNo}: ${message}`);
-      },
-      progress: hooks.progress ? (bytes) => hooks.progress!(file, bytes, src.size) : undefined,
-    });
-  } catch (e) {
-    report.warnings.push(`${file}: read stopped: ${(e as Error).message}`);
+    const probe = format.create({ file: '', options, emit: () => undefined, skip: () => undefined });
+    for (const l of lines) probe.push(l.text, l.line);
+    probe.end();
+    const prefix = probe.describe?.()['prefix'];
+    return typeof prefix === 'string' ? prefix : null;
+  } catch {
+    return null;
   }
-  if (buffer !== null) choose();
-  const p = parser as FormatParser | null;
-  if (p !== null) {
-    p.end();
-    const facts = p.describe?.() ?? {};
-    report.facts = facts;
-    if (typeof facts['prefix'] === 'string') report.prefix = facts['prefix'];
-  }
-  report.firstTimestamp = Number.isFinite(first) ? new Date(first).toISOString() : null;
-  report.lastTimestamp = Number.isFinite(last) ? new Date(last).toISOString() : null;
-  return report;
 }
 
 export { detectors };

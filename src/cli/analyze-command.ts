@@ -13,6 +13,7 @@ import { configThresholds, configureFlags, type OptionSource } from '../config.j
 import { DEFAULT_WORSE_FACTOR, narrowFindings } from '../findings/baseline.js';
 import { deliverDigest } from '../report/email.js';
 import { createProgress, progressEnabled } from './progress.js';
+import { runFollow } from './follow.js';
 
 export interface AnalyzeFlags {
   format: string;
@@ -42,6 +43,8 @@ export interface AnalyzeFlags {
   send?: string;
   always?: boolean;
   progress?: boolean;
+  // issue 8: follow growing files, findings as their units of work close
+  follow?: boolean;
 }
 
 export function buildOptions(flags: AnalyzeFlags): AnalyzeOptions {
@@ -88,6 +91,7 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
   if (!(worseFactor > 1)) throw new UsageError(`--worse-factor must be a number above 1. Received "${flags.worseFactor}".`);
   const reporter = reporterById(flags.format);
   if (!reporter) throw new UsageError(`unknown --format ${flags.format}`);
+  if (flags.follow) return runFollow(paths, options, flags, exitCodeFor);
   const sources = resolveSources(paths, Boolean(process.stdin.isTTY));
   const progress = createProgress(process.stderr, progressEnabled(process.stderr, { explicit: flags.progress, quiet: flags.quiet }));
   const analyzed = await analyze(sources, options, { progress: progress.update });

@@ -80,6 +80,7 @@ const analyze = program
   .option('--always', 'print or send the e-mail even when there is nothing (new) to report')
   .option('--progress', 'show progress on stderr even when it is not a terminal')
   .option('--no-progress', 'never show progress')
+  .option('--follow', 'follow growing files like tail -F (or - for stdin); print each finding as its unit of work closes (text or ndjson), a summary on Ctrl-C/SIGTERM')
   .addHelpText(
     'after',
     `
@@ -87,6 +88,7 @@ Examples:
   sqloupe samples/pg-stderr.log
   tail -F /var/log/postgresql/postgresql.log | sqloupe -
   zcat postgresql-*.log.gz | sqloupe - --format json
+  sqloupe --follow --format ndjson /var/log/postgresql/postgresql.log   # live: one finding per line
   sqloupe --since 14:00 --until 14:30 --application billing incident.log
   sqloupe --write-baseline known.json pg.log        # record today's findings
   sqloupe --baseline known.json --fail-on warning pg.log   # CI: fail only on new ones

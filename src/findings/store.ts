@@ -41,7 +41,8 @@ export class FindingStore {
     return this.groups.size;
   }
 
-  add(draft: Draft, unit: Unit): void {
+  /** Adds one draft; returns the id of the finding it went to. */
+  add(draft: Draft, unit: Unit): string {
     const fps = draft.templates.map((t) => t.id);
     const id = findingId(draft.kind, fps, draft.callSite);
     let g = this.groups.get(id);
@@ -76,6 +77,13 @@ export class FindingStore {
     if (unit.application) g.applications.add(unit.application);
     if (g.units.length < MAX_UNITS) g.units.push(ref);
     if (g.largest === null || ref.repeats > g.largest.repeats) g.largest = ref;
+    return id;
+  }
+
+  /** One finding as it stands now (follow mode prints it when its first unit closes). */
+  finding(id: string): Finding | null {
+    const g = this.groups.get(id);
+    return g === undefined ? null : toFinding(g);
   }
 
   /** Finished findings, most wasted time first, then most repeats; ids break ties so order is stable. */

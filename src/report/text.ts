@@ -124,7 +124,8 @@ function findingsTable(findings: Finding[], ctx: ReportContext, c: InstanceType<
   return table.toString();
 }
 
-function findingDetail(f: Finding, c: InstanceType<typeof Chalk>, width: number): string[] {
+/** One finding's block (exported for follow mode, which prints each finding as it appears). */
+export function findingDetail(f: Finding, c: InstanceType<typeof Chalk>, width: number): string[] {
   const lines: string[] = [];
   const sev = sevColor(c, f.severity);
   lines.push(`${sev(`${f.severity}[${f.kind}]`)} ${c.bold(f.title)}  ${c.dim(`id ${f.id}`)}`);

@@ -1,0 +1,160 @@
+/** `sqloupe --follow FILE…|-`: follow growing logs, print each finding when its first unit of work closes, summary on SIGINT/SIGTERM. */
+import { Chalk } from 'chalk';
+import { createAnalysis, type AnalysisResult, type AnalyzeOptions, type InputFeed } from '../analyze.js';
+import { FileFollower } from '../input/follow.js';
+import { LineSplitter } from '../input/lines.js';
+import { resolveSources, InputError } from '../input/sources.js';
+import { findingLine, summaryLine } from '../report/ndjson.js';
+import { findingDetail } from '../report/text.js';
+import type { Finding } from '../findings/types.js';
+import { colorFor } from './color.js';
+import { UsageError } from './values.js';
+
+/** How often files are polled: `tail -F` polls once a second; a quarter second keeps findings prompt for little CPU. */
+export const FOLLOW_POLL_MS = 250;
+
+export interface FollowFlags {
+  format: string;
+  failOn: string;
+  quiet?: boolean;
+}
+
+export interface FollowIo {
+  out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  err: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Resolves when the run should stop (SIGINT/SIGTERM); the default listens for both signals. */
+  stop?: Promise<string>;
+}
+
+function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: string) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/**
+ * Exit code after a stop: 0, or 1 when a finding reaches --fail-on, as in a normal run. A requested stop is how a
+ * follow run ends, with its summary complete, so it is not reported as death by signal (130/143): supervisors
+ * (systemd, docker stop) and `sqloupe --follow … && next` read that as a failure.
+ */
+export async function runFollow(
+  paths: string[],
+  options: AnalyzeOptions,
+  flags: FollowFlags,
+  exitCodeFor: (result: AnalysisResult, failOn: string) => number,
+  io: FollowIo = { out: process.stdout, err: process.stderr },
+): Promise<number> {
+  if (flags.format !== 'text' && flags.format !== 'ndjson') {
+    throw new UsageError(`--follow prints findings as they happen: use --format text or --format ndjson. Received "${flags.format}".`);
+  }
+  if (paths.length === 0) throw new UsageError('--follow needs a file to follow (or - for stdin)');
+  const sources = resolveSources(paths, Boolean(process.stdin.isTTY));
+  if (sources.filter((s) => s.path === '-').length > 1) throw new InputError('stdin (-) can be followed once');
+
+  // listen before the first read: a finding printed by the first poll may be answered by a signal at once
+  const stop = io.stop ?? waitForSignal();
+  const color = flags.format === 'text' && colorFor(io.out);
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const width = Math.max(60, Math.min(io.out.columns ?? 100, 160));
+  const printed = new Set<string>();
+  const print = (f: Finding) => {
+    if (flags.format === 'ndjson') io.out.write(findingLine(f));
+    else io.out.write(findingDetail(f, c, width).join('\n') + '\n\n');
+  };
+
+  // a finding is printed once, when the first unit of work that shows it closes; later units only add to its counts
+  const analysis = createAnalysis(options, {
+    onFinding(id) {
+      if (printed.has(id)) return;
+      printed.add(id);
+      const f = analysis.finding(id);
+      if (f !== null) print(f);
+    },
+  });
+
+  interface Followed {
+    feed: InputFeed;
+    lines: () => number;
+    poll: () => number;
+    finish: () => void;
+  }
+  const followed: Followed[] = [];
+  let lastData = Date.now();
+  let stdinEnded: (() => void) | null = null;
+  const stdinDone = new Promise<string>((resolve) => (stdinEnded = () => resolve('end of input')));
+
+  for (const src of sources) {
+    const feed = analysis.openInput(src);
+    const sink = { line: feed.line, warn: feed.warn };
+    if (src.path === '-') {
+      const splitter = new LineSplitter(sink);
+      process.stdin.on('data', (chunk: Buffer) => {
+        splitter.push(chunk, 0, chunk.length);
+        lastData = Date.now();
+      });
+      // a pipe that ends (the writer stopped) ends the run like a signal: nothing more can arrive
+      process.stdin.on('end', () => stdinEnded?.());
+      followed.push({ feed, lines: () => splitter.lines, poll: () => 0, finish: () => splitter.finish() });
+    } else {
+      const follower = new FileFollower(src.path, sink);
+      followed.push({ feed, lines: () => follower.lines, poll: () => follower.poll(), finish: () => follower.finish() });
+    }
+  }
+  if (!flags.quiet && io.err.isTTY) {
+    io.err.write(`sqloupe: following ${sources.map((s) => (s.path === '-' ? '<stdin>' : s.path)).join(', ')}; Ctrl-C prints the summary\n`);
+  }
+
+  const tick = () => {
+    const now = Date.now();
+    for (const f of followed) if (f.poll() > 0) lastData = now;
+    for (const f of followed) f.feed.sniffNow();
+    // the tracker sweeps by log time; when the log is silent, wall-clock time passes for its sessions too
+    const latest = analysis.latestTime;
+    if (latest !== null) analysis.flushIdle(latest + Math.max(0, now - lastData));
+  };
+  tick();
+  const timer = setInterval(tick, FOLLOW_POLL_MS);
+
+  const sources$ = [stop];
+  if (sources.some((s) => s.path === '-')) sources$.push(stdinDone);
+  await Promise.race(sources$);
+  clearInterval(timer);
+  if (sources.some((s) => s.path === '-')) process.stdin.destroy();
+
+  tick();
+  for (const f of followed) {
+    f.finish();
+    f.feed.end(f.lines());
+  }
+  const result = analysis.finish();
+  // findings whose units closed only now (open transactions at the stop) are printed before the summary
+  for (const f of result.findings) if (!printed.has(f.id)) print(f);
+  if (flags.format === 'ndjson') io.out.write(summaryLine(result));
+  else io.out.write(textSummary(result, c));
+  return exitCodeFor(result, flags.failOn);
+}
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+/** The stop summary: totals and one line per finding with its final counts (the details were printed as they came). */
+function textSummary(result: AnalysisResult, c: InstanceType<typeof Chalk>): string {
+  const s = result.summary;
+  const lines = [
+    c.bold('sqloupe follow summary') +
+      ` — ${result.inputs.map((i) => `${i.path} (${n(i.lines)} lines)`).join(', ')}`,
+    `${n(s.statements)} statements, ${n(s.sessions)} sessions, ${n(s.transactions)} transactions, ${n(s.unitsOfWork)} units of work, ${n(s.templates)} distinct queries`,
+  ];
+  if (result.findings.length === 0) lines.push(c.green('No loops found.'));
+  else {
+    lines.push(c.bold(`${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}:`));
+    for (const f of result.findings) lines.push(`  ${f.severity}[${f.kind}] ${f.title} — ${f.repeats} × ${f.occurrences}  ${c.dim(`id ${f.id}`)}`);
+  }
+  for (const i of result.inputs) for (const w of i.warnings) lines.push(c.yellow(w));
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,164 @@
+/** `--follow` end to end: findings appear while the log grows, rotation is followed, SIGINT prints the summary; EPIPE is quiet. */
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, repoRoot, runJson } from '../support/cli.js';
+
+const billing = readFileSync(path.join(repoRoot, 'samples', 'billing.log'), 'utf8');
+const dir = mkdtempSync(path.join(tmpdir(), 'sqloupe-follow-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Lines of the sample cut into `n` chunks at record boundaries (a continuation line stays with its record). */
+function chunks(text: string, n: number): string[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const out: string[] = [];
+  const per = Math.ceil(lines.length / n);
+  let cur: string[] = [];
+  for (const l of lines) {
+    if (cur.length >= per && /^\d{4}-/.test(l)) {
+      out.push(cur.join('\n') + '\n');
+      cur = [];
+    }
+    cur.push(l);
+  }
+  if (cur.length) out.push(cur.join('\n') + '\n');
+  return out;
+}
+
+function follow(args: string[]) {
+  const child = spawn(process.execPath, [BIN, '--follow', ...args], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('sqloupe --follow', () => {
+  const single = runJson([path.join(repoRoot, 'samples', 'billing.log')]);
+
+  it('prints the N+1 finding while the file grows, follows a rotation, and prints the summary on SIGINT', async () => {
+    const log = path.join(dir, 'postgresql.log');
+    writeFileSync(log, '');
+    const run = follow(['--format', 'ndjson', log]);
+    for (const c of chunks(billing, 5)) {
+      appendFileSync(log, c);
+      await sleep(300);
+    }
+    // the finding must come while the process runs, not from the summary at the stop
+    await waitFor(() => run.out().includes('"kind":"n-plus-one"'), 15_000, 'the n-plus-one finding');
+    const early = run.out().trim().split('\n').map((l) => JSON.parse(l));
+    expect(early.every((o) => o.type === 'finding')).toBe(true);
+    expect(early.map((o) => o.id)).toContain(single.findings.find((f: { kind: string }) => f.kind === 'n-plus-one').id);
+
+    // logrotate (create mode): rename the file away, start a new one, keep writing
+    renameSync(log, log + '.1');
+    writeFileSync(log, '');
+    for (const c of chunks(billing, 2)) {
+      appendFileSync(log, c);
+      await sleep(300);
+    }
+    run.child.kill('SIGINT');
+    const { code } = await run.exited;
+    expect(run.err()).not.toMatch(/at .*\.js:\d+/);
+    expect(code).toBe(0);
+    const lines = run.out().trim().split('\n').map((l) => JSON.parse(l));
+    const summary = lines[lines.length - 1];
+    expect(summary.type).toBe('summary');
+    // both files were read whole: the old one to its end, the new one from its start
+    expect(summary.summary.statements).toBe(2 * single.summary.statements);
+    expect(summary.summary.findings).toEqual(single.summary.findings);
+    // each finding is printed once, when it first appears
+    const ids = lines.filter((o) => o.type === 'finding').map((o) => o.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  }, 30_000);
+
+  it('closes an autocommit unit when the log stays quiet for the idle gap in wall-clock time', async () => {
+    // no COMMIT and no later line: only the timer-driven sweep can close this unit before the stop
+    const log = path.join(dir, 'quiet.log');
+    writeFileSync(log, '');
+    const run = follow(['--format', 'ndjson', log]);
+    const line = (ms: number, sql: string) => `2026-11-25 15:00:00.${String(ms).padStart(3, '0')} UTC [4242] app@shop/web [6b06f600.1092] 0 LOG:  duration: 0.100 ms  statement: ${sql}\n`;
+    let text = line(1, 'SELECT id FROM orders WHERE customer_id = 7');
+    for (let i = 0; i < 10; i++) text += line(10 + i, `SELECT * FROM order_items WHERE order_id = ${100 + i}`);
+    await sleep(300);
+    appendFileSync(log, text);
+    await waitFor(() => run.out().includes('"kind":"n-plus-one"'), 10_000, 'the finding after the idle gap');
+    run.child.kill('SIGINT');
+    expect((await run.exited).code).toBe(0);
+  }, 30_000);
+
+  it('reads from the start again after copytruncate', async () => {
+    const log = path.join(dir, 'truncated.log');
+    writeFileSync(log, billing);
+    const run = follow(['--format', 'ndjson', log]);
+    await waitFor(() => run.out().includes('"kind":"n-plus-one"'), 15_000, 'the n-plus-one finding');
+    writeFileSync(log, ''); // truncate in place
+    await sleep(400);
+    appendFileSync(log, billing.slice(0, 2000).replace(/\n[^\n]*$/, '\n'));
+    await sleep(400);
+    run.child.kill('SIGTERM');
+    const { code } = await run.exited;
+    expect(code).toBe(0);
+    const summary = JSON.parse(run.out().trim().split('\n').pop()!);
+    expect(summary.summary.statements).toBeGreaterThan(single.summary.statements);
+  }, 30_000);
+
+  it('text output: finding blocks as they come, then the follow summary', async () => {
+    const log = path.join(dir, 'text.log');
+    writeFileSync(log, billing);
+    const run = follow([log]);
+    await waitFor(() => run.out().includes('warning[n-plus-one]'), 15_000, 'the text finding block');
+    run.child.kill('SIGINT');
+    expect((await run.exited).code).toBe(0);
+    expect(run.out()).toMatch(/sqloupe follow summary/);
+    expect(run.out()).toMatch(/\d+ statements, \d+ sessions/);
+  }, 30_000);
+
+  it('follows stdin (-) and ends with the summary when the pipe closes', () => {
+    const r = spawnSync(process.execPath, [BIN, '--follow', '--format', 'ndjson', '-'], { cwd: repoRoot, input: billing, env: { ...process.env, NO_COLOR: '1' }, timeout: 20_000 });
+    expect(r.status).toBe(0);
+    const lines = r.stdout.toString().trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[lines.length - 1].summary.statements).toBe(single.summary.statements);
+  });
+
+  it('refuses report formats that need the whole run', () => {
+    const r = spawnSync(process.execPath, [BIN, '--follow', '--format', 'json', path.join(repoRoot, 'samples', 'billing.log')], { cwd: repoRoot, timeout: 20_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr.toString()).toMatch(/--format text or --format ndjson/);
+  });
+});
+
+describe('EPIPE', () => {
+  const sh = (cmd: string) => spawnSync('bash', ['-c', `${cmd}; echo "exit=\${PIPESTATUS[0]}" >&2`], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
+
+  it('`sqloupe samples/billing.log | head -1` exits 0 without a stack trace', () => {
+    const r = sh(`node ${BIN} samples/billing.log | head -1`);
+    expect(r.stdout.toString().split('\n').filter(Boolean)).toHaveLength(1);
+    expect(r.stderr.toString()).toMatch(/exit=0/);
+    expect(r.stderr.toString()).not.toMatch(/Error|at .*:\d+:\d+/);
+  });
+
+  it('a reader that is already gone (`| true`) is a quiet exit 0, also in follow mode', () => {
+    const r = sh(`node ${BIN} samples/billing.log | true`);
+    expect(r.stderr.toString()).toMatch(/exit=0/);
+    expect(r.stderr.toString()).not.toMatch(/Error|at .*:\d+:\d+/);
+    const f = sh(`node ${BIN} --follow --format ndjson samples/billing.log | true`);
+    expect(f.stderr.toString()).toMatch(/exit=0/);
+    expect(f.stderr.toString()).not.toMatch(/Error|at .*:\d+:\d+/);
+  });
+});
