@@ -252,7 +252,9 @@ function machine() {
   const pgb = which('pgbadger') ? spawnSync('pgbadger', ['--version'], { encoding: 'utf8' }).stdout.trim() : 'not installed';
   const ptq = which('pt-query-digest') ? spawnSync('pt-query-digest', ['--version'], { encoding: 'utf8' }).stdout.trim() : 'not installed';
   const head = spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
-  return `${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}; Node ${process.version}; ${pgb}; ${ptq}; sqloupe at ${head}`;
+  // other work on the machine skews every figure; the load average says how much there was
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' / ');
+  return `${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}; Node ${process.version}; ${pgb}; ${ptq}; sqloupe at ${head}; load average at the end (1/5/15 min) ${load}`;
 }
 
 async function main() {
