@@ -277,8 +277,14 @@ function openInput(
       !matchesList(ev.application, filters.applications)
     )
       return;
+    try {
+      tracker.event(ev, input);
+    } catch (e) {
+      // a bug on one statement (SQL core, sessions) must not unwind through the format parser and lose its state
+      skip(ev.line, `could not be analyzed (${(e as Error).message})`);
+      return;
+    }
     if (ev.kind === 'statement' || ev.kind === 'begin' || ev.kind === 'commit' || ev.kind === 'rollback') report.statements++;
-    tracker.event(ev, input);
   };
   const skip = (line: number, reason: string) => {
     report.unparsedLines++;

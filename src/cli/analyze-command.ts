@@ -13,6 +13,7 @@ import { configThresholds, configureFlags, type OptionSource } from '../config.j
 import { DEFAULT_WORSE_FACTOR, narrowFindings } from '../findings/baseline.js';
 import { deliverDigest } from '../report/email.js';
 import { createProgress, progressEnabled } from './progress.js';
+import { redactResult } from '../redact.js';
 import { runFollow } from './follow.js';
 
 export interface AnalyzeFlags {
@@ -43,6 +44,8 @@ export interface AnalyzeFlags {
   send?: string;
   always?: boolean;
   progress?: boolean;
+  // robustness (issue 9): no literal or parameter value in any output
+  redact?: boolean;
   // issue 8: follow growing files, findings as their units of work close
   follow?: boolean;
 }
@@ -96,13 +99,15 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
   const progress = createProgress(process.stderr, progressEnabled(process.stderr, { explicit: flags.progress, quiet: flags.quiet }));
   const analyzed = await analyze(sources, options, { progress: progress.update });
   progress.clear();
-  const result0 = analyzed;
+  // redacted once, here, so every reporter, the baseline and the e-mail only ever see templates
+  const result0 = flags.redact ? redactResult(analyzed) : analyzed;
 
   const events = result0.inputs.reduce((n, i) => n + i.events, 0);
   if (result0.summary.statements === 0) {
     // an empty report with no reason is pgBadger's most common complaint: say why instead
     for (const i of result0.inputs) process.stderr.write(renderDiagnosis(await diagnose(i.path === '<stdin>' ? null : i.path, options, i)));
-    if (events === 0) return 2;
+    // 2 when nothing was understood; an empty or blank log file (as logrotate leaves them) had nothing to understand
+    if (events === 0 && result0.inputs.some((i) => i.unparsedLines > 0 || i.path === '<stdin>' || i.warnings.some((w) => w.includes('read stopped')))) return 2;
   }
   // suppressions, then the baseline: reports, --fail-on and the e-mail see only what is left
   const narrowed = narrowFindings(result0, {
@@ -133,9 +138,11 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
     if (i.unparsedLines > 0 && flags.format !== 'text') {
       const first = i.unparsedSamples[0];
       process.stderr.write(
-        `sqloupe: skipped ${i.unparsedLines} lines in ${i.path}${first ? ` (first at line ${first.line}: ${first.reason})` : ''}\n`,
+        `sqloupe: skipped ${i.unparsedLines} lines in ${i.path}${first ? ` (first at ${i.path}:${first.line}: ${first.reason})` : ''}\n`,
       );
     }
+    // truncated gzip, over-long lines: the text report shows them; other formats keep stdout clean
+    if (flags.format !== 'text') for (const w of i.warnings) process.stderr.write(`sqloupe: ${w}\n`);
   }
   return exitCodeFor(result, flags.failOn);
 }

@@ -69,6 +69,7 @@ const analyze = program
   .option('--color', 'force colours')
   .option('--no-color', 'no colours (NO_COLOR=1 does the same)')
   .option('--debug', 'print stack traces of unexpected errors')
+  .option('--redact', 'no literal or parameter value in any output: statements shown as templates ($1, $2 …), values dropped')
   .option('-c, --config <file>', 'config file (default: sqloupe.config.json found upward from here, then $XDG_CONFIG_HOME/sqloupe/config.json)')
   .option('--baseline <file>', 'report only findings that are new or got worse since this baseline')
   .option('--write-baseline <file>', "record this run's findings as a baseline")

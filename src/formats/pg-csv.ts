@@ -102,7 +102,8 @@ export class CsvParser implements FormatParser {
   push(text: string, line: number): void {
     if (this.recLines > 0) {
       // an unbalanced quote must not swallow the rest of the file: a new log_time line ends a broken record
-      if (startsWithLogTime(text) && countQuotes(text) % 2 === 0 && looksLikeCsvRecord(text)) {
+      // (its own quotes may be odd: a record whose message spans lines opens its quote on the first line)
+      if (startsWithLogTime(text) && looksLikeCsvRecord(text)) {
         this.fail(`unterminated quoted field (record of ${this.recLines} lines cut short)`);
       } else if (this.rec.length + text.length > MAX_RECORD_CHARS) {
         this.fail(`record longer than ${MAX_RECORD_CHARS >> 20} MB without its closing quote`);
@@ -116,6 +117,13 @@ export class CsvParser implements FormatParser {
       }
     }
     if (text.length === 0) return;
+    if (!startsWithLogTime(text) && countQuotes(text) % 2 === 1) {
+      // every record starts with log_time: this is the tail of a record cut off (rotation, a lost line), and
+      // opening a record on its odd quote would invert the quote parity for the records after it
+      this.badRecords++;
+      this.ctx.skip(line, 'not the start of a csvlog record (the rest of a record whose beginning is missing?)');
+      return;
+    }
     this.rec = text;
     this.recLine = line;
     this.recLines = 1;

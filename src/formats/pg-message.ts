@@ -3,6 +3,7 @@
  * statements from `duration: … statement/execute`, `statement:` + `duration:` pairs, DETAIL parameters,
  * ERROR + STATEMENT, connections. Shared by every PostgreSQL format so they count statements alike.
  */
+import { englishSeverity, MessageTranslator } from './pg-locale.js';
 import { blankEvent, type FormatContext, type LogEvent } from './types.js';
 
 /** The prefix fields of one entry; formats reuse one object for every entry. */
@@ -27,8 +28,12 @@ const ENGLISH_SEVERITIES = new Set([
 ]);
 
 export function isSeverity(word: string): boolean {
-  return ENGLISH_SEVERITIES.has(word);
+  // translated severities too: a server with lc_messages=de writes FEHLER, ru writes СООБЩЕНИЕ for LOG
+  return ENGLISH_SEVERITIES.has(word) || englishSeverity(word) !== undefined;
 }
+
+/** English messages the interpreter reads; anything else in a LOG/DETAIL entry may be a translation of one. */
+const ENGLISH_HEADS = ['duration: ', 'statement: ', 'execute ', 'parse ', 'bind ', 'parameters: ', 'connection ', 'disconnection: '];
 
 /** What the log shows it carries; doctor and inputs[] report these. */
 export interface PgLogFacts {
@@ -60,6 +65,7 @@ export class PgMessageInterpreter {
   private readonly pendingError = new Map<string, LogEvent>();
   /** application_name learnt from `connection authorized` lines, for prefixes without %a. */
   private readonly sessionApp = new Map<string, string>();
+  private readonly translator = new MessageTranslator();
 
   constructor(private readonly ctx: FormatContext) {}
 
@@ -68,6 +74,24 @@ export class PgMessageInterpreter {
    * (csvlog, jsonlog); stderr sends DETAIL and STATEMENT as entries of their own.
    */
   entry(f: PgFields, severity: string, message: string, detail: string | null = null, statementField: string | null = null): void {
+    if (!ENGLISH_SEVERITIES.has(severity)) {
+      const en = englishSeverity(severity);
+      if (en !== undefined) {
+        this.facts.nonEnglishEntries++;
+        this.facts.firstNonEnglish ??= severity;
+        severity = en;
+      }
+    }
+    // lc_messages other than English: statements, durations and parameters are read from the translation
+    if ((severity === 'LOG' || severity === 'DETAIL') && !ENGLISH_HEADS.some((h) => message.startsWith(h))) {
+      const t = this.translator.translate(message);
+      if (t !== null) {
+        this.facts.nonEnglishEntries++;
+        this.facts.firstNonEnglish ??= this.translator.language;
+        message = t;
+      }
+    }
+    if (detail !== null && !detail.startsWith('parameters: ')) detail = this.translator.translate(detail) ?? detail;
     switch (severity) {
       case 'LOG':
         this.log(f, message, detail);

@@ -5,6 +5,11 @@ import { defineFormat, type FormatContext, type FormatParser } from './types.js'
 
 /** Lines read before the prefix is decided when none was given. */
 const DETECT_LINES = 400;
+/** Unmatched lines with a severity marker, in a row, before the prefix is detected again (it may have changed). */
+const REDETECT_LINES = 20;
+/** Bounds on the lines held while deciding, so a long run of junk costs no more memory than this. */
+const MAX_HELD_LINES = 2000;
+const MAX_HELD_CHARS = 4 << 20;
 
 export default defineFormat({
   id: 'pg-stderr',
@@ -36,6 +41,12 @@ export class StderrParser implements FormatParser {
   private matchedLines = 0;
   private continuationLines = 0;
   private unmatchedLines = 0;
+  /** Lines the prefix did not match, kept until they prove to be a new prefix or junk. */
+  private held: { text: string; line: number }[] = [];
+  private heldChars = 0;
+  private heldWithSeverity = 0;
+  private redetectAt = REDETECT_LINES;
+  private readonly prefixChanges: { line: number; prefix: string }[] = [];
 
   constructor(private readonly ctx: FormatContext) {
     this.interp = new PgMessageInterpreter(ctx);
@@ -59,6 +70,7 @@ export class StderrParser implements FormatParser {
 
   end(): void {
     if (this.buffered !== null) this.decide();
+    if (this.held.length > 0 && !(this.heldWithSeverity >= 3 && this.redetect())) this.release();
     this.dispatch();
     this.interp.end();
   }
@@ -72,6 +84,7 @@ export class StderrParser implements FormatParser {
       continuationLines: this.continuationLines,
       unmatchedLines: this.unmatchedLines,
       unsureZones: this.matcher ? [...this.matcher.time.unsureZones] : [],
+      prefixChanges: this.prefixChanges,
       ...this.interp.facts,
     };
   }
@@ -96,12 +109,17 @@ export class StderrParser implements FormatParser {
 
   private consume(text: string, line: number): void {
     const m = this.matcher;
+    if (m !== null && this.held.length > 0 && m.matchOnly(text) < 0) {
+      this.hold(text, line);
+      return;
+    }
     if (m !== null) {
       const f = this.spare;
       f.line = line;
       f.session = this.ctx.file;
       const sevAt = m.matchOnly(text);
       if (sevAt >= 0) {
+        if (this.held.length > 0) this.release();
         this.dispatch();
         this.spare = this.cur;
         this.cur = f;
@@ -123,6 +141,16 @@ export class StderrParser implements FormatParser {
       return;
     }
     if (text.length === 0) return;
+    if (m !== null) {
+      // maybe the server was restarted with another log_line_prefix: hold the lines until it is clear
+      this.hold(text, line);
+      return;
+    }
+    this.reject(line);
+  }
+
+  private reject(line: number): void {
+    const m = this.matcher;
     this.unmatchedLines++;
     this.ctx.skip(
       line,
@@ -130,6 +158,55 @@ export class StderrParser implements FormatParser {
         ? 'no log_line_prefix could be detected; give it with --prefix or try `sqloupe doctor`'
         : `line does not start with log_line_prefix '${m.prefix}' (give the right one with --prefix; try \`sqloupe doctor\`)`,
     );
+  }
+
+  /** Keep a line the prefix does not match; enough of them with severities of their own trigger a new prefix detection. */
+  private hold(text: string, line: number): void {
+    this.held.push({ text, line });
+    this.heldChars += text.length;
+    if (findSeverity(text) > 0) this.heldWithSeverity++;
+    if (this.heldWithSeverity >= this.redetectAt) {
+      if (this.redetect()) return;
+      // not a new prefix: look again only after twice as many, so a file of junk is not re-scanned per line
+      this.redetectAt *= 2;
+    }
+    if (this.heldWithSeverity === 0 || this.held.length > MAX_HELD_LINES || this.heldChars > MAX_HELD_CHARS) this.release();
+  }
+
+  /** Detect a prefix on the held lines; when one matches most of them, switch to it and read them again. */
+  private redetect(): boolean {
+    const d = detectPrefix(
+      this.held.map((l) => l.text),
+      this.ctx.options.logTimezone,
+    );
+    if (d.prefix === null || d.prefix === this.matcher?.prefix || d.matched < d.sampled * 0.8) return false;
+    let next: PrefixMatcher;
+    try {
+      next = compilePrefix(d.prefix, this.ctx.options.logTimezone);
+    } catch (e) {
+      if (e instanceof PrefixError) return false;
+      throw e;
+    }
+    this.prefixChanges.push({ line: this.held[0]!.line, prefix: d.prefix });
+    this.matcher = next;
+    this.prefixSource = 'detected';
+    const lines = this.held;
+    this.clearHeld();
+    for (const l of lines) this.consume(l.text, l.line);
+    return true;
+  }
+
+  /** The held lines were not a new prefix: count each as unreadable. */
+  private release(): void {
+    const lines = this.held;
+    this.clearHeld();
+    for (const l of lines) if (l.text.length > 0) this.reject(l.line);
+  }
+
+  private clearHeld(): void {
+    this.held = [];
+    this.heldChars = 0;
+    this.heldWithSeverity = 0;
   }
 
   private dispatch(): void {

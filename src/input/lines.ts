@@ -7,6 +7,9 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
 const CHUNK = 1 << 20;
+/** Compressed bytes per gunzip write, and decompressed bytes per output buffer (see readStream). */
+const GZIP_SLICE = 2 << 10;
+const GZIP_OUT = 16 << 10;
 /** Longest record kept whole; longer lines are cut there and reported (documented limit). */
 export const MAX_LINE_BYTES = 64 << 20;
 
@@ -25,6 +28,7 @@ export class LineSplitter {
   private carryBytes = 0;
   private lineNo = 0;
   private overlong = false;
+  private nulWarned = false;
 
   constructor(private readonly sink: LineSink) {}
 
@@ -89,6 +93,17 @@ export class LineSplitter {
 
   private emit(text: string, from: number, end: number): void {
     if (end > from && text.charCodeAt(end - 1) === 13) end--;
+    if (end > from && text.charCodeAt(from) === 0) {
+      // a crash on a preallocated file leaves a run of NULs, and the restarted server appends right after it:
+      // drop the run so the record glued to it still starts the line
+      let i = from;
+      while (i < end && text.charCodeAt(i) === 0) i++;
+      if (!this.nulWarned) {
+        this.nulWarned = true;
+        this.sink.warn(this.lineNo + 1, `dropped ${i - from} NUL bytes at the start of the line (padding left by a crash); later runs are dropped silently`);
+      }
+      from = i;
+    }
     this.sink.line(from === 0 && end === text.length ? text : text.slice(from, end), ++this.lineNo);
   }
 }
@@ -163,12 +178,17 @@ async function readStream(stream: Readable, splitter: LineSplitter, sink: LineSi
     }
     return;
   }
-  const gunzip = createGunzip({ chunkSize: CHUNK });
+  // Small writes: when the data turns corrupt, zlib drops what it decoded in that call, so feeding it
+  // 2 KiB at a time keeps everything decoded before the damage (a few lines are lost, not the file).
+  const gunzip = createGunzip({ chunkSize: GZIP_OUT });
   const feed = (async () => {
     try {
       for await (const chunk of source) {
-        total += chunk.length;
-        if (!gunzip.write(chunk)) await new Promise((r) => gunzip.once('drain', r));
+        for (let at = 0; at < chunk.length; at += GZIP_SLICE) {
+          const piece = chunk.subarray(at, Math.min(chunk.length, at + GZIP_SLICE));
+          total += piece.length;
+          if (!gunzip.write(piece)) await new Promise((r) => gunzip.once('drain', r));
+        }
       }
     } finally {
       gunzip.end();

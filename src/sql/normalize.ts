@@ -168,15 +168,24 @@ function asciiLower(s: string): string {
 }
 
 /** The value of a string-like or number token, unquoted and unescaped. */
-export function literalValue(sql: string, kind: number, s: number, e: number): string {
-  if (kind === Tok.String || kind === Tok.EString || kind === Tok.UString || kind === Tok.BitString || kind === Tok.HexString) {
+export function literalValue(sql: string, kind: number, s: number, e: number, joined = false): string {
+  // `joined`: already rebuilt once; an unterminated literal still holds its newlines and must not recurse again
+  if (!joined && (kind === Tok.String || kind === Tok.EString || kind === Tok.UString || kind === Tok.BitString || kind === Tok.HexString)) {
     // Quote continuation ('a' newline 'b'): rebuild one quoted literal first (rare, so not on the fast path).
-    const nl = sql.indexOf('\n', s);
-    const cr = sql.indexOf('\r', s);
-    if ((nl >= 0 && nl < e) || (cr >= 0 && cr < e)) {
+    // look only inside the literal: indexOf from s would scan to the end of the statement for every literal
+    // (quadratic on a 16 MB multi-row INSERT with no CR in it)
+    let broken = false;
+    for (let i = s; i < e; i++) {
+      const c = sql.charCodeAt(i);
+      if (c === 10 || c === 13) {
+        broken = true;
+        break;
+      }
+    }
+    if (broken) {
       const q = sql.indexOf("'", s);
       const joined = sql.slice(s, q) + joinContinued(sql, q, e, kind === Tok.EString, kind === Tok.String || kind === Tok.EString || kind === Tok.UString);
-      return literalValue(joined, kind, 0, joined.length);
+      return literalValue(joined, kind, 0, joined.length, true);
     }
   }
   switch (kind) {
