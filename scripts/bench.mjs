@@ -300,7 +300,7 @@ async function main() {
     if (which('pgbadger')) {
       // one run on the slice is enough: pgBadger's variance is small next to a 25× ratio, and it is slow
       const pgbRuns = Math.min(runs, 2);
-      const r = await measure('pgbadger -j 1', 'pgbadger', ['-j', '1', '-x', 'text', '-o', '/dev/null', '--prefix', prefix, slice], { runs: pgbRuns, bytes: sliceSize, statements: sliceRef(), okCodes: [0] });
+      const r = await measure('pgbadger -j 1', 'pgbadger', ['-j', '1', '-x', 'text', '-o', pgbadgerOut(), '--prefix', prefix, slice], { runs: pgbRuns, bytes: sliceSize, statements: sliceRef(), okCodes: [0] });
       rows.push(r);
       if (slice !== file) {
         rows.push(await measure('sqloupe (text)', process.execPath, [BIN, '--no-progress', slice], { runs, bytes: sliceSize, statements: sliceRef(), note: 'same slice as pgBadger' }));
@@ -385,3 +385,11 @@ main().catch((e) => {
   process.stderr.write(`bench: ${e.stack ?? e}\n`);
   process.exit(1);
 });
+
+/**
+ * pgBadger's report file. Never /dev/null: pgBadger writes a temporary file and renames it onto the
+ * output path, which as root replaces the /dev/null device with a regular file.
+ */
+function pgbadgerOut() {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sqloupe-pgbadger-')), 'report.txt');
+}
