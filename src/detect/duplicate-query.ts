@@ -16,8 +16,9 @@ export default defineDetector({
     // millisecond times, repeats inside one burst. With whole-second times it must reach --min-repeats.
     const auto = a.timedAutocommit;
     const report = (stmts: Stmt[], burst: Burst) => {
-      const kind = shapeFor(stmts[0]!.t).kind;
-      if (kind !== 'select' && kind !== 'other') return;
+      const shape = shapeFor(stmts[0]!.t);
+      // only reads of tables: `select nextval(…)`, `select now()` return something new each time
+      if ((shape.kind !== 'select' && shape.kind !== 'other') || shape.tables.length === 0) return;
       a.claim(stmts);
       const ev = a.evidence(stmts, burst, null);
       out.push({

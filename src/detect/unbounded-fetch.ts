@@ -27,6 +27,11 @@ export default defineDetector({
       } else {
         // bounded by LIMIT, a key, an aggregate, or known to be small: not a fetch of everything
         if (s.limit !== null || s.keyPredicates.length > 0 || s.aggregates.length > 0 || s.groupBy || s.hasWhere || maxRows >= 0) continue;
+        // the parent of related loading (eager or lazy) reads a list to look its children up by key:
+        // that is the loop's business (or the fix), not a fetch of a whole table for its own sake
+        if (stmts.some((x) => feedsKeyLookup(unit.statements, x))) continue;
+        // a JOIN over whole tables with nothing to say it is large is how eager loading reads (the fix for N+1)
+        if (s.joins > 0) continue;
         const timed = stmts.filter((x) => x.durationMs !== null);
         const mean = timed.length ? timed.reduce((sum, x) => sum + x.durationMs!, 0) / timed.length : null;
         basis.push('no WHERE and no LIMIT: returns every row of ' + s.tables.join(', '));
@@ -53,3 +58,16 @@ export default defineDetector({
     return out;
   },
 });
+
+/**
+ * The statements after this one look its rows up by key: a batch (`IN (…)` / `= ANY($1)`, eager loading)
+ * or a loop of `= $1` lookups (lazy loading). Then this one listed the keys of related loading.
+ */
+function feedsKeyLookup(all: Stmt[], s: Stmt): boolean {
+  const next = all[s.index + 1];
+  if (next === undefined || next.t === s.t) return false;
+  const keys = shapeFor(next.t).keyPredicates;
+  if (keys.some((k) => k.op === 'any')) return true;
+  const after = all[s.index + 2];
+  return keys.length > 0 && after !== undefined && after.t === next.t;
+}

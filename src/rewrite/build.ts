@@ -1,7 +1,7 @@
 /** Per-kind set-based rewrites, built from the loop's own statements (their ASTs) and printed back as SQL. */
 import type { Expr, ExprParameter, From, InsertStatement, SelectedColumn, SelectFromStatement, Statement, UpdateStatement, DeleteStatement } from 'pgsql-ast-parser';
 import { astMapper } from 'pgsql-ast-parser';
-import { arrayLiteral } from '../sql/index.js';
+import { arrayLiteral, ident } from '../sql/index.js';
 import type { Draft } from '../detect/types.js';
 import type { Stmt, TemplateInfo } from '../sessions/types.js';
 import { statement } from './printer.js';
@@ -337,7 +337,10 @@ function aggregateOverSubquery(ps: Parsed[], hint: unknown): Built {
   const key = loopKey(inners, hint);
   const src = from.statement;
   if (!key || src.limit?.limit || src.groupBy?.length || src.distinct) return out;
-  if (src.limit?.offset && valueOf(src.limit.offset, ps[0]!) !== '0') return out;
+  // a per-key OFFSET other than 0 pages each key: no single query does that (unknown values: assume 0, and say so)
+  const offset = src.limit?.offset ? valueOf(src.limit.offset, ps[0]!) : '0';
+  if (offset !== '0' && offset !== undefined) return out;
+  if (offset === undefined) out.notes.push('the log did not record the OFFSET value: this assumes 0, as ORMs send for a plain count');
   const inner = clone(src);
   delete inner.limit;
   const any = anyPredicate(key.slot, ps[0]!);
@@ -619,6 +622,10 @@ export function perRowUpdate(draft: Draft, stmts: Stmt[] = draft.statements): Bu
   const wslots = eqSlots(first.where);
   const varyingW = wslots.filter((s) => new Set(ps.map((p) => valueAt(p, 'where', s.index))).size > 1);
   const varyingS = first.sets.map((s, i) => ({ s, i })).filter(({ s, i }) => isValue(s.value) && new Set(ps.map((p) => valueAt(p, 'set', i))).size > 1);
+  // the log named placeholders but not their values (Sequelize without logQueryParameters): rows of parameters
+  if (varyingW.length === 0 && wslots.length > 0 && ps.every((p) => wslots.every((w) => valueAt(p, 'where', w.index) === undefined))) {
+    return updateFromParameterRows(first, ps.length, wslots, target, self, out);
+  }
   if (varyingW.length === 0) return out;
   // only the key changes (SET status = 'shipped' WHERE id = $1): one UPDATE … WHERE id = ANY($1)
   if (varyingS.length === 0 && varyingW.length === 1 && first.sets.every((s) => !paramVaries(ps, s.value))) return keyOnly(draft, ps);
@@ -669,6 +676,41 @@ export function perRowUpdate(draft: Draft, stmts: Stmt[] = draft.statements): Bu
       binds: arrays,
     });
   }
+  return out;
+}
+
+/**
+ * When the log named placeholders but not their values (Sequelize without logQueryParameters), the rows
+ * come as one JSON array typed by the table itself: UPDATE t SET c = v.c FROM
+ * jsonb_populate_recordset(NULL::t, $1) AS v WHERE t.id = v.id — no column type needs to be known.
+ */
+function updateFromParameterRows(first: UpdateStatement, n: number, wslots: ReturnType<typeof eqSlots>, target: string, self: Set<string>, out: Built): Built {
+  const sets = first.sets.map((s, i) => ({ s, i })).filter(({ s }) => s.value.type === 'parameter');
+  const vcols = [...wslots.map((w) => w.column.name), ...sets.map((x) => x.s.column.name)];
+  if (new Set(vcols).size !== vcols.length) return out;
+  const vref = (name: string): Expr => ({ type: 'ref', table: { name: 'v' }, name });
+  // a type name is printed as written: quote it here as PostgreSQL folds it ("Book" keeps its case)
+  const rowType = { name: ident(first.table.name), ...(first.table.schema ? { schema: ident(first.table.schema) } : {}) };
+  const upd: UpdateStatement = {
+    type: 'update',
+    table: clone(first.table),
+    sets: first.sets.map((s, i) => ({ column: s.column, value: sets.some((x) => x.i === i) ? vref(s.column.name) : qualify(s.value, target, self) })),
+    from: {
+      type: 'call',
+      function: { name: 'jsonb_populate_recordset' },
+      args: [{ type: 'cast', operand: { type: 'null' }, to: rowType }, { type: 'parameter', name: '$1' }],
+      alias: { name: 'v' },
+    } as From,
+    where: andAll(
+      conjuncts(first.where).map((e, i) => {
+        const w = wslots.find((x) => x.index === i);
+        return w ? { type: 'binary', op: '=', left: { type: 'ref', table: { name: target }, name: w.column.name }, right: vref(w.column.name) } : qualify(e, target, self);
+      }),
+    ),
+    returning: first.returning ? first.returning.map((c) => ({ ...c, expr: qualify(c.expr, target, self) })) : null,
+  };
+  out.use = statement(upd);
+  out.params.push(`$1 = a JSON array of the ${n} rows, one object per loop iteration with ${vcols.join(', ')} (the log did not record the values)`);
   return out;
 }
 

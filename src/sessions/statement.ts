@@ -41,6 +41,15 @@ function firstWord(template: string): string {
 
 const SEP = '\u0001';
 
+let unbound = 0;
+/**
+ * A statement whose placeholders were logged without their values (Prisma stdout, Hibernate without
+ * binding lines): its arguments are unknown, so it must not count as identical to the next one.
+ */
+function unboundKey(): string {
+  return `\u0003${++unbound}`;
+}
+
 /**
  * Normalized forms of recent statement texts. Extended-protocol statements repeat the same text with
  * the values in parameters, so most lookups hit; bounded so literal-heavy logs cannot grow it.
@@ -77,7 +86,7 @@ export function buildStmt(ev: LogEvent, cache: TemplateCache): Stmt {
     sql,
     values,
     valuesRows: t.verb === 'insert' ? countValuesRows(sql) : 1,
-    key: values.length === 1 ? String(values[0]) : values.join(SEP),
+    key: p === null && n.paramSources !== null ? unboundKey() : values.length === 1 ? String(values[0]) : values.join(SEP),
     time: ev.time,
     durationMs: ev.durationMs,
     rows: ev.rows,
