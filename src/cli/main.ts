@@ -42,6 +42,7 @@ program
   .version(TOOL.version, '-V, --version')
   .exitOverride()
   .showHelpAfterError('(run sqloupe --help)')
+  .addHelpText('after', '\nRun `sqloupe analyze --help` for every option, examples (cron, CI, baseline) and the exit codes:\n  0 ok · 1 a finding at or above --fail-on · 2 usage, config or input error')
   .configureOutput({
     getOutHasColors: () => colorFor(process.stdout, process.argv),
     getErrHasColors: () => colorFor(process.stderr, process.argv),
