@@ -29,6 +29,7 @@ import { inflate, parseSize } from './inflate-log.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = path.join(root, '.bench');
+// run as users do: the executable, whose shebang sets the heap flags
 const BIN = path.join(root, 'bin', 'sqloupe.js');
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
@@ -223,7 +224,7 @@ function extractRawlog(file, out) {
 }
 
 function sqloupeJson(file, outFile) {
-  const r = spawnSync(process.execPath, [BIN, '--format', 'json', '--no-progress', file], { maxBuffer: 1 << 30, encoding: 'utf8' });
+  const r = spawnSync(BIN, ['--format', 'json', '--no-progress', file], { maxBuffer: 1 << 30, encoding: 'utf8' });
   if (r.status !== 0 && r.status !== 1) throw new Error(`sqloupe --format json ${file} exited ${r.status}: ${r.stderr}`);
   if (outFile) fs.writeFileSync(outFile, r.stdout);
   return JSON.parse(r.stdout);
@@ -279,13 +280,13 @@ async function main() {
 
   if (want('cat')) rows.push(await measure('cat > /dev/null', 'cat', [file], { runs, bytes, statements: null }));
   if (want('sqloupe')) {
-    rows.push(await measure('sqloupe (text)', process.execPath, [BIN, '--no-progress', file], { runs, bytes, statements }));
-    rows.push(await measure('sqloupe --format json', process.execPath, [BIN, '--no-progress', '--format', 'json', file], { runs, bytes, statements }));
+    rows.push(await measure('sqloupe (text)', BIN, ['--no-progress', file], { runs, bytes, statements }));
+    rows.push(await measure('sqloupe --format json', BIN, ['--no-progress', '--format', 'json', file], { runs, bytes, statements }));
     const smallBytes = parseSize(opt.smallSize);
     if (smallBytes < bytes) {
       const small = inflated(source, smallBytes);
       const smallStatements = sqloupeJson(small, null).summary.statements;
-      rows.push(await measure('sqloupe (text)', process.execPath, [BIN, '--no-progress', small], { runs, bytes: fs.statSync(small).size, statements: smallStatements, note: 'RSS vs log size' }));
+      rows.push(await measure('sqloupe (text)', BIN, ['--no-progress', small], { runs, bytes: fs.statSync(small).size, statements: smallStatements, note: 'RSS vs log size' }));
     }
   }
 
@@ -303,7 +304,7 @@ async function main() {
       const r = await measure('pgbadger -j 1', 'pgbadger', ['-j', '1', '-x', 'text', '-o', pgbadgerOut(), '--prefix', prefix, slice], { runs: pgbRuns, bytes: sliceSize, statements: sliceRef(), okCodes: [0] });
       rows.push(r);
       if (slice !== file) {
-        rows.push(await measure('sqloupe (text)', process.execPath, [BIN, '--no-progress', slice], { runs, bytes: sliceSize, statements: sliceRef(), note: 'same slice as pgBadger' }));
+        rows.push(await measure('sqloupe (text)', BIN, ['--no-progress', slice], { runs, bytes: sliceSize, statements: sliceRef(), note: 'same slice as pgBadger' }));
         pgb = scaled(r, bytes, statements);
         rows.push(pgb);
       } else pgb = r;
@@ -321,15 +322,15 @@ async function main() {
 
   let jobs = null;
   if (want('jobs')) {
-    const help = spawnSync(process.execPath, [BIN, 'analyze', '--help'], { encoding: 'utf8' }).stdout;
+    const help = spawnSync(BIN, ['analyze', '--help'], { encoding: 'utf8' }).stdout;
     if (/--jobs/.test(help)) {
       const half = inflated(source, Math.round(size / 2));
       const twin = half.replace(/\.log$/, '.b.log');
       if (!fs.existsSync(twin)) fs.copyFileSync(half, twin);
       const twoBytes = 2 * fs.statSync(half).size;
       const twoStatements = 2 * sqloupeJson(half, null).summary.statements;
-      const j1 = await measure('sqloupe --jobs 1, 2 files', process.execPath, [BIN, '--no-progress', '--jobs', '1', half, twin], { runs, bytes: twoBytes, statements: twoStatements });
-      const j2 = await measure('sqloupe --jobs 2, 2 files', process.execPath, [BIN, '--no-progress', '--jobs', '2', half, twin], { runs, bytes: twoBytes, statements: twoStatements });
+      const j1 = await measure('sqloupe --jobs 1, 2 files', BIN, ['--no-progress', '--jobs', '1', half, twin], { runs, bytes: twoBytes, statements: twoStatements });
+      const j2 = await measure('sqloupe --jobs 2, 2 files', BIN, ['--no-progress', '--jobs', '2', half, twin], { runs, bytes: twoBytes, statements: twoStatements });
       rows.push(j1, j2);
       jobs = j1.wall / j2.wall;
     } else notes.push('--jobs: this sqloupe has no --jobs yet; comparison skipped');

@@ -16,12 +16,14 @@ export default defineFormat({
   summary: 'PostgreSQL stderr log (log_destination = stderr), any log_line_prefix',
   orm: null,
   sniff(lines) {
-    const withSeverity = lines.filter((l) => findSeverity(l) > 0).length;
+    // tab-led lines continue a multi-line message (a long statement may fill the whole sample)
+    const heads = lines.filter((l) => l.length > 0 && l.charCodeAt(0) !== 9);
+    const withSeverity = heads.filter((l) => findSeverity(l) > 0).length;
     if (withSeverity === 0) return 0;
-    const d = detectPrefix(lines, null);
+    const d = detectPrefix(heads, null);
     const share = d.sampled ? d.matched / d.sampled : 0;
     // a severity marker alone is weak evidence; a matching prefix is strong
-    return Math.min(0.95, 0.3 + 0.65 * share) * Math.min(1, withSeverity / Math.max(1, lines.length * 0.3));
+    return Math.min(0.95, 0.3 + 0.65 * share) * Math.min(1, withSeverity / Math.max(1, heads.length * 0.3));
   },
   create: (ctx) => new StderrParser(ctx),
 });

@@ -69,16 +69,25 @@ function normalizeCached(sql: string): Normalized {
   return n;
 }
 
+/**
+ * A copy of `s` that does not point into the line or the 1 MiB decoded window it was cut from: V8 keeps
+ * a whole parent string alive for any slice of it (13 characters or more), and statements outlive their
+ * window in open units, findings and caches. Concatenating makes a new string of the statement's size.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 export function buildStmt(ev: LogEvent, cache: TemplateCache): Stmt {
-  const sql = ev.sql ?? '';
+  const sql = detach(ev.sql ?? '');
   const n = normalizeCached(sql);
   const t = cache.intern(n.template, n.tags);
   const values: (string | null)[] = [];
   for (const c of n.constants) if (c !== null) values.push(c);
   const p = ev.params;
   if (p !== null) {
-    if (Array.isArray(p)) for (const v of p) values.push(v);
-    else for (const k of Object.keys(p).sort()) values.push(p[k] ?? null);
+    if (Array.isArray(p)) for (const v of p) values.push(v === null ? null : detach(v));
+    else for (const k of Object.keys(p).sort()) values.push(p[k] == null ? null : detach(p[k]!));
   }
   return {
     index: 0,
