@@ -97,6 +97,31 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
   const spanEnd = new Int32Array(parts.length);
   let stopPart = parts.length;
 
+  /** Recent texts between a leading time field and the severity, with field offsets relative to the head's end. */
+  interface Tail {
+    text: string;
+    starts: Int32Array;
+    ends: Int32Array;
+    stopPart: number;
+  }
+  const first = parts[0];
+  const headEsc = first !== undefined && first.esc !== null && first.pad === 0 && 'mtn'.includes(first.esc) ? first.esc : null;
+  const tails: Tail[] = [];
+  const MAX_TAILS = 16;
+
+  function remember(line: string, headEnd: number, sevAt: number): void {
+    const starts = new Int32Array(parts.length);
+    const ends = new Int32Array(parts.length);
+    for (let pi = 1; pi < parts.length; pi++) {
+      starts[pi] = spanStart[pi]! - headEnd;
+      ends[pi] = spanEnd[pi]! - headEnd;
+    }
+    // copied: a slice would keep the whole decoded window alive
+    const text = (' ' + line.slice(headEnd, sevAt)).slice(1);
+    if (tails.length >= MAX_TAILS) tails.pop();
+    tails.unshift({ text, starts, ends, stopPart });
+  }
+
   const matcher: PrefixMatcher = {
     prefix,
     escapes,
@@ -109,7 +134,33 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
     },
     matchOnly(line) {
       stopPart = parts.length;
-      return matchFrom(line, 0, 0, 0);
+      // Lines of one session repeat the text between the timestamp and the severity ("[123] app@db [sid] 0 "):
+      // a line whose text there equals a recent one's has the same fields at the same offsets.
+      const headEnd = headEsc !== null ? scanFixed(headEsc, line, 0) : -1;
+      if (headEnd > 0) {
+        for (let k = 0; k < tails.length; k++) {
+          const t = tails[k]!;
+          if (!line.startsWith(t.text, headEnd)) continue;
+          const sevAt = headEnd + t.text.length;
+          const sev = severityEnd(line, sevAt);
+          if (sev < 0) continue;
+          spanStart[0] = 0;
+          spanEnd[0] = headEnd;
+          for (let pi = 1; pi < parts.length; pi++) {
+            spanStart[pi] = t.starts[pi]! + headEnd;
+            spanEnd[pi] = t.ends[pi]! + headEnd;
+          }
+          stopPart = t.stopPart;
+          if (k > 0) {
+            tails[k] = tails[0]!;
+            tails[0] = t;
+          }
+          return finish(line, sevAt, sev);
+        }
+      }
+      const at = matchFrom(line, 0, 0, 0);
+      if (at >= 0 && headEnd > 0 && spanEnd[0] === headEnd) remember(line, headEnd, at);
+      return at;
     },
     fill(line, f, pidSession, full) {
       f.time = null;

@@ -28,7 +28,6 @@ interface SessionRun {
 }
 
 interface Cluster {
-  key: string;
   start: number;
   runs: Run[];
   application: string | null;
@@ -44,7 +43,8 @@ const startOf = (s: Stmt) => (s.time === null ? null : s.durationMs !== null ? s
 
 export class FanOutCollector {
   private readonly sessions = new Map<string, SessionRun>();
-  private readonly clusters = new Map<string, Cluster>();
+  /** One open cluster per statement shape (an application's clusters of other shapes never mix with it). */
+  private readonly clusters = new Map<TemplateInfo, Cluster>();
   private latest = -Infinity;
   /** Whole-second times (%t) cannot tell simultaneous from sequential: fan-outs need sub-second times. */
   private fineTimes = false;
@@ -97,15 +97,15 @@ export class FanOutCollector {
   private closeRun(run: Run, ctx: { application: string | null; user: string | null; database: string | null; orm: string | null }): void {
     // A run long enough to be a loop on its own is reported by its session's unit already.
     if (run.statements.length >= this.options.minRepeats) return;
-    const key = `${ctx.application ?? ''}\u0000${ctx.database ?? ''}\u0000${run.t.id}`;
+    const key = run.t;
     let c = this.clusters.get(key);
-    if (c !== undefined && Math.abs(run.start - c.start) > this.options.windowMs) {
+    if (c !== undefined && (Math.abs(run.start - c.start) > this.options.windowMs || c.application !== ctx.application || c.database !== ctx.database)) {
       this.finish(c);
       this.clusters.delete(key);
       c = undefined;
     }
     if (c === undefined) {
-      c = { key, start: run.start, runs: [], application: ctx.application, user: ctx.user, database: ctx.database, orm: ctx.orm, file: run.statements[0]!.file };
+      c = { start: run.start, runs: [], application: ctx.application, user: ctx.user, database: ctx.database, orm: ctx.orm, file: run.statements[0]!.file };
       this.clusters.set(key, c);
     }
     if (run.start < c.start) c.start = run.start;
@@ -113,8 +113,12 @@ export class FanOutCollector {
   }
 
   /** Clusters whose window has long passed cannot grow: decide them, so memory stays bounded. */
+  private lastExpire = -Infinity;
+
   private expire(): void {
-    if (this.clusters.size === 0) return;
+    // every 100 ms of log time is often enough: a cluster only needs deciding once its second has passed
+    if (this.clusters.size === 0 || this.latest - this.lastExpire < 100) return;
+    this.lastExpire = this.latest;
     for (const [key, c] of this.clusters) {
       if (this.latest - c.start > 1000) {
         this.finish(c);
@@ -125,6 +129,14 @@ export class FanOutCollector {
 
   private finish(c: Cluster): void {
     if (!this.fineTimes) return;
+    // cheap rejection first: most clusters are one lookup on a couple of connections
+    let total = 0;
+    let multi = 0;
+    for (const r of c.runs) {
+      total += r.statements.length;
+      if (r.statements.length >= 2) multi++;
+    }
+    if (total < this.options.minRepeats || (multi < 2 && c.runs.length < this.options.minRepeats)) return;
     const sessions = new Set(c.runs.map((r) => r.session));
     if (sessions.size < 2) return;
     const statements = c.runs.flatMap((r) => r.statements);
