@@ -6,15 +6,15 @@ import { tz } from '@date-fns/tz';
 import { DEFAULT_DETECT_OPTIONS, FINDING_KINDS, type DetectOptions, type FindingKind } from './detect/types.js';
 import { detectUnit, detectors } from './detect/index.js';
 import { shapeFor } from './detect/analysis.js';
-import { FindingStore } from './findings/store.js';
-import { TopQueries, type TopQuery } from './findings/top-queries.js';
+import { FindingStore, type GroupState } from './findings/store.js';
+import { TopQueries, type TopEntryState, type TopQuery } from './findings/top-queries.js';
 import type { Finding } from './findings/types.js';
 import { formatById, formats } from './formats/index.js';
 import type { FormatParser, LogEvent, LogFormat } from './formats/types.js';
 import { readLines } from './input/lines.js';
 import type { InputSource } from './input/sources.js';
 import { TemplateCache } from './sessions/statement.js';
-import { SessionTracker, type TrackerOptions } from './sessions/tracker.js';
+import { SessionTracker, type TrackerCounters, type TrackerOptions } from './sessions/tracker.js';
 import type { Unit } from './sessions/types.js';
 import { FINGERPRINT_ALGORITHM } from './sql/index.js';
 
@@ -120,6 +120,25 @@ export interface Analysis {
   finding(id: string): Finding | null;
   /** Close every open unit and build the result; inputs not ended yet are left out. */
   finish(): AnalysisResult;
+  /** Close every open unit and return what the result is built from, as plain data (--save-state, --jobs). */
+  finishState(): AnalysisState;
+}
+
+/** Version of the state file format; merge refuses others. */
+export const STATE_VERSION = 1;
+
+/**
+ * Everything a report is built from, as plain JSON: per-input reports, counters, templates, findings and
+ * top-query tallies. States of separate inputs merge into the result of one run over all of them.
+ */
+export interface AnalysisState {
+  stateVersion: number;
+  fingerprintAlgorithm: string;
+  inputs: InputReport[];
+  counters: TrackerCounters;
+  templates: string[];
+  findings: GroupState[];
+  topQueries: TopEntryState[];
 }
 
 export function createAnalysis(options: AnalyzeOptions, hooks: AnalyzeHooks = {}): Analysis {
@@ -147,11 +166,127 @@ export function createAnalysis(options: AnalyzeOptions, hooks: AnalyzeHooks = {}
       return tracker.latestLogTime;
     },
     finding: (id) => store.finding(id),
-    finish: () => finishAnalysis(options, templates, store, top, tracker, inputs),
+    // the result always goes through the state, so one run, --jobs and merged states agree by construction
+    finish: () => resultFromStates([finishState(templates, store, top, tracker, inputs)], options),
+    finishState: () => finishState(templates, store, top, tracker, inputs),
   };
 }
 
+function finishState(templates: TemplateCache, store: FindingStore, top: TopQueries, tracker: SessionTracker, inputs: InputReport[]): AnalysisState {
+  tracker.end();
+  return {
+    stateVersion: STATE_VERSION,
+    fingerprintAlgorithm: FINGERPRINT_ALGORITHM,
+    inputs,
+    counters: { ...tracker.counters },
+    templates: [...templates.values()].map((t) => t.template),
+    findings: store.exportState(),
+    topQueries: top.exportState(),
+  };
+}
+
+/** One state holding these states' inputs, in this order (what --save-state writes for a run of several inputs). */
+export function mergeStates(states: AnalysisState[]): AnalysisState {
+  const m = mergeInto(states);
+  return {
+    stateVersion: STATE_VERSION,
+    fingerprintAlgorithm: FINGERPRINT_ALGORITHM,
+    inputs: m.inputs,
+    counters: m.counters,
+    templates: [...m.templates.values()].map((t) => t.template),
+    findings: m.store.exportState(),
+    topQueries: m.top.exportState(),
+  };
+}
+
+/** The result of one run over the inputs of these states, in this order. */
+export function resultFromStates(states: AnalysisState[], options: AnalyzeOptions): AnalysisResult {
+  const { templates, store, top, counters, inputs } = mergeInto(states);
+  const findings = store.findings();
+  const perKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
+  for (const f of findings) perKind[f.kind]++;
+  let withoutAst = 0;
+  for (const t of templates.values()) if (!shapeFor(t).parsed) withoutAst++;
+  return {
+    fingerprintAlgorithm: FINGERPRINT_ALGORITHM,
+    inputs,
+    summary: {
+      statements: counters.statements,
+      sessions: counters.sessions,
+      transactions: counters.transactions,
+      unitsOfWork: counters.units,
+      templates: templates.size,
+      templatesWithoutAst: withoutAst,
+      findings: perKind,
+    },
+    findings,
+    topQueries: top.top(options.top),
+  };
+}
+
+function mergeInto(states: AnalysisState[]) {
+  const templates = new TemplateCache();
+  const intern = (template: string) => templates.intern(template, null);
+  const store = new FindingStore();
+  const top = new TopQueries();
+  const counters: TrackerCounters = { statements: 0, sessions: 0, transactions: 0, units: 0 };
+  const inputs: InputReport[] = [];
+  for (const st of states) {
+    if (st.stateVersion !== STATE_VERSION || st.fingerprintAlgorithm !== FINGERPRINT_ALGORITHM) {
+      throw new StateError(`state of ${st.inputs.map((i) => i.path).join(', ') || 'no input'} was written by another version (state ${st.stateVersion}, ${st.fingerprintAlgorithm}); save it again with this one`);
+    }
+    inputs.push(...st.inputs);
+    counters.statements += st.counters.statements;
+    counters.sessions += st.counters.sessions;
+    counters.transactions += st.counters.transactions;
+    counters.units += st.counters.units;
+    for (const t of st.templates) intern(t);
+    for (const g of st.findings) store.importState(g, intern);
+    for (const q of st.topQueries) top.importState(q, intern);
+  }
+  return { templates, store, top, counters, inputs };
+}
+
+/** A state file that cannot be merged (other version, not a state). */
+export class StateError extends Error {}
+
 export async function analyze(sources: InputSource[], options: AnalyzeOptions, hooks: AnalyzeHooks = {}): Promise<AnalysisResult> {
+  return resultFromStates([await analyzeToState(sources, options, hooks)], options);
+}
+
+/**
+ * Analyze files on `jobs` worker threads, one input per task, and return their states in input order
+ * (stdin, and a single input, stay on this thread). Merged, they give the result of one run.
+ */
+export async function analyzeInParallel(sources: InputSource[], options: AnalyzeOptions, jobs: number, hooks: AnalyzeHooks = {}): Promise<AnalysisState[]> {
+  if (jobs <= 1 || sources.length < 2 || sources.some((s) => s.path === '-')) return [await analyzeToState(sources, options, hooks)];
+  const { Worker } = await import('node:worker_threads');
+  const states: AnalysisState[] = new Array(sources.length);
+  let next = 0;
+  const workerUrl = new URL('./analyze-worker.js', import.meta.url);
+  await Promise.all(
+    Array.from({ length: Math.min(jobs, sources.length) }, async () => {
+      const worker = new Worker(workerUrl);
+      try {
+        while (next < sources.length) {
+          const i = next++;
+          states[i] = await new Promise<AnalysisState>((resolve, reject) => {
+            worker.once('message', (m: { state?: AnalysisState; error?: string }) => (m.state ? resolve(m.state) : reject(new Error(m.error))));
+            worker.once('error', reject);
+            worker.postMessage({ source: sources[i], options });
+          });
+          worker.removeAllListeners('error');
+        }
+      } finally {
+        await worker.terminate();
+      }
+    }),
+  );
+  return states;
+}
+
+/** One run over the inputs in this thread, kept as a state. */
+export async function analyzeToState(sources: InputSource[], options: AnalyzeOptions, hooks: AnalyzeHooks = {}): Promise<AnalysisState> {
   const analysis = createAnalysis(options, hooks);
   for (const src of sources) {
     const feed = analysis.openInput(src);
@@ -168,39 +303,7 @@ export async function analyze(sources: InputSource[], options: AnalyzeOptions, h
     }
     feed.end(lines, readError);
   }
-  return analysis.finish();
-}
-
-function finishAnalysis(
-  options: AnalyzeOptions,
-  templates: TemplateCache,
-  store: FindingStore,
-  top: TopQueries,
-  tracker: SessionTracker,
-  inputs: InputReport[],
-): AnalysisResult {
-  tracker.end();
-
-  const findings = store.findings();
-  const perKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
-  for (const f of findings) perKind[f.kind]++;
-  let withoutAst = 0;
-  for (const t of templates.values()) if (!shapeFor(t).parsed) withoutAst++;
-  return {
-    fingerprintAlgorithm: FINGERPRINT_ALGORITHM,
-    inputs,
-    summary: {
-      statements: tracker.counters.statements,
-      sessions: tracker.counters.sessions,
-      transactions: tracker.counters.transactions,
-      unitsOfWork: tracker.counters.units,
-      templates: templates.size,
-      templatesWithoutAst: withoutAst,
-      findings: perKind,
-    },
-    findings,
-    topQueries: top.top(options.top),
-  };
+  return analysis.finishState();
 }
 
 /** Pick the format whose sniffer is most confident about these lines. */

@@ -1,6 +1,16 @@
 /** `sqloupe analyze`: flags → options, run the pipeline, render, and pick the exit code. */
-import { writeFileSync } from 'node:fs';
-import { analyze, DEFAULT_ANALYZE_OPTIONS, type AnalysisResult, type AnalyzeOptions } from '../analyze.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import {
+  analyzeInParallel,
+  DEFAULT_ANALYZE_OPTIONS,
+  mergeStates,
+  resultFromStates,
+  STATE_VERSION,
+  type AnalysisResult,
+  type AnalysisState,
+  type AnalyzeOptions,
+} from '../analyze.js';
 import { DEFAULT_DETECT_OPTIONS } from '../detect/types.js';
 import { SEVERITIES, type Severity } from '../findings/types.js';
 import { formatById, formats } from '../formats/index.js';
@@ -46,8 +56,11 @@ export interface AnalyzeFlags {
   progress?: boolean;
   // robustness (issue 9): no literal or parameter value in any output
   redact?: boolean;
-  // issue 8: follow growing files, findings as their units of work close
+  // issue 8: follow growing files, findings as their units of work close; threads; mergeable state
   follow?: boolean;
+  jobs?: string;
+  saveState?: string;
+  merge?: boolean;
 }
 
 export function buildOptions(flags: AnalyzeFlags): AnalyzeOptions {
@@ -78,6 +91,36 @@ export function buildOptions(flags: AnalyzeFlags): AnalyzeOptions {
   };
 }
 
+/** Read the logs (on --jobs threads) or the saved states of `sqloupe merge`; write --save-state; build the result. */
+async function analyzeOrMerge(paths: string[], flags: AnalyzeFlags, options: AnalyzeOptions): Promise<AnalysisResult> {
+  if (flags.merge) {
+    if (paths.length === 0) throw new UsageError('merge needs state files written by --save-state: sqloupe merge a.state b.state');
+    const states = paths.map(readState);
+    if (flags.saveState) writeFileSync(flags.saveState, JSON.stringify(mergeStates(states)));
+    return resultFromStates(states, options);
+  }
+  const jobs = flags.jobs === undefined ? availableParallelism() : parseInteger(flags.jobs, '--jobs', 1);
+  const sources = resolveSources(paths, Boolean(process.stdin.isTTY));
+  const progress = createProgress(process.stderr, progressEnabled(process.stderr, { explicit: flags.progress, quiet: flags.quiet }));
+  const states = await analyzeInParallel(sources, options, jobs, { progress: progress.update });
+  progress.clear();
+  if (flags.saveState) writeFileSync(flags.saveState, JSON.stringify(mergeStates(states)));
+  return resultFromStates(states, options);
+}
+
+function readState(path: string): AnalysisState {
+  let state: AnalysisState;
+  try {
+    state = JSON.parse(readFileSync(path, 'utf8')) as AnalysisState;
+  } catch (e) {
+    throw new UsageError(`cannot read state file ${path}: ${(e as Error).message.split('\n')[0]} (write one with --save-state)`);
+  }
+  if (state === null || typeof state !== 'object' || state.stateVersion !== STATE_VERSION || !Array.isArray(state.findings)) {
+    throw new UsageError(`${path} is not a sqloupe state file of this version (state ${STATE_VERSION}); write it again with --save-state`);
+  }
+  return state;
+}
+
 /** Exit 1 when a finding reaches the --fail-on severity. */
 export function exitCodeFor(result: AnalysisResult, failOn: string): number {
   if (failOn === 'none') return 0;
@@ -95,10 +138,7 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
   const reporter = reporterById(flags.format);
   if (!reporter) throw new UsageError(`unknown --format ${flags.format}`);
   if (flags.follow) return runFollow(paths, options, flags, exitCodeFor);
-  const sources = resolveSources(paths, Boolean(process.stdin.isTTY));
-  const progress = createProgress(process.stderr, progressEnabled(process.stderr, { explicit: flags.progress, quiet: flags.quiet }));
-  const analyzed = await analyze(sources, options, { progress: progress.update });
-  progress.clear();
+  const analyzed = await analyzeOrMerge(paths, flags, options);
   // redacted once, here, so every reporter, the baseline and the e-mail only ever see templates
   const result0 = flags.redact ? redactResult(analyzed) : analyzed;
 

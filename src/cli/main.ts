@@ -83,6 +83,9 @@ const analyze = program
   .option('--progress', 'show progress on stderr even when it is not a terminal')
   .option('--no-progress', 'never show progress')
   .option('--follow', 'follow growing files like tail -F (or - for stdin); print each finding as its unit of work closes (text or ndjson), a summary on Ctrl-C/SIGTERM')
+  .option('-j, --jobs <n>', 'analyze several files in parallel on this many threads (default: the number of cores)')
+  .option('--save-state <file>', 'also write the mergeable state of this run (see `sqloupe merge`)')
+  .option('--merge', 'the paths are state files from --save-state: report on all of them as one run (what `sqloupe merge` does)')
   .addHelpText(
     'after',
     `
@@ -129,6 +132,9 @@ program
   .action(async (path: string | undefined, flags: { prefix?: string; logTimezone?: string }) => {
     process.exitCode = await runDoctor(path, flags);
   });
+
+// `sqloupe merge STATE…` is analyze over saved states: every report option applies to it
+if (process.argv[2] === 'merge') process.argv.splice(2, 1, 'analyze', '--merge');
 
 try {
   await program.parseAsync(process.argv);

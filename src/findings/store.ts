@@ -27,6 +27,39 @@ interface Group {
   distinctValues: Set<string>;
 }
 
+/** A statement as saved in a state file: its template by text (ids are recomputed from it). */
+export type StmtState = Omit<Stmt, 't'> & { template: string };
+
+/** One finding's accumulated data, as plain JSON, for --save-state and merge. */
+export interface GroupState {
+  id: string;
+  draft: Omit<Draft, 'templates' | 'statements' | 'parent'> & { templates: string[]; statements: StmtState[]; parent: StmtState | null };
+  orm: string | null;
+  occurrences: number;
+  statements: number;
+  totalDurationMs: number;
+  timed: boolean;
+  units: UnitRef[];
+  largest: UnitRef | null;
+  applications: string[];
+  distinctValues: string[];
+}
+
+/** Turns template texts back into the run's shared TemplateInfo objects. */
+export type TemplateInterner = (template: string) => Stmt['t'];
+
+const stmtState = (s: Stmt): StmtState => {
+  const { t, ...rest } = s;
+  return { ...rest, template: t.template };
+};
+
+const stmtFromState = (s: StmtState, intern: TemplateInterner): Stmt => {
+  const { template, ...rest } = s;
+  return { ...rest, t: intern(template) };
+};
+
+const MAX_DISTINCT_VALUES = 10_000;
+
 export function findingId(kind: FindingKind, fingerprints: string[], callSite: string | null): string {
   return hash('sha1', `${kind}|${fingerprints.join(',')}|${callSite ?? ''}`).slice(0, 12);
 }
@@ -72,7 +105,7 @@ export class FindingStore {
         g.totalDurationMs += s.durationMs;
         g.timed = true;
       }
-      if (g.distinctValues.size < 10_000) g.distinctValues.add(s.key);
+      if (g.distinctValues.size < MAX_DISTINCT_VALUES) g.distinctValues.add(s.key);
     }
     if (unit.application) g.applications.add(unit.application);
     if (g.units.length < MAX_UNITS) g.units.push(ref);
@@ -81,6 +114,70 @@ export class FindingStore {
   }
 
   /** One finding as it stands now (follow mode prints it when its first unit closes). */
+  /** Everything the findings of this run rest on, as plain data (input order is kept by the caller). */
+  exportState(): GroupState[] {
+    return [...this.groups.values()].map((g) => ({
+      id: g.id,
+      draft: {
+        ...g.draft,
+        templates: g.draft.templates.map((t) => t.template),
+        statements: g.draft.statements.map(stmtState),
+        parent: g.draft.parent ? stmtState(g.draft.parent) : null,
+      },
+      orm: g.orm,
+      occurrences: g.occurrences,
+      statements: g.statements,
+      totalDurationMs: g.totalDurationMs,
+      timed: g.timed,
+      units: g.units,
+      largest: g.largest,
+      applications: [...g.applications],
+      distinctValues: [...g.distinctValues],
+    }));
+  }
+
+  /**
+   * Adds a saved finding the way add() would have added its units one by one: so findings merged from
+   * per-input states equal those of one run over the inputs in the same order.
+   */
+  importState(gs: GroupState, intern: TemplateInterner): void {
+    const draft: Draft = {
+      ...gs.draft,
+      templates: gs.draft.templates.map(intern),
+      statements: gs.draft.statements.map((x) => stmtFromState(x, intern)),
+      parent: gs.draft.parent ? stmtFromState(gs.draft.parent, intern) : null,
+    };
+    const g = this.groups.get(gs.id);
+    if (g === undefined) {
+      this.groups.set(gs.id, {
+        id: gs.id,
+        draft,
+        orm: gs.orm,
+        occurrences: gs.occurrences,
+        statements: gs.statements,
+        totalDurationMs: gs.totalDurationMs,
+        timed: gs.timed,
+        units: gs.units.slice(0, MAX_UNITS),
+        largest: gs.largest,
+        applications: new Set(gs.applications),
+        distinctValues: new Set(gs.distinctValues.slice(0, MAX_DISTINCT_VALUES)),
+      });
+      return;
+    }
+    if (draft.repeats > g.draft.repeats) g.draft = draft;
+    g.occurrences += gs.occurrences;
+    g.statements += gs.statements;
+    g.totalDurationMs += gs.totalDurationMs;
+    g.timed ||= gs.timed;
+    for (const u of gs.units) if (g.units.length < MAX_UNITS) g.units.push(u);
+    if (gs.largest !== null && (g.largest === null || gs.largest.repeats > g.largest.repeats)) g.largest = gs.largest;
+    for (const a of gs.applications) g.applications.add(a);
+    for (const v of gs.distinctValues) {
+      if (g.distinctValues.size >= MAX_DISTINCT_VALUES) break;
+      g.distinctValues.add(v);
+    }
+  }
+
   finding(id: string): Finding | null {
     const g = this.groups.get(id);
     return g === undefined ? null : toFinding(g);
@@ -168,7 +265,9 @@ function toFinding(g: Group): Finding {
   const where = tables.length ? ` on ${tables.join(', ')}` : '';
   const per = LOOP_KINDS.has(d.kind) || d.kind === 'duplicate-query' ? `: ${repeats}× in one unit of work` : '';
   const units = g.units.slice();
-  if (g.largest && !units.includes(g.largest)) units[units.length - 1] = g.largest;
+  // compared by content: a finding merged from saved states holds copies, not the same objects
+  const largest = g.largest;
+  if (largest && !units.some((u) => u.session === largest.session && u.source === largest.source && u.start === largest.start)) units[units.length - 1] = largest;
   return {
     id: g.id,
     kind: d.kind,

@@ -12,6 +12,17 @@ export interface TopQuery {
   example: { sql: string; source: string };
 }
 
+/** One template's tallies, as saved in a state file. */
+export interface TopEntryState {
+  template: string;
+  calls: number;
+  timed: number;
+  total: number;
+  max: number;
+  sql: string;
+  source: string;
+}
+
 interface Entry {
   t: TemplateInfo;
   calls: number;
@@ -38,6 +49,24 @@ export class TopQueries {
       e.total += d;
       if (d > e.max) e.max = d;
     }
+  }
+
+  exportState(): TopEntryState[] {
+    return [...this.entries.values()].map((e) => ({ template: e.t.template, calls: e.calls, timed: e.timed, total: e.total, max: e.max, sql: e.sql, source: e.source }));
+  }
+
+  /** Adds saved tallies; the first input's example statement is kept, as in one run. */
+  importState(x: TopEntryState, intern: (template: string) => TemplateInfo): void {
+    const t = intern(x.template);
+    const e = this.entries.get(t);
+    if (e === undefined) {
+      this.entries.set(t, { t, calls: x.calls, timed: x.timed, total: x.total, max: x.max, sql: x.sql, source: x.source });
+      return;
+    }
+    e.calls += x.calls;
+    e.timed += x.timed;
+    e.total += x.total;
+    if (x.max > e.max) e.max = x.max;
   }
 
   /** Top n by total time when durations are logged, else by calls. */

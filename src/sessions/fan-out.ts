@@ -25,9 +25,11 @@ interface Run {
 interface SessionRun {
   run: Run | null;
   last: Stmt | null;
+  ctx: FanOutContext;
 }
 
 interface Cluster {
+  input: number;
   start: number;
   runs: Run[];
   application: string | null;
@@ -38,6 +40,15 @@ interface Cluster {
 }
 
 const MAX_RUN = 1000;
+
+/** Where a session's statements come from; a fan-out stays within one input, one application and one database. */
+export interface FanOutContext {
+  input: number;
+  application: string | null;
+  user: string | null;
+  database: string | null;
+  orm: string | null;
+}
 
 const startOf = (s: Stmt) => (s.time === null ? null : s.durationMs !== null ? s.time - s.durationMs : s.time);
 
@@ -55,16 +66,17 @@ export class FanOutCollector {
   ) {}
 
   /** A statement of an autocommit unit of `session` (explicit transactions are units of their own). */
-  statement(stmt: Stmt, session: string, ctx: { application: string | null; user: string | null; database: string | null; orm: string | null }): void {
+  statement(stmt: Stmt, session: string, ctx: FanOutContext): void {
     const start = startOf(stmt);
     if (start === null) return;
     if (!this.fineTimes && stmt.time! % 1000 !== 0) this.fineTimes = true;
     if (start > this.latest) this.latest = start;
     let s = this.sessions.get(session);
     if (s === undefined) {
-      s = { run: null, last: null };
+      s = { run: null, last: null, ctx };
       this.sessions.set(session, s);
     }
+    s.ctx = ctx;
     if (s.run !== null && s.run.t === stmt.t && s.run.statements.length < MAX_RUN) {
       s.run.statements.push(stmt);
     } else {
@@ -76,7 +88,7 @@ export class FanOutCollector {
   }
 
   /** The session ended, or entered an explicit transaction: its run is over. */
-  endSession(session: string, ctx: { application: string | null; user: string | null; database: string | null; orm: string | null }, forget: boolean): void {
+  endSession(session: string, ctx: FanOutContext, forget: boolean): void {
     const s = this.sessions.get(session);
     if (s === undefined) return;
     if (s.run !== null) this.closeRun(s.run, ctx);
@@ -87,25 +99,25 @@ export class FanOutCollector {
 
   end(): void {
     for (const [key, s] of this.sessions) {
-      if (s.run !== null) this.closeRun(s.run, { application: null, user: null, database: null, orm: null });
+      if (s.run !== null) this.closeRun(s.run, s.ctx);
       this.sessions.delete(key);
     }
     for (const c of this.clusters.values()) this.finish(c);
     this.clusters.clear();
   }
 
-  private closeRun(run: Run, ctx: { application: string | null; user: string | null; database: string | null; orm: string | null }): void {
+  private closeRun(run: Run, ctx: FanOutContext): void {
     // A run long enough to be a loop on its own is reported by its session's unit already.
     if (run.statements.length >= this.options.minRepeats) return;
     const key = run.t;
     let c = this.clusters.get(key);
-    if (c !== undefined && (Math.abs(run.start - c.start) > this.options.windowMs || c.application !== ctx.application || c.database !== ctx.database)) {
+    if (c !== undefined && (Math.abs(run.start - c.start) > this.options.windowMs || c.input !== ctx.input || c.application !== ctx.application || c.database !== ctx.database)) {
       this.finish(c);
       this.clusters.delete(key);
       c = undefined;
     }
     if (c === undefined) {
-      c = { start: run.start, runs: [], application: ctx.application, user: ctx.user, database: ctx.database, orm: ctx.orm, file: run.statements[0]!.file };
+      c = { input: ctx.input, start: run.start, runs: [], application: ctx.application, user: ctx.user, database: ctx.database, orm: ctx.orm, file: run.statements[0]!.file };
       this.clusters.set(key, c);
     }
     if (run.start < c.start) c.start = run.start;

@@ -1,4 +1,5 @@
 /** LogEvent → Stmt: normalizes the SQL once per statement and shares one TemplateInfo per distinct template. */
+import { threadId } from 'node:worker_threads';
 import type { LogEvent } from '../formats/types.js';
 import { fingerprintId, normalize, type Normalized } from '../sql/index.js';
 import type { Stmt, TemplateInfo } from './types.js';
@@ -47,7 +48,8 @@ let unbound = 0;
  * binding lines): its arguments are unknown, so it must not count as identical to the next one.
  */
 function unboundKey(): string {
-  return `\u0003${++unbound}`;
+  // unique across --jobs worker threads too, so merged counts of distinct values match one run's
+  return `\u0003${threadId}.${++unbound}`;
 }
 
 /**

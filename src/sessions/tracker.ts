@@ -71,7 +71,7 @@ export class SessionTracker {
   }
 
   private fanOutContext(s: SessionState, input: InputContext) {
-    return { application: s.application, user: s.user, database: s.database, orm: input.orm };
+    return { input: input.index, application: s.application, user: s.user, database: s.database, orm: input.orm };
   }
 
   event(ev: LogEvent, input: InputContext): void {
