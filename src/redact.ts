@@ -74,7 +74,8 @@ function redactSuggestion(s: Suggestion | null): Suggestion | null {
   return out;
 }
 
-function redactFinding(f: Finding): Finding {
+/** A copy of one finding with no literal or parameter value left in it (follow mode prints findings one by one). */
+export function redactFinding(f: Finding): Finding {
   const evidence: Finding['evidence'] = {
     confidence: f.evidence.confidence,
     basis: f.evidence.basis.map(redactText),

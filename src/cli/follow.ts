@@ -5,6 +5,7 @@ import { FileFollower } from '../input/follow.js';
 import { LineSplitter } from '../input/lines.js';
 import { resolveSources, InputError } from '../input/sources.js';
 import { findingLine, summaryLine } from '../report/ndjson.js';
+import { redactFinding, redactResult } from '../redact.js';
 import { findingDetail } from '../report/text.js';
 import type { Finding } from '../findings/types.js';
 import { colorFor } from './color.js';
@@ -17,6 +18,7 @@ export interface FollowFlags {
   format: string;
   failOn: string;
   quiet?: boolean;
+  redact?: boolean;
 }
 
 export interface FollowIo {
@@ -63,7 +65,9 @@ export async function runFollow(
   const c = new Chalk({ level: color ? 1 : 0 });
   const width = Math.max(60, Math.min(io.out.columns ?? 100, 160));
   const printed = new Set<string>();
-  const print = (f: Finding) => {
+  const print = (found: Finding) => {
+    // --redact holds in follow mode too: each finding is redacted as it is printed
+    const f = flags.redact ? redactFinding(found) : found;
     if (flags.format === 'ndjson') io.out.write(findingLine(f));
     else io.out.write(findingDetail(f, c, width).join('\n') + '\n\n');
   };
@@ -132,9 +136,10 @@ export async function runFollow(
     f.finish();
     f.feed.end(f.lines());
   }
-  const result = analysis.finish();
+  const finished = analysis.finish();
+  const result = flags.redact ? redactResult(finished) : finished;
   // findings whose units closed only now (open transactions at the stop) are printed before the summary
-  for (const f of result.findings) if (!printed.has(f.id)) print(f);
+  for (const f of finished.findings) if (!printed.has(f.id)) print(f);
   if (flags.format === 'ndjson') io.out.write(summaryLine(result));
   else io.out.write(textSummary(result, c));
   return exitCodeFor(result, flags.failOn);

@@ -161,4 +161,18 @@ describe('EPIPE', () => {
     expect(f.stderr.toString()).toMatch(/exit=0/);
     expect(f.stderr.toString()).not.toMatch(/Error|at .*:\d+:\d+/);
   });
+
+  it('--redact holds in follow mode: no parameter value in the findings or the summary', async () => {
+    const log = path.join(dir, 'redact.log');
+    // the N+1's order ids become a marker that must never be printed
+    writeFileSync(log, billing.replace(/parameters: \$1 = '(\d+)'/g, (_m, id: string) => `parameters: $1 = 'SECRET_MARKER_${id}'`));
+    for (const redact of [false, true]) {
+      const run = follow(['--format', 'ndjson', ...(redact ? ['--redact'] : []), log]);
+      await waitFor(() => run.out().includes('"n-plus-one"'), 15_000, 'the n-plus-one line');
+      run.child.kill('SIGINT');
+      await run.exited;
+      expect(run.out()).toContain('"type":"summary"');
+      expect(run.out().includes('SECRET_MARKER_')).toBe(!redact);
+    }
+  });
 });
