@@ -170,7 +170,7 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
   const text = reporter.render(result, {
     color: flags.format === 'text' && colorFor(stream),
     quiet: Boolean(flags.quiet),
-    width: process.stdout.columns ?? 100,
+    width: process.stdout.columns ?? 80,
   });
   if (flags.output) writeFileSync(flags.output, text);
   else process.stdout.write(text);

@@ -136,16 +136,34 @@ export function findingDetail(f: Finding, c: InstanceType<typeof Chalk>, width: 
     f.totalDurationMs !== null ? `${fmtMs(f.totalDurationMs)} in total` : null,
   ].filter(Boolean);
   if (who.length) lines.push(`  ${who.join(' · ')}`);
-  lines.push(`  confidence ${f.evidence.confidence}: ${f.evidence.basis.join('; ')}`);
+  lines.push(wrap(`confidence ${f.evidence.confidence}: ${f.evidence.basis.join('; ')}`, width, 2));
   const sample = f.evidence.samples[0];
   if (sample) lines.push(`  sample ${c.dim(sample.source)}  ${oneLine(sample.sql, width - sample.source.length - 12)}`);
   if (f.suggestion) {
-    lines.push(`  ${c.bold('fix')}: ${f.suggestion.summary}`);
+    lines.push(wrap(`fix: ${f.suggestion.summary}`, width, 2).replace(/^ {2}fix/, '  ' + c.bold('fix')));
     lines.push(`  ${c.dim('instead of:')} ${indentSql(f.suggestion.insteadOf, 14)}`);
     if (f.suggestion.use) lines.push(`  ${c.green('use:')}        ${indentSql(f.suggestion.use, 14)}`);
     if (f.suggestion.orm) lines.push(`  ${c.bold(f.suggestion.orm.name)}: ${f.suggestion.orm.advice}`);
   }
   return lines;
+}
+
+/** Prose wrapped at word boundaries to the terminal width, every line indented (first line included). */
+function wrap(text: string, width: number, indent: number): string {
+  const pad = ' '.repeat(indent);
+  const max = Math.max(40, width - indent);
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line.length > 0 && line.length + 1 + word.length > max) {
+      out.push(pad + line);
+      line = word;
+    } else {
+      line = line.length ? `${line} ${word}` : word;
+    }
+  }
+  if (line.length) out.push(pad + line);
+  return out.join('\n');
 }
 
 function indentSql(sql: string, indent: number): string {
