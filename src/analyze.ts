@@ -17,6 +17,7 @@ import { TemplateCache } from './sessions/statement.js';
 import { SessionTracker, type TrackerCounters, type TrackerOptions } from './sessions/tracker.js';
 import type { Unit } from './sessions/types.js';
 import { FINGERPRINT_ALGORITHM } from './sql/index.js';
+import { rewritesDropped } from './rewrite/index.js';
 
 export interface Filters {
   since: number | null;
@@ -81,6 +82,7 @@ export interface AnalysisResult {
     unitsOfWork: number;
     templates: number;
     templatesWithoutAst: number;
+    rewritesDropped: number;
     findings: Record<FindingKind, number>;
   };
   findings: Finding[];
@@ -202,7 +204,10 @@ export function mergeStates(states: AnalysisState[]): AnalysisState {
 /** The result of one run over the inputs of these states, in this order. */
 export function resultFromStates(states: AnalysisState[], options: AnalyzeOptions): AnalysisResult {
   const { templates, store, top, counters, inputs } = mergeInto(states);
+  // suggestions are built (and grammar-checked) while the findings are: count the rejected ones here
+  const droppedBefore = rewritesDropped();
   const findings = store.findings();
+  const dropped = rewritesDropped() - droppedBefore;
   const perKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
   for (const f of findings) perKind[f.kind]++;
   let withoutAst = 0;
@@ -217,6 +222,7 @@ export function resultFromStates(states: AnalysisState[], options: AnalyzeOption
       unitsOfWork: counters.units,
       templates: templates.size,
       templatesWithoutAst: withoutAst,
+      rewritesDropped: dropped,
       findings: perKind,
     },
     findings,

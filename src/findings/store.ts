@@ -296,7 +296,7 @@ function toFinding(g: Group): Finding {
       samples,
       ...Object.fromEntries(Object.entries(d.details).filter(([k]) => k !== 'valuesLookLikeKeys' && k !== 'distinctValues')),
     },
-    suggestion: suggest(d, g.orm),
+    suggestion: suggest(d, g.orm, [...g.applications]),
   };
 }
 
