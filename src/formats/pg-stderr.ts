@@ -115,6 +115,7 @@ export class StderrParser implements FormatParser {
       this.hold(text, line);
       return;
     }
+    if (m !== null && this.held.length === 0 && this.skipBindLine(text)) return;
     if (m !== null) {
       const f = this.spare;
       f.line = line;
@@ -209,6 +210,46 @@ export class StderrParser implements FormatParser {
     this.held = [];
     this.heldChars = 0;
     this.heldWithSeverity = 0;
+  }
+
+  /** Set after a bind line: the DETAIL parameters line that follows it belongs to it and is dropped too. */
+  private bindDetailNext = false;
+  /** Inside a dropped entry: its tab-led continuation lines (multi-line SQL, parameter values) go with it. */
+  private dropping = false;
+
+  /**
+   * Extended-protocol logs spend three of every five lines on parse and bind (and the bind's parameters),
+   * which only count as facts: they are recognised by their text and dropped before any prefix matching.
+   * PostgreSQL writes a message and its DETAIL in one write, so the bind's DETAIL is the next entry.
+   */
+  private skipBindLine(text: string): boolean {
+    if (text.charCodeAt(0) === 9) {
+      if (!this.dropping) return false;
+      this.continuationLines++;
+      return true;
+    }
+    this.dropping = false;
+    if (this.bindDetailNext) {
+      this.bindDetailNext = false;
+      const d = text.indexOf(' DETAIL:  parameters: ');
+      if (d > 0 && d < 512) {
+        this.matchedLines++;
+        this.dropping = true;
+        return true;
+      }
+    }
+    const ms = text.indexOf(' ms  ');
+    if (ms < 0 || ms > 512) return false;
+    const bind = text.startsWith('bind ', ms + 5);
+    if (!bind && !text.startsWith('parse ', ms + 5)) return false;
+    if (text.lastIndexOf('LOG:  duration: ', ms) < 0) return false;
+    // a new entry all the same: the one being assembled is complete
+    this.dispatch();
+    this.interp.facts.parseBindLines++;
+    this.matchedLines++;
+    this.bindDetailNext = bind;
+    this.dropping = true;
+    return true;
   }
 
   private dispatch(): void {
