@@ -50,17 +50,23 @@ export default defineDetector({
   },
 });
 
-/** Unclaimed statements grouped by template and values. */
+/** Unclaimed statements grouped by template and values (template first: no key string built per statement). */
 function groupIdentical(statements: Stmt[], a: UnitAnalysis): Stmt[][] {
-  const groups = new Map<string, Stmt[]>();
+  const byTemplate = new Map<Stmt['t'], Map<string, Stmt[]>>();
   for (const s of statements) {
     if (a.isClaimed(s) || IGNORED_VERBS.has(s.t.verb) || s.t.template === 'select $1') continue;
-    const k = `${s.t.id}\u0002${s.key}`;
-    const g = groups.get(k);
+    let byKey = byTemplate.get(s.t);
+    if (byKey === undefined) {
+      byKey = new Map();
+      byTemplate.set(s.t, byKey);
+    }
+    const g = byKey.get(s.key);
     if (g) g.push(s);
-    else groups.set(k, [s]);
+    else byKey.set(s.key, [s]);
   }
-  return [...groups.values()];
+  const out: Stmt[][] = [];
+  for (const byKey of byTemplate.values()) for (const g of byKey.values()) if (g.length > 1) out.push(g);
+  return out;
 }
 
 /** Maximal runs of statements that recur every k positions (k ≤ 8), as one statement of a loop body does. */

@@ -231,15 +231,16 @@ export class StderrParser implements FormatParser {
     this.dropping = false;
     if (this.bindDetailNext) {
       this.bindDetailNext = false;
-      const d = text.indexOf(' DETAIL:  parameters: ');
-      if (d > 0 && d < 512) {
+      const d = (text.length > 512 ? text.slice(0, 512) : text).indexOf(' DETAIL:  parameters: ');
+      if (d > 0) {
         this.matchedLines++;
         this.dropping = true;
         return true;
       }
     }
-    const ms = text.indexOf(' ms  ');
-    if (ms < 0 || ms > 512) return false;
+    // look only where the duration can be: scanning a long statement or parameter list would cost more than it saves
+    const ms = (text.length > 512 ? text.slice(0, 512) : text).indexOf(' ms  ');
+    if (ms < 0) return false;
     const bind = text.startsWith('bind ', ms + 5);
     if (!bind && !text.startsWith('parse ', ms + 5)) return false;
     if (text.lastIndexOf('LOG:  duration: ', ms) < 0) return false;
