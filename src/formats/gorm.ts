@@ -1,6 +1,6 @@
 /** GORM logger output: `2021/05/14 11:36:28 /app/repo.go:98` then `[0.773ms] [rows:1] SQL` (v2, colored or not), and GORM v1's `(file.go:12)` form. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, parseTimestamp, skipSpaces, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, localTime, useLocalTime, sharedAdvice, parseTimestamp, skipSpaces, stamp, sniffScore, txKind, lineIntake } from './orm-js-common.js';
 
 /** Scratch result of readTrace(): `[<ms>ms] [rows:<n>|-] <sql>`. */
 const tr = { ms: 0, rows: null as number | null, sql: 0 };
@@ -66,7 +66,7 @@ export default defineFormat({
   },
   create(outer: FormatContext) {
     const { ctx, facts } = tallying(outer);
-    let prevRaw: string | null = null;
+    const intake = lineIntake(facts);
     const local = localTime(outer.options.logTimezone);
     // One reusable header slot: header.line === -1 means none (no object per record).
     const header: Header = { time: null, callSite: '', error: null, slow: false, line: -1 };
@@ -101,12 +101,8 @@ export default defineFormat({
     return {
       push(raw, lineNo) {
         useLocalTime(local);
-        if (isDoubledLine(raw, prevRaw)) {
-          facts.doubledLines++;
-          return;
-        }
-        prevRaw = raw;
-        const line = cleanLine(raw);
+        const line = intake(raw);
+        if (line === null) return;
         if (held !== null) {
           // Raw SQL from a Go raw string keeps its newlines: indented lines continue the statement.
           if (line.length > 0 && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) && line.trim() !== '') {

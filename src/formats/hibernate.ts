@@ -1,6 +1,6 @@
 /** Hibernate statement log: `Hibernate: …` (show_sql), `org.hibernate.SQL` debug lines under any log framework prefix, bind and slow-query lines. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, jsonRecordAsLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, jsonRecordAsLine, localTime, useLocalTime, sharedAdvice, parseTimestamp, stamp, sniffScore, txKind, lineIntake } from './orm-js-common.js';
 
 const BIND = 'binding parameter ';
 
@@ -123,7 +123,7 @@ export default defineFormat({
   },
   create(outer: FormatContext) {
     const { ctx, facts } = tallying(outer);
-    let prevRaw: string | null = null;
+    const intake = lineIntake(facts);
     const local = localTime(outer.options.logTimezone);
     /** Statement per session (thread) still taking bind lines. */
     const open = new Map<string, Stmt>();
@@ -248,12 +248,9 @@ export default defineFormat({
     return {
       push(raw, lineNo) {
         useLocalTime(local);
-        if (isDoubledLine(raw, prevRaw)) {
-          facts.doubledLines++;
-          return;
-        }
-        prevRaw = raw;
-        let line = cleanLine(raw);
+        const cleaned = intake(raw);
+        if (cleaned === null) return;
+        let line = cleaned;
         // A JSON record (pino, winston, logstash-logback-encoder): read the text it carries.
         if (line.charCodeAt(0) === 123) {
           const plain = jsonRecordAsLine(line, true);

@@ -271,6 +271,22 @@ export function tallying(ctx: FormatContext): { ctx: FormatContext; facts: OrmFa
 }
 
 /**
+ * Each line's first step in these formats: an exact repeat printed by a second handler is counted and
+ * dropped (null), any other line is cleaned (colours, CR).
+ */
+export function lineIntake(facts: { doubledLines: number }): (raw: string) => string | null {
+  let prev: string | null = null;
+  return (raw) => {
+    if (isDoubledLine(raw, prev)) {
+      facts.doubledLines++;
+      return null;
+    }
+    prev = raw;
+    return cleanLine(raw);
+  };
+}
+
+/**
  * A line that repeats the previous one exactly and carries a sub-second timestamp: the same record printed
  * by two handlers (logback additivity, a logger attached twice), not the same statement run twice, which
  * would differ at least in its time. Lines without a fine timestamp are never dropped this way: there a

@@ -1,6 +1,6 @@
 /** Prisma query log: stdout `prisma:query SQL`, query events as JSON lines, and the docs' `Query:`/`Params:`/`Duration:` handler output. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, looksLikeSqlContinuation, jsonRecordAsLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, looksLikeSqlContinuation, jsonRecordAsLine, localTime, useLocalTime, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind, lineIntake } from './orm-js-common.js';
 
 const STDOUT = 'prisma:query ';
 
@@ -57,7 +57,7 @@ export default defineFormat({
   },
   create(outer: FormatContext) {
     const { ctx, facts } = tallying(outer);
-    let prevRaw: string | null = null;
+    const intake = lineIntake(facts);
     const local = localTime(outer.options.logTimezone);
     /** A `Query:` line of the docs handler, waiting for its Params and Duration lines. */
     let pending: LogEvent | null = null;
@@ -120,12 +120,9 @@ export default defineFormat({
     return {
       push(raw, lineNo) {
         useLocalTime(local);
-        if (isDoubledLine(raw, prevRaw)) {
-          facts.doubledLines++;
-          return;
-        }
-        prevRaw = raw;
-        let line = cleanLine(raw);
+        const cleaned = intake(raw);
+        if (cleaned === null) return;
+        let line = cleaned;
         // A structured logger's record whose message is the stdout text (`{"msg":"prisma:query …"}`).
         if (line.charCodeAt(0) === 123 && line.indexOf('"query"') < 0) {
           const plain = jsonRecordAsLine(line, false);

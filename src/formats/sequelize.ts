@@ -1,6 +1,6 @@
 /** Sequelize statement log: `Executing (default|uuid): SQL[; params]` / `Executed (…): … Elapsed time: Nms`. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, looksLikeSqlContinuation, jsonRecordAsLine, localTime, useLocalTime, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, looksLikeSqlContinuation, jsonRecordAsLine, localTime, useLocalTime, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind, lineIntake } from './orm-js-common.js';
 
 const EXECUTING = 'Executing (';
 const EXECUTED = 'Executed (';
@@ -55,7 +55,7 @@ export default defineFormat({
   },
   create(outer: FormatContext) {
     const { ctx, facts } = tallying(outer);
-    let prevRaw: string | null = null;
+    const intake = lineIntake(facts);
     const local = localTime(outer.options.logTimezone);
     // The statement waiting for its next line (an indented continuation, or its Executed twin). Kept as
     // loose variables plus the event itself, so a line costs no object beyond the event it becomes.
@@ -129,12 +129,9 @@ export default defineFormat({
     return {
       push(raw, lineNo) {
         useLocalTime(local);
-        if (isDoubledLine(raw, prevRaw)) {
-          facts.doubledLines++;
-          return;
-        }
-        prevRaw = raw;
-        let line = cleanLine(raw);
+        const cleaned = intake(raw);
+        if (cleaned === null) return;
+        let line = cleaned;
         // A JSON record (pino, winston, logstash-logback-encoder): read the text it carries.
         if (line.charCodeAt(0) === 123) {
           const plain = jsonRecordAsLine(line, false);

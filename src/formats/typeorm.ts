@@ -1,6 +1,6 @@
 /** TypeORM query log: console `query: SQL -- PARAMETERS: […]`, slow/failed variants, and the file logger's `[time][QUERY]: …` (CRLF). */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, cleanLine, looksLikeSqlContinuation, jsonRecordAsLine, localTime, useLocalTime, inspectParams, isDoubledLine, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind } from './orm-js-common.js';
+import { tallying, looksLikeSqlContinuation, jsonRecordAsLine, localTime, useLocalTime, inspectParams, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind, lineIntake } from './orm-js-common.js';
 
 const PARAMS = ' -- PARAMETERS: ';
 
@@ -138,7 +138,7 @@ export default defineFormat({
   },
   create(outer: FormatContext) {
     const { ctx, facts } = tallying(outer);
-    let prevRaw: string | null = null;
+    const intake = lineIntake(facts);
     const local = localTime(outer.options.logTimezone);
     // The statement being read: its event, raw text, and whether formatted lines may still follow.
     let pending: LogEvent | null = null;
@@ -174,12 +174,9 @@ export default defineFormat({
     return {
       push(raw, lineNo) {
         useLocalTime(local);
-        if (isDoubledLine(raw, prevRaw)) {
-          facts.doubledLines++;
-          return;
-        }
-        prevRaw = raw;
-        let line = cleanLine(raw);
+        const cleaned = intake(raw);
+        if (cleaned === null) return;
+        let line = cleaned;
         // A JSON record (pino, winston, logstash-logback-encoder): read the text it carries.
         if (line.charCodeAt(0) === 123) {
           const plain = jsonRecordAsLine(line, false);
