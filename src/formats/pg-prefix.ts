@@ -461,6 +461,17 @@ export interface PrefixDetection {
   sampled: number;
 }
 
+/** The matcher for a detected prefix, or null when no prefix fits the lines. */
+export function detectedMatcher(d: PrefixDetection, logTimezone: string | null): PrefixMatcher | null {
+  if (d.prefix === null || d.matched === 0) return null;
+  try {
+    return compilePrefix(d.prefix, logTimezone);
+  } catch (e) {
+    if (e instanceof PrefixError) return null;
+    throw e;
+  }
+}
+
 /** Pick the prefix that matches most sample lines: the common ones and the ones inferred from the first lines. */
 export function detectPrefix(lines: string[], logTimezone: string | null): PrefixDetection {
   const sample = lines.filter((l) => findSeverity(l) > 0).slice(0, 200);

@@ -1,6 +1,6 @@
 /** PostgreSQL stderr log with any log_line_prefix: prefix compiled to a matcher, multi-line entries joined. */
 import { emptyFields, PgMessageInterpreter, type PgFields } from './pg-message.js';
-import { compilePrefix, detectPrefix, findSeverity, PrefixError, type PrefixMatcher } from './pg-prefix.js';
+import { compilePrefix, detectedMatcher, detectPrefix, findSeverity, PrefixError, type PrefixMatcher } from './pg-prefix.js';
 import { defineFormat, type FormatContext, type FormatParser } from './types.js';
 
 /** Lines read before the prefix is decided when none was given. */
@@ -98,13 +98,10 @@ export class StderrParser implements FormatParser {
       lines.map((l) => l.text),
       this.ctx.options.logTimezone,
     );
-    if (d.prefix !== null && d.matched > 0) {
-      try {
-        this.matcher = compilePrefix(d.prefix, this.ctx.options.logTimezone);
-        this.prefixSource = 'detected';
-      } catch (e) {
-        if (!(e instanceof PrefixError)) throw e;
-      }
+    const detected = detectedMatcher(d, this.ctx.options.logTimezone);
+    if (detected !== null) {
+      this.matcher = detected;
+      this.prefixSource = 'detected';
     }
     for (const l of lines) this.consume(l.text, l.line);
   }

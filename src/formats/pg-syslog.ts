@@ -3,7 +3,7 @@
  * ISO timestamp), with `[5-2]` chunks continuing the entry; the log_line_prefix inside is detected as for stderr.
  */
 import { emptyFields, PgMessageInterpreter, type PgFields } from './pg-message.js';
-import { compilePrefix, detectPrefix, findSeverity, PrefixError, type PrefixMatcher } from './pg-prefix.js';
+import { compilePrefix, detectedMatcher, detectPrefix, findSeverity, PrefixError, type PrefixMatcher } from './pg-prefix.js';
 import { createTimeParser } from './pg-time.js';
 import { defineFormat, type FormatContext, type FormatParser } from './types.js';
 
@@ -227,13 +227,10 @@ export class SyslogParser implements FormatParser {
       const entryLines: string[] = [];
       for (const l of lines) if (readHeader(l.text, h) && h.chunk === 1 && (this.ident === null || h.ident === this.ident)) entryLines.push(unescapeSyslog(l.text.slice(h.body)));
       const d = choosePrefix(entryLines, this.ctx.options.logTimezone);
-      if (d.prefix !== null && d.matched > 0) {
-        try {
-          this.matcher = compilePrefix(d.prefix, this.ctx.options.logTimezone);
-          this.prefixSource = 'detected';
-        } catch (e) {
-          if (!(e instanceof PrefixError)) throw e;
-        }
+      const detected = detectedMatcher(d, this.ctx.options.logTimezone);
+      if (detected !== null) {
+        this.matcher = detected;
+        this.prefixSource = 'detected';
       }
     }
     for (const l of lines) this.consume(l.text, l.line);
