@@ -1,35 +1,9 @@
 /** Django format: real Django 3.2 captures (scripts/orm/make-orm-logs.sh) and the messy forms users paste. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import django from '../../src/formats/django.js';
-import { formats } from '../../src/formats/index.js';
-import type { LogEvent, LogFormat } from '../../src/formats/types.js';
+import { best, fixtures, PG_LINE, run } from './fixture-harness.js';
 
-const dir = 'tests/fixtures/orm/django';
-const PG_LINE = '2024-01-01 10:00:00.123 UTC [123] LOG:  duration: 0.1 ms  statement: SELECT 1';
-
-function run(format: LogFormat, text: string, file = 'snippet.log') {
-  const events: LogEvent[] = [];
-  const skipped: [number, string][] = [];
-  const p = format.create({ file, options: { prefix: null, logTimezone: null }, emit: (e) => events.push(e), skip: (l, r) => skipped.push([l, r]) });
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  lines.forEach((l, i) => p.push(l, i + 1));
-  p.end();
-  const count = (k: string) => events.filter((e) => e.kind === k).length;
-  return { events, skipped, statements: events.filter((e) => e.kind === 'statement'), count, describe: p.describe?.() ?? {} };
-}
-const read = (name: string) => readFileSync(`${dir}/${name}`, 'utf8');
-const truth = (v: string) => JSON.parse(read(`${v}.truth.json`));
-function best(lines: string[]): string {
-  let top = '';
-  let score = -1;
-  for (const f of formats) {
-    const s = f.sniff(lines);
-    if (s > score) [top, score] = [f.id, s];
-  }
-  return top;
-}
+const { read, truth } = fixtures('tests/fixtures/orm/django');
 
 describe('django fixtures (real Django 3.2 + psycopg2 output)', () => {
   for (const v of ['plain', 'verbose']) {
