@@ -465,6 +465,13 @@ function openInput(
         const facts = p.describe?.() ?? {};
         report.facts = facts;
         if (typeof facts['prefix'] === 'string') report.prefix = facts['prefix'];
+        // a prefix that changed in the file (or a --prefix that did not fit it) must not pass unnoticed
+        const changes = facts['prefixChanges'];
+        if (Array.isArray(changes)) {
+          for (const c of changes as { line: number; prefix: string }[]) {
+            report.warnings.push(`${file}:${c.line}: the lines stopped matching the log_line_prefix in use; from here on they match '${c.prefix}'`);
+          }
+        }
       }
       report.firstTimestamp = Number.isFinite(first) ? new Date(first).toISOString() : null;
       report.lastTimestamp = Number.isFinite(last) ? new Date(last).toISOString() : null;
