@@ -7,15 +7,9 @@ import { shapeOf, type Shape } from '../sql/index.js';
 import type { Stmt, TemplateInfo, Unit } from '../sessions/types.js';
 import type { Confidence, DetectOptions, Draft, FindingKind } from './types.js';
 
-/** A stretch of one unit in which statements follow each other without a request-sized pause. */
+/** A stretch of one unit in which statements follow each other without a request-sized pause (timings: runTiming). */
 export interface Burst {
   statements: Stmt[];
-  /** Pause before the first statement (ms), null at the unit's start or without times. */
-  gapBefore: number | null;
-  gapAfter: number | null;
-  /** Longest pause between statements inside the burst (ms), null without times. */
-  maxInnerGap: number | null;
-  spanMs: number | null;
 }
 
 /** A block of 2–8 templates repeated back to back. */
@@ -135,7 +129,7 @@ export class UnitAnalysis {
 
   /** The whole unit as one stretch (parents of a run are looked up in it). */
   wholeUnit(): Burst {
-    this.whole ??= { statements: this.unit.statements, gapBefore: null, gapAfter: null, maxInnerGap: null, spanMs: null };
+    this.whole ??= { statements: this.unit.statements };
     return this.whole;
   }
 
@@ -379,7 +373,7 @@ function startOf(s: Stmt): number | null {
 export function splitBursts(unit: Unit, options: DetectOptions): Burst[] {
   const st = unit.statements;
   if (unit.kind !== 'autocommit' || !unit.timed || st.length < 2) {
-    return [{ statements: st, gapBefore: null, gapAfter: null, maxInnerGap: null, spanMs: null }];
+    return [{ statements: st }];
   }
   const gaps: number[] = new Array(st.length).fill(0);
   for (let i = 1; i < st.length; i++) {
@@ -394,18 +388,7 @@ export function splitBursts(unit: Unit, options: DetectOptions): Burst[] {
   let from = 0;
   for (let i = 1; i <= st.length; i++) {
     if (i < st.length && gaps[i]! < cut) continue;
-    const stmts = st.slice(from, i);
-    let maxInner = 0;
-    for (let k = from + 1; k < i; k++) maxInner = Math.max(maxInner, gaps[k]!);
-    const t0 = startOf(stmts[0]!);
-    const t1 = stmts[stmts.length - 1]!.time;
-    bursts.push({
-      statements: stmts,
-      gapBefore: from > 0 ? gaps[from]! : null,
-      gapAfter: i < st.length ? gaps[i]! : null,
-      maxInnerGap: maxInner,
-      spanMs: t0 !== null && t1 !== null ? Math.max(0, t1 - t0) : null,
-    });
+    bursts.push({ statements: st.slice(from, i) });
     from = i;
   }
   return bursts;
