@@ -94,6 +94,9 @@ export async function diagnose(path: string | null, options: AnalyzeOptions = DE
     const unsure = (f['unsureZones'] as string[] | undefined) ?? [];
     if (unsure.length) notes.push(`time zone ${unsure.join(', ')} is ambiguous or unknown: give --log-timezone (an IANA zone such as Asia/Shanghai)`);
   }
+  // ORM formats say which logging setting would give them what is missing (durations, parameters…)
+  const ormAdvice = f['advice'];
+  if (Array.isArray(ormAdvice)) for (const a of ormAdvice) if (typeof a === 'string') notes.push(a);
   return {
     path: r.path,
     format: r.format,

@@ -22,6 +22,8 @@ export interface PrefixMatcher {
   match(line: string, f: PgFields, pidSession: (pid: string) => string): number;
   /** Match without reading the fields (cheap): the severity start or -1. Call fill() for the fields. */
   matchOnly(line: string): number;
+  /** Whether the last match stopped at %q (a server process's line, without the session fields). */
+  partial(): boolean;
   /** Fill `f` from the last matchOnly(); `full` false reads only the session key (for lines that are dropped). */
   fill(line: string, f: PgFields, pidSession: (pid: string) => string, full: boolean): void;
   /** The severity word found by the last successful match. */
@@ -131,6 +133,9 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
       const at = matcher.matchOnly(line);
       if (at >= 0) matcher.fill(line, f, pidSession, true);
       return at;
+    },
+    partial() {
+      return stopPart < parts.length;
     },
     matchOnly(line) {
       stopPart = parts.length;
@@ -484,6 +489,7 @@ export function detectPrefix(lines: string[], logTimezone: string | null): Prefi
   const f: PgFields = { line: 0, time: null, session: '', tx: null, user: null, database: null, application: null, client: null };
   let best: PrefixDetection = { prefix: null, matched: 0, sampled: sample.length };
   let bestEscapes = -1;
+  let bestFull = -1;
   for (const prefix of candidates) {
     let m: PrefixMatcher;
     try {
@@ -492,11 +498,23 @@ export function detectPrefix(lines: string[], logTimezone: string | null): Prefi
       continue;
     }
     let matched = 0;
-    for (const l of sample) if (m.match(l, f, (p) => p) >= 0 && (f.time !== null || !hasTimeEscape(m))) matched++;
+    // lines read only up to %q do not show the fields after it: a prefix is only credited with those
+    // fields when lines carry them (else '%m [%p] %q%u@%d' would win over the '%m [%p] ' it was written with)
+    let full = 0;
+    for (const l of sample) {
+      if (m.match(l, f, (p) => p) >= 0 && (f.time !== null || !hasTimeEscape(m))) {
+        matched++;
+        if (!m.partial()) full++;
+      }
+    }
     const escapes = m.escapes.size;
-    if (matched > best.matched || (matched === best.matched && matched > 0 && escapes > bestEscapes)) {
+    if (
+      matched > best.matched ||
+      (matched === best.matched && matched > 0 && (full > bestFull || (full === bestFull && escapes > bestEscapes)))
+    ) {
       best = { prefix, matched, sampled: sample.length };
       bestEscapes = escapes;
+      bestFull = full;
     }
   }
   return best;
