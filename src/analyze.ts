@@ -163,7 +163,7 @@ export function createAnalysis(options: AnalyzeOptions, hooks: AnalyzeHooks = {}
   let nextIndex = 0;
   return {
     openInput: (src) => openInput(src, nextIndex++, options, tracker, (r) => inputs.push(r)),
-    flushIdle: (now) => tracker.sweepAt(now),
+    flushIdle: (now) => tracker.sweepLiveAt(now),
     get latestTime() {
       return tracker.latestLogTime;
     },
@@ -422,11 +422,14 @@ function openInput(
       report.format = format.id;
       report.orm = format.orm;
       input.orm = format.orm;
-      if (onlyIfKnown && ctx.options.prefix === null) ctx.options.prefix = probePrefix(format, lines, ctx.options);
+      // follow mode cannot let the parser hold lines to detect its prefix: settle it from the lines so far
+      if ((onlyIfKnown || live) && ctx.options.prefix === null) ctx.options.prefix = probePrefix(format, lines, ctx.options);
       parser = format.create(ctx);
     }
     for (const l of lines) feed(l.text, l.line);
   };
+  /** Set once follow mode asks to sniff early: from then on this input is read live. */
+  let live = false;
   const feed = (text: string, line: number) => {
     if (parser !== null) {
       try {
@@ -453,6 +456,7 @@ function openInput(
       report.warnings.push(`${file}:${lineNo}: ${message}`);
     },
     sniffNow() {
+      live = true;
       if (buffer !== null && buffer.length > 0) choose(true);
     },
     end(lines, readError) {

@@ -127,6 +127,23 @@ export class FanOutCollector {
   /** Clusters whose window has long passed cannot grow: decide them, so memory stays bounded. */
   private lastExpire = -Infinity;
 
+  /**
+   * Follow mode's clock: as of `now`, runs of sessions silent for a second are over, and clusters whose
+   * second has passed are decided, so a fan-out is reported while the log is quiet, not only at the stop.
+   */
+  sweep(now: number): void {
+    if (now > this.latest) this.latest = now;
+    for (const s of this.sessions.values()) {
+      const last = s.last?.time ?? null;
+      if (s.run !== null && last !== null && now - last > 1000) {
+        this.closeRun(s.run, s.ctx);
+        s.run = null;
+      }
+    }
+    this.lastExpire = -Infinity;
+    this.expire();
+  }
+
   private expire(): void {
     // every 100 ms of log time is often enough: a cluster only needs deciding once its second has passed
     if (this.clusters.size === 0 || this.latest - this.lastExpire < 100) return;

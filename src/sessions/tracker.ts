@@ -194,6 +194,12 @@ export class SessionTracker {
     }
   }
 
+  /** Follow mode: also end the fanned-out loops that the quiet log has finished (see FanOutCollector.sweep). */
+  sweepLiveAt(now: number): void {
+    this.sweepAt(now);
+    if (Number.isFinite(now)) this.fanOut?.sweep(now);
+  }
+
   private beginTx(s: SessionState, key: string, ev: LogEvent, input: InputContext): void {
     this.close(s, 'explicit transaction');
     this.fanOut?.endSession(key, this.fanOutContext(s, input), false);

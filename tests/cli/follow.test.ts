@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, repoRoot, runJson } from '../support/cli.js';
+import { pgLogs } from '../support/pg-logs.js';
 
 const billing = readFileSync(path.join(repoRoot, 'samples', 'billing.log'), 'utf8');
 const dir = mkdtempSync(path.join(tmpdir(), 'sqloupe-follow-'));
@@ -174,5 +175,18 @@ describe('EPIPE', () => {
       expect(run.out()).toContain('"type":"summary"');
       expect(run.out().includes('SECRET_MARKER_')).toBe(!redact);
     }
+  });
+
+  it('a loop fanned out over pooled connections is printed while the log is quiet, not only at the stop', async () => {
+    const logs = await pgLogs('default');
+    const log = path.join(dir, 'fanout.log');
+    writeFileSync(log, '');
+    const run = follow(['--format', 'ndjson', log]);
+    appendFileSync(log, readFileSync(logs.log, 'utf8'));
+    await waitFor(() => run.out().includes('"applications":["gateway"]'), 20_000, 'the fan-out finding');
+    run.child.kill('SIGINT');
+    await run.exited;
+    const gateway = run.out().split('\n').filter((l) => l.includes('"applications":["gateway"]'));
+    expect(gateway.map((l) => [JSON.parse(l).kind, JSON.parse(l).tables[0], JSON.parse(l).units[0].kind])).toEqual([['n-plus-one', 'shipments', 'fan-out']]);
   });
 });
