@@ -38,7 +38,7 @@ process.on('unhandledRejection', fail);
 const program = new Command();
 program
   .name('sqloupe')
-  .description('Find N+1 queries, per-row writes and other database loops in PostgreSQL and ORM logs,\nwith the set-based rewrite for each.')
+  .description('Find N+1 queries, per-row writes and other database loops in PostgreSQL and ORM logs, with the set-based rewrite for each.')
   .version(TOOL.version, '-V, --version')
   .exitOverride()
   .showHelpAfterError('(run sqloupe --help)')
@@ -113,6 +113,12 @@ Config: sqloupe.config.json (see schema/sqloupe.config.schema.json); command-lin
     process.exitCode = await runAnalyze(paths, flags, (key) => cmd.getOptionValueSource(key));
   });
 void analyze;
+
+// listed for --help only: `sqloupe merge …` is rewritten to `analyze --merge …` before parsing (below)
+program
+  .command('merge')
+  .description('report on states saved with --save-state as one run (takes every analyze option)')
+  .argument('<state...>', 'state files');
 
 program
   .command('fingerprint')
