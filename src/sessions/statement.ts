@@ -56,19 +56,21 @@ function unboundKey(): string {
  * Normalized forms of recent statement texts. Extended-protocol statements repeat the same text with
  * the values in parameters, so most lookups hit; bounded so literal-heavy logs cannot grow it.
  */
-const recent = new Map<string, Normalized>();
+const recent = new Map<string, { sql: string; n: Normalized }>();
 const RECENT_MAX = 4096;
 
-function normalizeCached(sql: string): Normalized {
-  let n = recent.get(sql);
-  if (n === undefined) {
-    n = normalize(sql);
+/** The statement's own (detached) text and its normalized form; a repeated text shares both. */
+function normalizeCached(raw: string): { sql: string; n: Normalized } {
+  let hit = recent.get(raw);
+  if (hit === undefined) {
+    const sql = detach(raw);
+    hit = { sql, n: normalize(sql) };
     if (sql.length <= 4096) {
       if (recent.size >= RECENT_MAX) recent.clear();
-      recent.set(sql, n);
+      recent.set(sql, hit);
     }
   }
-  return n;
+  return hit;
 }
 
 /**
@@ -81,8 +83,7 @@ export function detach(s: string): string {
 }
 
 export function buildStmt(ev: LogEvent, cache: TemplateCache): Stmt {
-  const sql = detach(ev.sql ?? '');
-  const n = normalizeCached(sql);
+  const { sql, n } = normalizeCached(ev.sql ?? '');
   const t = cache.intern(n.template, n.tags);
   const values: (string | null)[] = [];
   for (const c of n.constants) if (c !== null) values.push(c);
