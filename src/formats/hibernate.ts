@@ -1,6 +1,6 @@
 /** Hibernate statement log: `Hibernate: …` (show_sql), `org.hibernate.SQL` debug lines under any log framework prefix, bind and slow-query lines. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, jsonRecordAsLine, localTime, useLocalTime, sharedAdvice, parseTimestamp, stamp, sniffScore, txKind, lineIntake } from './orm-js-common.js';
+import { tallying, localTime, useLocalTime, sharedAdvice, parseTimestamp, stamp, sniffScore, txKind, lineIntake, plainLine } from './orm-js-common.js';
 
 const BIND = 'binding parameter ';
 
@@ -250,12 +250,7 @@ export default defineFormat({
         useLocalTime(local);
         const cleaned = intake(raw);
         if (cleaned === null) return;
-        let line = cleaned;
-        // A JSON record (pino, winston, logstash-logback-encoder): read the text it carries.
-        if (line.charCodeAt(0) === 123) {
-          const plain = jsonRecordAsLine(line, true);
-          if (plain !== null) line = plain;
-        }
+        const line = plainLine(cleaned, true);
         // 1. Continuation of a format_sql statement: indented, no prefix.
         if (cont !== null && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) && !line.startsWith('\tat ') && line.indexOf(BIND) < 0) {
           cont.text += (cont.text === '' ? '' : '\n') + line;

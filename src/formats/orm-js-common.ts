@@ -412,6 +412,11 @@ export function withoutComposePrefix(line: string): string {
  * `<ISO time> [thread] logger - message` (withLogger, for Java frameworks) or `<ISO time> message`.
  * Null when the line is not such a record.
  */
+/** The line itself, or the text a JSON record carries (pino, winston, logstash-logback-encoder). */
+export function plainLine(line: string, withLogger: boolean): string {
+  return line.charCodeAt(0) === 123 ? (jsonRecordAsLine(line, withLogger) ?? line) : line;
+}
+
 export function jsonRecordAsLine(line: string, withLogger: boolean): string | null {
   if (!unwrapJson(line)) return null;
   const t = rec.time !== null ? new Date(rec.time).toISOString() + ' ' : '';

@@ -1,6 +1,6 @@
 /** Prisma query log: stdout `prisma:query SQL`, query events as JSON lines, and the docs' `Query:`/`Params:`/`Duration:` handler output. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, looksLikeSqlContinuation, jsonRecordAsLine, localTime, useLocalTime, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind, lineIntake } from './orm-js-common.js';
+import { tallying, looksLikeSqlContinuation, localTime, useLocalTime, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind, lineIntake, plainLine } from './orm-js-common.js';
 
 const STDOUT = 'prisma:query ';
 
@@ -122,12 +122,9 @@ export default defineFormat({
         useLocalTime(local);
         const cleaned = intake(raw);
         if (cleaned === null) return;
-        let line = cleaned;
-        // A structured logger's record whose message is the stdout text (`{"msg":"prisma:query …"}`).
-        if (line.charCodeAt(0) === 123 && line.indexOf('"query"') < 0) {
-          const plain = jsonRecordAsLine(line, false);
-          if (plain !== null) line = plain;
-        }
+        // A structured logger's record whose message is the stdout text (`{"msg":"prisma:query …"}`);
+        // Prisma's own query event JSON (it has a "query" key) is read as it is.
+        let line = cleaned.indexOf('"query"') < 0 ? plainLine(cleaned, false) : cleaned;
         const q = line.indexOf(STDOUT);
         if (q >= 0) {
           flush();

@@ -1,6 +1,6 @@
 /** Sequelize statement log: `Executing (default|uuid): SQL[; params]` / `Executed (…): … Elapsed time: Nms`. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, looksLikeSqlContinuation, jsonRecordAsLine, localTime, useLocalTime, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind, lineIntake } from './orm-js-common.js';
+import { tallying, looksLikeSqlContinuation, localTime, useLocalTime, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind, lineIntake, plainLine } from './orm-js-common.js';
 
 const EXECUTING = 'Executing (';
 const EXECUTED = 'Executed (';
@@ -131,12 +131,7 @@ export default defineFormat({
         useLocalTime(local);
         const cleaned = intake(raw);
         if (cleaned === null) return;
-        let line = cleaned;
-        // A JSON record (pino, winston, logstash-logback-encoder): read the text it carries.
-        if (line.charCodeAt(0) === 123) {
-          const plain = jsonRecordAsLine(line, false);
-          if (plain !== null) line = plain;
-        }
+        const line = plainLine(cleaned, false);
         const x = line.indexOf('xecut');
         const at = x - 1;
         const executing = x >= 1 && line.startsWith(EXECUTING, at);

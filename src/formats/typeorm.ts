@@ -1,6 +1,6 @@
 /** TypeORM query log: console `query: SQL -- PARAMETERS: […]`, slow/failed variants, and the file logger's `[time][QUERY]: …` (CRLF). */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, looksLikeSqlContinuation, jsonRecordAsLine, localTime, useLocalTime, inspectParams, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind, lineIntake } from './orm-js-common.js';
+import { tallying, looksLikeSqlContinuation, localTime, useLocalTime, inspectParams, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind, lineIntake, plainLine } from './orm-js-common.js';
 
 const PARAMS = ' -- PARAMETERS: ';
 
@@ -176,12 +176,7 @@ export default defineFormat({
         useLocalTime(local);
         const cleaned = intake(raw);
         if (cleaned === null) return;
-        let line = cleaned;
-        // A JSON record (pino, winston, logstash-logback-encoder): read the text it carries.
-        if (line.charCodeAt(0) === 123) {
-          const plain = jsonRecordAsLine(line, false);
-          if (plain !== null) line = plain;
-        }
+        let line = plainLine(cleaned, false);
         const fromDebug = debugMessage(line);
         if (fromDebug !== null) {
           if (fromDebug.startsWith('parameters: ')) {
