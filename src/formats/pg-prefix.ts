@@ -84,6 +84,18 @@ function severityEnd(line: string, at: number): number {
   return line.charCodeAt(i) === 58 && line.charCodeAt(i + 1) === 32 && line.charCodeAt(i + 2) === 32 ? i : -1;
 }
 
+/** The common severities by length, so that reading one costs no new string. */
+const SEVERITY_BY_LENGTH: string[][] = [];
+for (const w of ['LOG', 'DETAIL', 'STATEMENT', 'ERROR', 'HINT', 'CONTEXT', 'WARNING', 'FATAL', 'NOTICE', 'INFO', 'QUERY', 'PANIC']) {
+  (SEVERITY_BY_LENGTH[w.length] ??= []).push(w);
+}
+
+function severityWord(line: string, start: number, end: number): string {
+  const known = SEVERITY_BY_LENGTH[end - start];
+  if (known !== undefined) for (const w of known) if (line.startsWith(w, start)) return w;
+  return line.slice(start, end);
+}
+
 export function compilePrefix(prefix: string, logTimezone: string | null): PrefixMatcher {
   const parts = compileParts(prefix);
   const escapes = new Set(parts.filter((p) => p.esc !== null).map((p) => p.esc!));
@@ -105,7 +117,20 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
     starts: Int32Array;
     ends: Int32Array;
     stopPart: number;
+    /** The fields this text holds, read by the first full fill() of a line with it: later lines reuse them. */
+    fields: TailFields | null;
   }
+  interface TailFields {
+    tx: string | null;
+    user: string | null;
+    database: string | null;
+    application: string | null;
+    client: string | null;
+    pid: string;
+    sessionId: string;
+  }
+  /** The tail the last match used (hit or just remembered); null when the line matched without one. */
+  let lastTail: Tail | null = null;
   const first = parts[0];
   const headEsc = first !== undefined && first.esc !== null && first.pad === 0 && 'mtn'.includes(first.esc) ? first.esc : null;
   const tails: Tail[] = [];
@@ -121,7 +146,8 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
     // copied: a slice would keep the whole decoded window alive
     const text = (' ' + line.slice(headEnd, sevAt)).slice(1);
     if (tails.length >= MAX_TAILS) tails.pop();
-    tails.unshift({ text, starts, ends, stopPart });
+    lastTail = { text, starts, ends, stopPart, fields: null };
+    tails.unshift(lastTail);
   }
 
   const matcher: PrefixMatcher = {
@@ -139,6 +165,7 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
     },
     matchOnly(line) {
       stopPart = parts.length;
+      lastTail = null;
       // Lines of one session repeat the text between the timestamp and the severity ("[123] app@db [sid] 0 "):
       // a line whose text there equals a recent one's has the same fields at the same offsets.
       const headEnd = headEsc !== null ? scanFixed(headEsc, line, 0) : -1;
@@ -156,6 +183,7 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
             spanEnd[pi] = t.ends[pi]! + headEnd;
           }
           stopPart = t.stopPart;
+          lastTail = t;
           if (k > 0) {
             tails[k] = tails[0]!;
             tails[0] = t;
@@ -169,6 +197,18 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
     },
     fill(line, f, pidSession, full) {
       f.time = null;
+      const cached = lastTail !== null ? lastTail.fields : null;
+      if (cached !== null) {
+        // same text after the time as an earlier line: same fields; only the time is read
+        if (full) assign(headEsc!, line, spanStart[0]!, spanEnd[0]!, f);
+        f.tx = cached.tx;
+        f.user = cached.user;
+        f.database = cached.database;
+        f.application = cached.application;
+        f.client = cached.client;
+        f.session = cached.sessionId || (cached.pid ? pidSession(cached.pid) : f.session);
+        return;
+      }
       f.tx = null;
       f.user = f.database = f.application = f.client = null;
       pid = sessionId = '';
@@ -180,6 +220,18 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
       }
       f.session = sessionId || (pid ? pidSession(pid) : f.session);
       if (f.client === null && remoteHost !== null) f.client = remoteHost;
+      if (full && lastTail !== null) {
+        // copied: kept for as long as the tail is, they must not hold the decoded window alive
+        lastTail.fields = {
+          tx: own(f.tx),
+          user: own(f.user),
+          database: own(f.database),
+          application: own(f.application),
+          client: own(f.client),
+          pid: own(pid)!,
+          sessionId: own(sessionId)!,
+        };
+      }
     },
   };
 
@@ -256,7 +308,7 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
   }
 
   function finish(line: string, start: number, sevEnd: number): number {
-    matcher.severity = line.slice(start, sevEnd);
+    matcher.severity = severityWord(line, start, sevEnd);
     return start;
   }
 
@@ -382,6 +434,11 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
   }
 
   return matcher;
+}
+
+/** A string that does not share memory with the line it was cut from (V8 slices of 13+ characters point into their parent). */
+function own(v: string | null): string | null {
+  return v === null || v.length < 13 ? v : (' ' + v).slice(1);
 }
 
 function emptyToNull(v: string): string | null {

@@ -235,9 +235,10 @@ export class StderrParser implements FormatParser {
         return true;
       }
     }
-    // look only where the duration can be: scanning a long statement or parameter list would cost more than it saves
-    const ms = (text.length > 512 ? text.slice(0, 512) : text).indexOf(' ms  ');
-    if (ms < 0) return false;
+    // look only where the duration can be: scanning a long statement or parameter list would cost more than it saves;
+    // "ms  " rather than " ms  ": a search led by a space stops at every word
+    const ms = (text.length > 512 ? text.slice(0, 512) : text).indexOf('ms  ') - 1;
+    if (ms < 0 || text.charCodeAt(ms) !== 32) return false;
     const bind = text.startsWith('bind ', ms + 5);
     if (!bind && !text.startsWith('parse ', ms + 5)) return false;
     if (text.lastIndexOf('LOG:  duration: ', ms) < 0) return false;

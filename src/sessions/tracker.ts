@@ -4,7 +4,7 @@
  * Memory is bounded by the open sessions: a closed unit is handed on and forgotten.
  */
 import type { LogEvent } from '../formats/types.js';
-import { FanOutCollector } from './fan-out.js';
+import { FanOutCollector, type FanOutContext } from './fan-out.js';
 import { buildStmt, transactionVerb, type TemplateCache } from './statement.js';
 import type { Stmt, Unit } from './types.js';
 
@@ -26,6 +26,13 @@ export interface InputContext {
 }
 
 interface SessionState {
+  /** Session key namespaced by input ("0/…"), built once per session rather than per event. */
+  key: string;
+  /** The input and the format's own session key (to forget it in byInput). */
+  input: number;
+  id: string;
+  /** What the fan-out collector needs of this session; updated in place. */
+  ctx: FanOutContext;
   unit: Unit | null;
   lastTime: number | null;
   /** Request identity from sqlcommenter tags (request_id, traceparent…); a change ends the unit. */
@@ -49,6 +56,8 @@ export interface TrackerCounters {
 
 export class SessionTracker {
   private readonly sessions = new Map<string, SessionState>();
+  /** The same sessions by input, then by the format's session key: found without building the namespaced key. */
+  private readonly byInput: Map<string, SessionState>[] = [];
   readonly counters: TrackerCounters = { statements: 0, sessions: 0, transactions: 0, units: 0 };
   private latestTime = -Infinity;
   private sinceSweep = 0;
@@ -70,18 +79,47 @@ export class SessionTracker {
     this.onUnit(unit);
   }
 
-  private fanOutContext(s: SessionState, input: InputContext) {
-    return { input: input.index, application: s.application, user: s.user, database: s.database, orm: input.orm };
+  private fanOutContext(s: SessionState, input: InputContext): FanOutContext {
+    const c = s.ctx;
+    c.input = input.index;
+    c.application = s.application;
+    c.user = s.user;
+    c.database = s.database;
+    c.orm = input.orm;
+    return c;
+  }
+
+  private forget(s: SessionState): void {
+    this.sessions.delete(s.key);
+    this.byInput[s.input]?.delete(s.id);
   }
 
   event(ev: LogEvent, input: InputContext): void {
-    const key = `${input.index}/${ev.session}`;
-    let s = this.sessions.get(key);
+    let perInput = this.byInput[input.index];
+    if (perInput === undefined) {
+      perInput = new Map();
+      this.byInput[input.index] = perInput;
+    }
+    let s = perInput.get(ev.session);
     if (s === undefined) {
-      s = { unit: null, lastTime: null, requestTag: null, application: null, user: null, database: null };
+      const key = `${input.index}/${ev.session}`;
+      s = {
+        key,
+        input: input.index,
+        id: ev.session,
+        ctx: { input: input.index, application: null, user: null, database: null, orm: input.orm },
+        unit: null,
+        lastTime: null,
+        requestTag: null,
+        application: null,
+        user: null,
+        database: null,
+      };
       this.sessions.set(key, s);
+      perInput.set(ev.session, s);
       this.counters.sessions++;
     }
+    const key = s.key;
     if (ev.application !== null) s.application = ev.application;
     if (ev.user !== null) s.user = ev.user;
     if (ev.database !== null) s.database = ev.database;
@@ -100,7 +138,7 @@ export class SessionTracker {
       case 'disconnect':
         this.close(s, 'disconnect');
         this.fanOut?.endSession(key, this.fanOutContext(s, input), true);
-        this.sessions.delete(key);
+        this.forget(s);
         return;
       case 'other':
         // a request boundary written by the ORM (Rails "Started GET …")
@@ -159,6 +197,7 @@ export class SessionTracker {
   end(): void {
     for (const s of this.sessions.values()) this.close(s, 'end of input');
     this.sessions.clear();
+    this.byInput.length = 0;
     this.fanOut?.end();
   }
 
@@ -183,13 +222,13 @@ export class SessionTracker {
    */
   sweepAt(now: number): void {
     if (!Number.isFinite(now)) return;
-    for (const [key, s] of this.sessions) {
+    for (const s of this.sessions.values()) {
       if (s.lastTime === null) continue;
       const idle = now - s.lastTime;
       if (s.unit?.kind === 'autocommit' && idle > this.options.idleGapMs) this.close(s, 'idle gap');
       if (idle > 3_600_000) {
         this.close(s, 'session idle');
-        this.sessions.delete(key);
+        this.forget(s);
       }
     }
   }
