@@ -318,7 +318,8 @@ export class UnitAnalysis {
 
 function median(xs: number[]): number {
   if (xs.length === 0) return 0;
-  const s = xs.slice().sort((a, b) => a - b);
+  // a typed array sorts numerically without calling back into JS: units can hold thousands of gaps
+  const s = Float64Array.from(xs).sort();
   return s[Math.floor(s.length / 2)]!;
 }
 
@@ -375,13 +376,13 @@ export function splitBursts(unit: Unit, options: DetectOptions): Burst[] {
   if (unit.kind !== 'autocommit' || !unit.timed || st.length < 2) {
     return [{ statements: st }];
   }
-  const gaps: number[] = new Array(st.length).fill(0);
+  const gaps = new Float64Array(st.length);
   for (let i = 1; i < st.length; i++) {
     const a = st[i - 1]!.time;
     const b = startOf(st[i]!);
     gaps[i] = a !== null && b !== null ? Math.max(0, b - a) : 0;
   }
-  const sorted = gaps.slice(1).sort((x, y) => x - y);
+  const sorted = gaps.slice(1).sort();
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const cut = Math.max(options.burstGapMs, median * 5);
   const bursts: Burst[] = [];
