@@ -21,10 +21,8 @@ import { diagnose, renderDiagnosis } from '../doctor.js';
 import { checkTimezone, parseDuration, parseInteger, parseList, parseTimeBound, UsageError } from './values.js';
 import { configThresholds, configureFlags, type OptionSource } from '../config.js';
 import { DEFAULT_WORSE_FACTOR, narrowFindings } from '../findings/baseline.js';
-import { deliverDigest } from '../report/email.js';
 import { createProgress, progressEnabled } from './progress.js';
 import { redactResult } from '../redact.js';
-import { runFollow } from './follow.js';
 
 export interface AnalyzeFlags {
   format: string;
@@ -137,7 +135,8 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
   if (!(worseFactor > 1)) throw new UsageError(`--worse-factor must be a number above 1. Received "${flags.worseFactor}".`);
   const reporter = reporterById(flags.format);
   if (!reporter) throw new UsageError(`unknown --format ${flags.format}`);
-  if (flags.follow) return runFollow(paths, options, flags, exitCodeFor);
+  // loaded when used: every module costs start-up time on each run
+  if (flags.follow) return (await import('./follow.js')).runFollow(paths, options, flags, exitCodeFor);
   const analyzed = await analyzeOrMerge(paths, flags, options);
   // redacted once, here, so every reporter, the baseline and the e-mail only ever see templates
   const result0 = flags.redact ? redactResult(analyzed) : analyzed;
@@ -163,7 +162,7 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
     for (const note of narrowed.notes) process.stderr.write(`sqloupe: ${note}\n`);
   }
   if (flags.format === 'email') {
-    await deliverDigest(result, narrowed, flags);
+    await (await import('../report/email.js')).deliverDigest(result, narrowed, flags);
     return exitCodeFor(result, flags.failOn);
   }
   const stream = flags.output ? { isTTY: false } : process.stdout;

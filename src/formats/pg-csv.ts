@@ -1,5 +1,6 @@
 /** PostgreSQL csvlog (log_destination = csvlog): RFC 4180 records, possibly spanning lines, read by position (23–26 columns). */
-import { parse as parseCsv } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type { parse as ParseCsv } from 'csv-parse/sync';
 import { emptyFields, PgMessageInterpreter, type PgFields } from './pg-message.js';
 import { createTimeParser } from './pg-time.js';
 import { defineFormat, type FormatContext, type FormatParser } from './types.js';
@@ -15,6 +16,13 @@ export const MIN_CSV_COLUMNS = 23;
 /** A record held open by an unbalanced quote is given up past this size (a corrupt file must not eat memory). */
 const MAX_RECORD_CHARS = 64 << 20;
 const CSV_OPTIONS = { relax_column_count: true } as const;
+
+/** csv-parse, loaded on the first csvlog record rather than on every run's start-up. */
+let csvParser: typeof ParseCsv | null = null;
+function parseCsv(text: string, options: typeof CSV_OPTIONS): unknown {
+  csvParser ??= (createRequire(import.meta.url)('csv-parse/sync') as { parse: typeof ParseCsv }).parse;
+  return csvParser(text, options);
+}
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 

@@ -131,6 +131,8 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
   }
   /** The tail the last match used (hit or just remembered); null when the line matched without one. */
   let lastTail: Tail | null = null;
+  /** The last match hit a tail and left the spans after the time unset (fill() sets them from the tail). */
+  let spansFromTail = false;
   const first = parts[0];
   const headEsc = first !== undefined && first.esc !== null && first.pad === 0 && 'mtn'.includes(first.esc) ? first.esc : null;
   const tails: Tail[] = [];
@@ -166,6 +168,7 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
     matchOnly(line) {
       stopPart = parts.length;
       lastTail = null;
+      spansFromTail = false;
       // Lines of one session repeat the text between the timestamp and the severity ("[123] app@db [sid] 0 "):
       // a line whose text there equals a recent one's has the same fields at the same offsets.
       const headEnd = headEsc !== null ? scanFixed(headEsc, line, 0) : -1;
@@ -176,12 +179,10 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
           const sevAt = headEnd + t.text.length;
           const sev = severityEnd(line, sevAt);
           if (sev < 0) continue;
+          // the other fields' spans are set by fill() only when the tail's fields are not known yet
           spanStart[0] = 0;
           spanEnd[0] = headEnd;
-          for (let pi = 1; pi < parts.length; pi++) {
-            spanStart[pi] = t.starts[pi]! + headEnd;
-            spanEnd[pi] = t.ends[pi]! + headEnd;
-          }
+          spansFromTail = true;
           stopPart = t.stopPart;
           lastTail = t;
           if (k > 0) {
@@ -208,6 +209,14 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
         f.client = cached.client;
         f.session = cached.sessionId || (cached.pid ? pidSession(cached.pid) : f.session);
         return;
+      }
+      if (spansFromTail) {
+        const t = lastTail!;
+        const headEnd = spanEnd[0]!;
+        for (let pi = 1; pi < parts.length; pi++) {
+          spanStart[pi] = t.starts[pi]! + headEnd;
+          spanEnd[pi] = t.ends[pi]! + headEnd;
+        }
       }
       f.tx = null;
       f.user = f.database = f.application = f.client = null;
