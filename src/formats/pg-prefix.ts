@@ -90,6 +90,12 @@ for (const w of ['LOG', 'DETAIL', 'STATEMENT', 'ERROR', 'HINT', 'CONTEXT', 'WARN
   (SEVERITY_BY_LENGTH[w.length] ??= []).push(w);
 }
 
+/** The severity word followed by ":  " at `at`, or null. */
+export function severityAt(line: string, at: number): string | null {
+  const end = severityEnd(line, at);
+  return end > 0 ? severityWord(line, at, end) : null;
+}
+
 function severityWord(line: string, start: number, end: number): string {
   const known = SEVERITY_BY_LENGTH[end - start];
   if (known !== undefined) for (const w of known) if (line.startsWith(w, start)) return w;
@@ -175,7 +181,8 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
       if (headEnd > 0) {
         for (let k = 0; k < tails.length; k++) {
           const t = tails[k]!;
-          if (!line.startsWith(t.text, headEnd)) continue;
+          // = line.startsWith(t.text, headEnd), but V8 compares long strings faster this way
+          if (line.lastIndexOf(t.text, headEnd) !== headEnd) continue;
           const sevAt = headEnd + t.text.length;
           const sev = severityEnd(line, sevAt);
           if (sev < 0) continue;

@@ -1,6 +1,6 @@
 /** PostgreSQL stderr log with any log_line_prefix: prefix compiled to a matcher, multi-line entries joined. */
 import { emptyFields, PgMessageInterpreter, type PgFields } from './pg-message.js';
-import { compilePrefix, detectedMatcher, detectPrefix, findSeverity, PrefixError, type PrefixMatcher } from './pg-prefix.js';
+import { compilePrefix, detectedMatcher, detectPrefix, findSeverity, PrefixError, severityAt, type PrefixMatcher } from './pg-prefix.js';
 import { defineFormat, type FormatContext, type FormatParser } from './types.js';
 
 /** Lines read before the prefix is decided when none was given. */
@@ -113,6 +113,7 @@ export class StderrParser implements FormatParser {
       return;
     }
     if (m !== null && this.held.length === 0 && this.skipBindLine(text)) return;
+    if (m !== null && this.held.length === 0 && this.samePrefix(text, line)) return;
     if (m !== null) {
       const f = this.spare;
       f.line = line;
@@ -126,11 +127,11 @@ export class StderrParser implements FormatParser {
         this.curSeverity = m.severity;
         // message starts after "SEVERITY:  "
         const msgAt = sevAt + m.severity.length + 3;
-        m.fill(text, f, this.sessionForPid, needsFields(m.severity, text, msgAt));
-        this.curMessage = text.slice(msgAt);
-        this.hasCur = true;
-        this.matchedLines++;
-        if (this.curSeverity === 'LOG' && this.curMessage.startsWith('connection received:')) this.newPidSession(f);
+        const full = needsFields(m.severity, text, msgAt);
+        m.fill(text, f, this.sessionForPid, full);
+        this.curPrefix = text.slice(0, sevAt);
+        this.curFull = full;
+        this.startEntry(text, msgAt);
         return;
       }
     }
@@ -207,6 +208,48 @@ export class StderrParser implements FormatParser {
     this.held = [];
     this.heldChars = 0;
     this.heldWithSeverity = 0;
+  }
+
+  /** The text before the severity of the entry being assembled, and whether all of its fields were read. */
+  private curPrefix = '';
+  private curFull = false;
+
+  private startEntry(text: string, msgAt: number): void {
+    this.curMessage = text.slice(msgAt);
+    this.hasCur = true;
+    this.matchedLines++;
+    if (this.curSeverity === 'LOG' && this.curMessage.startsWith('connection received:')) this.newPidSession(this.cur);
+  }
+
+  /**
+   * A line that starts with the same text as the last entry's prefix has the same fields: a message's DETAIL,
+   * or the session's next statement logged in the same millisecond. Its fields are copied, not read again.
+   */
+  private samePrefix(text: string, line: number): boolean {
+    const prefix = this.curPrefix;
+    // lastIndexOf from 0 looks at position 0 only: V8 compares that in bulk, startsWith char by char
+    if (prefix.length === 0 || !this.hasCur || text.lastIndexOf(prefix, 0) !== 0) return false;
+    const severity = severityAt(text, prefix.length);
+    if (severity === null) return false;
+    const msgAt = prefix.length + severity.length + 3;
+    const full = needsFields(severity, text, msgAt);
+    if (full && !this.curFull) return false;
+    const prev = this.cur;
+    this.dispatch();
+    const f = this.spare;
+    f.line = line;
+    f.time = prev.time;
+    f.session = prev.session;
+    f.tx = prev.tx;
+    f.user = prev.user;
+    f.database = prev.database;
+    f.application = prev.application;
+    f.client = prev.client;
+    this.spare = prev;
+    this.cur = f;
+    this.curSeverity = severity;
+    this.startEntry(text, msgAt);
+    return true;
   }
 
   /** Set after a bind line: the DETAIL parameters line that follows it belongs to it and is dropped too. */
