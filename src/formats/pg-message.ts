@@ -35,6 +35,13 @@ export function isSeverity(word: string): boolean {
 /** English messages the interpreter reads; anything else in a LOG/DETAIL entry may be a translation of one. */
 const ENGLISH_HEADS = ['duration: ', 'statement: ', 'execute ', 'parse ', 'bind ', 'parameters: ', 'connection ', 'disconnection: '];
 
+/** Whether the message starts with one of ENGLISH_HEADS; the two of nearly every line are tried first. */
+function isEnglishHead(message: string): boolean {
+  if (message.startsWith('duration: ') || message.startsWith('parameters: ')) return true;
+  for (const h of ENGLISH_HEADS) if (message.startsWith(h)) return true;
+  return false;
+}
+
 /** What the log shows it carries; doctor and inputs[] report these. */
 export interface PgLogFacts {
   durationStatements: number;
@@ -83,7 +90,7 @@ export class PgMessageInterpreter {
       }
     }
     // lc_messages other than English: statements, durations and parameters are read from the translation
-    if ((severity === 'LOG' || severity === 'DETAIL') && !ENGLISH_HEADS.some((h) => message.startsWith(h))) {
+    if ((severity === 'LOG' || severity === 'DETAIL') && !isEnglishHead(message)) {
       const t = this.translator.translate(message);
       if (t !== null) {
         this.facts.nonEnglishEntries++;
