@@ -56,8 +56,10 @@ export interface PgLogFacts {
   firstNonEnglish: string | null;
 }
 
+/** One per session with a statement waiting; kept and reused (one object per session, not per statement). */
 interface PendingStatement {
-  event: LogEvent;
+  /** null once emitted. */
+  event: LogEvent | null;
   /** From `statement:`/`execute` without a duration: a later `duration:` line of the session completes it. */
   awaitingDuration: boolean;
 }
@@ -136,7 +138,7 @@ export class PgMessageInterpreter {
 
   /** Emit everything still waiting (end of input). */
   end(): void {
-    for (const p of this.pending.values()) this.ctx.emit(p.event);
+    for (const p of this.pending.values()) if (p.event !== null) this.ctx.emit(p.event);
     this.pending.clear();
     for (const e of this.pendingError.values()) this.ctx.emit(e);
     this.pendingError.clear();
@@ -145,9 +147,10 @@ export class PgMessageInterpreter {
   /** Emit what one session still holds, e.g. when it disconnects. */
   flushSession(session: string): void {
     const p = this.pending.get(session);
-    if (p) {
-      this.pending.delete(session);
-      this.ctx.emit(p.event);
+    if (p !== undefined && p.event !== null) {
+      const ev = p.event;
+      p.event = null;
+      this.ctx.emit(ev);
     }
     const e = this.pendingError.get(session);
     if (e) {
@@ -171,17 +174,18 @@ export class PgMessageInterpreter {
   private log(f: PgFields, message: string, detail: string | null): void {
     if (message.startsWith('duration: ')) {
       const msEnd = message.indexOf(' ms', 10);
-      const duration = msEnd > 0 ? Number(message.slice(10, msEnd)) : NaN;
+      const duration = msEnd > 0 ? parseDecimal(message, 10, msEnd) : NaN;
       const rest = msEnd > 0 ? msEnd + 3 : message.length;
       if (rest >= message.length) {
         // log_duration line: completes the session's `statement:` line
         this.facts.durationOnly++;
         const p = this.pending.get(f.session);
-        if (p && p.awaitingDuration) {
-          p.event.durationMs = Number.isFinite(duration) ? duration : null;
+        if (p !== undefined && p.event !== null && p.awaitingDuration) {
+          const ev = p.event;
+          ev.durationMs = Number.isFinite(duration) ? duration : null;
           p.awaitingDuration = false;
-          this.pending.delete(f.session);
-          this.ctx.emit(p.event);
+          p.event = null;
+          this.ctx.emit(ev);
         }
         return;
       }
@@ -206,6 +210,7 @@ export class PgMessageInterpreter {
     }
     if (message.startsWith('disconnection: ')) {
       this.flushSession(f.session);
+      this.pending.delete(f.session);
       this.sessionApp.delete(f.session);
       this.ctx.emit(this.event('disconnect', f));
     }
@@ -236,12 +241,17 @@ export class PgMessageInterpreter {
     ev.sql = message.slice(sqlStart);
     ev.durationMs = duration;
     if (detail !== null) this.attachDetail(ev, detail);
-    this.pending.set(f.session, { event: ev, awaitingDuration: !hadDuration });
+    const p = this.pending.get(f.session);
+    if (p === undefined) this.pending.set(f.session, { event: ev, awaitingDuration: !hadDuration });
+    else {
+      p.event = ev;
+      p.awaitingDuration = !hadDuration;
+    }
   }
 
   private detail(session: string, message: string): void {
     const p = this.pending.get(session);
-    if (p) this.attachDetail(p.event, message);
+    if (p !== undefined && p.event !== null) this.attachDetail(p.event, message);
   }
 
   private attachDetail(ev: LogEvent, detail: string): void {
@@ -250,6 +260,30 @@ export class PgMessageInterpreter {
       ev.params = parseParameters(detail, 12);
     }
   }
+}
+
+/**
+ * `123.456` between start and end, as Number() reads it, without cutting the text out: digits, one point,
+ * digits. Exact: the digits as an integer divided by a power of ten is the nearest double, as Number() gives.
+ * Anything else (a sign, an exponent, 16+ digits) goes to Number().
+ */
+export function parseDecimal(s: string, start: number, end: number): number {
+  let int = 0;
+  let scale = 1;
+  let point = false;
+  if (end <= start || end - start > 15) return Number(s.slice(start, end));
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      int = int * 10 + (c - 48);
+      if (point) scale *= 10;
+    } else if (c === 46 && !point && i > start) {
+      point = true;
+    } else {
+      return Number(s.slice(start, end));
+    }
+  }
+  return scale === 1 ? int : int / scale;
 }
 
 /** `$1 = '…', $2 = NULL, $3 = '{1,2,3}'` → positional values; quotes are doubled inside values. */

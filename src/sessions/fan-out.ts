@@ -32,6 +32,9 @@ interface Cluster {
   input: number;
   start: number;
   runs: Run[];
+  /** Statements in the runs, and runs of two or more: kept as runs join, so most clusters are rejected in O(1). */
+  total: number;
+  multi: number;
   application: string | null;
   user: string | null;
   database: string | null;
@@ -117,11 +120,13 @@ export class FanOutCollector {
       c = undefined;
     }
     if (c === undefined) {
-      c = { input: ctx.input, start: run.start, runs: [], application: ctx.application, user: ctx.user, database: ctx.database, orm: ctx.orm, file: run.statements[0]!.file };
+      c = { input: ctx.input, start: run.start, runs: [], total: 0, multi: 0, application: ctx.application, user: ctx.user, database: ctx.database, orm: ctx.orm, file: run.statements[0]!.file };
       this.clusters.set(key, c);
     }
     if (run.start < c.start) c.start = run.start;
     c.runs.push(run);
+    c.total += run.statements.length;
+    if (run.statements.length >= 2) c.multi++;
   }
 
   /** Clusters whose window has long passed cannot grow: decide them, so memory stays bounded. */
@@ -159,13 +164,7 @@ export class FanOutCollector {
   private finish(c: Cluster): void {
     if (!this.fineTimes) return;
     // cheap rejection first: most clusters are one lookup on a couple of connections
-    let total = 0;
-    let multi = 0;
-    for (const r of c.runs) {
-      total += r.statements.length;
-      if (r.statements.length >= 2) multi++;
-    }
-    if (total < this.options.minRepeats || (multi < 2 && c.runs.length < this.options.minRepeats)) return;
+    if (c.total < this.options.minRepeats || (c.multi < 2 && c.runs.length < this.options.minRepeats)) return;
     const sessions = new Set(c.runs.map((r) => r.session));
     if (sessions.size < 2) return;
     const statements = c.runs.flatMap((r) => r.statements);

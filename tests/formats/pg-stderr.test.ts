@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import stderr from '../../src/formats/pg-stderr.js';
-import { parseParameters } from '../../src/formats/pg-message.js';
+import { parseDecimal, parseParameters } from '../../src/formats/pg-message.js';
+import fc from 'fast-check';
 import { compilePrefix, detectPrefix, inferPrefix } from '../../src/formats/pg-prefix.js';
 import { createTimeParser } from '../../src/formats/pg-time.js';
 import type { LogEvent } from '../../src/formats/types.js';
@@ -97,6 +98,20 @@ describe('timestamps', () => {
 describe('DETAIL parameters', () => {
   it('keeps arrays, doubled quotes and NULL', () => {
     expect(parseParameters("parameters: $1 = '{1,2,3}', $2 = 'O''Brien, Jr.', $3 = NULL, $4 = ''", 12)).toEqual(['{1,2,3}', "O'Brien, Jr.", null, '']);
+  });
+});
+
+describe('durations', () => {
+  it('reads a duration exactly as Number() does, in place', () => {
+    const at = (s: string) => parseDecimal(`x ${s} ms`, 2, 2 + s.length);
+    for (const s of ['0.013', '12345.678', '1', '1.', '.5', '-1.5', '1e3', '', '12.34.5', '1234567890.123456', '0.1']) expect(Object.is(at(s), Number(s))).toBe(true);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99_999_999 }), fc.integer({ min: 0, max: 6 }), (n, decimals) => {
+        const s = (n / 10 ** decimals).toFixed(decimals);
+        expect(at(s)).toBe(Number(s));
+      }),
+      { seed: 7, numRuns: 2000 },
+    );
   });
 });
 
