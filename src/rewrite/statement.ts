@@ -14,36 +14,58 @@ export interface Parsed {
 
 const cache = new WeakMap<Stmt, Parsed | null>();
 
+/** What a statement text parses to; shared by every statement with that text (the ASTs are only read, or cloned first). */
+interface ParsedText {
+  ast: Statement;
+  /** Literals normalize() took out: the logged parameters come after them in Stmt.values. */
+  literals: number;
+  order: number[] | null;
+  maxParam: number;
+}
+/** A loop's statements repeat one text with other parameters: pgsql-ast-parser (slow) reads each text once. */
+const byText = new Map<string, ParsedText | null>();
+const MAX_TEXTS = 2000;
+
+function parseText(text: string): ParsedText | null {
+  let hit = byText.get(text);
+  if (hit !== undefined) return hit;
+  hit = null;
+  try {
+    const sql = rewritePlaceholders(text);
+    const all = parse(sql);
+    if (all.length === 1) {
+      let maxParam = 0;
+      for (const m of sql.matchAll(/\$(\d+)/g)) maxParam = Math.max(maxParam, +m[1]!);
+      // values = the literals normalize() took out, then the logged parameters (named ones sorted by name)
+      hit = { ast: all[0]!, literals: normalize(text).constants.filter((c) => c !== null).length, order: namedOrder(text), maxParam };
+    }
+  } catch {
+    hit = null;
+  }
+  if (byText.size >= MAX_TEXTS) byText.clear();
+  byText.set(text, hit);
+  return hit;
+}
+
 /** Parse a statement once; null when pgsql-ast-parser cannot read it (the rewrite is then skipped, not guessed). */
 export function parseStmt(s: Stmt): Parsed | null {
   const hit = cache.get(s);
   if (hit !== undefined) return hit;
-  let out: Parsed | null = null;
-  try {
-    const sql = rewritePlaceholders(s.sql);
-    const all = parse(sql);
-    if (all.length === 1) {
-      const ast = all[0]!;
-      // values = the literals normalize() took out, then the logged parameters (named ones sorted by name)
-      const literals = normalize(s.sql).constants.filter((c) => c !== null).length;
-      const order = namedOrder(s.sql);
-      let maxParam = 0;
-      for (const m of sql.matchAll(/\$(\d+)/g)) maxParam = Math.max(maxParam, +m[1]!);
-      out = {
-        stmt: s,
-        ast,
-        maxParam,
-        param(n: number) {
-          const idx = order ? order[n - 1] : n - 1;
-          if (idx === undefined || idx < 0) return undefined;
-          const at = literals + idx;
-          return at < s.values.length ? s.values[at] : undefined;
-        },
-      };
-    }
-  } catch {
-    out = null;
-  }
+  const t = parseText(s.sql);
+  const out: Parsed | null =
+    t === null
+      ? null
+      : {
+          stmt: s,
+          ast: t.ast,
+          maxParam: t.maxParam,
+          param(n: number) {
+            const idx = t.order ? t.order[n - 1] : n - 1;
+            if (idx === undefined || idx < 0) return undefined;
+            const at = t.literals + idx;
+            return at < s.values.length ? s.values[at] : undefined;
+          },
+        };
   cache.set(s, out);
   return out;
 }
