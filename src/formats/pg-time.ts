@@ -80,9 +80,10 @@ export function createTimeParser(logTimezone: string | null): TimeParser {
     while (s.charCodeAt(i) === 32 && i < end) i++;
     if (
       lastSecond.length === 19 &&
-      s.startsWith(lastSecond, start) &&
+      // = startsWith at start / at i: V8 runs lastIndexOf's comparison in bulk, startsWith's char by char
+      s.lastIndexOf(lastSecond, start) === start &&
       end - i === lastZone.length &&
-      s.startsWith(lastZone, i) &&
+      s.lastIndexOf(lastZone, i) === i &&
       !(ianaTz && zoneOffset(lastZone) === null)
     ) {
       return lastBase + ms;

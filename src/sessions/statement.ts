@@ -61,6 +61,8 @@ interface NormalizedText {
   n: Normalized;
   /** Rows of an INSERT's VALUES list (1 for other statements). */
   valuesRows: number;
+  /** The literal constants (NULL literals left out): the values of every statement with this text; shared, never modified. */
+  literals: (string | null)[];
 }
 const recent = new Map<string, NormalizedText>();
 const RECENT_MAX = 4096;
@@ -81,7 +83,7 @@ function normalizeCached(raw: string): NormalizedText {
   if (hit === undefined) {
     const sql = detach(raw);
     const n = normalize(sql);
-    hit = { sql, n, valuesRows: firstWord(n.template) === 'insert' ? countValuesRows(sql) : 1 };
+    hit = { sql, n, valuesRows: firstWord(n.template) === 'insert' ? countValuesRows(sql) : 1, literals: n.constants.filter((c) => c !== null) };
     if (sql.length <= 4096) {
       if (recent.size >= RECENT_MAX) recent.clear();
       recent.set(sql, hit);
@@ -101,13 +103,22 @@ export function detach(s: string): string {
 }
 
 export function buildStmt(ev: LogEvent, cache: TemplateCache): Stmt {
-  const { sql, n, valuesRows } = normalizeCached(ev.sql ?? '');
+  const { sql, n, valuesRows, literals } = normalizeCached(ev.sql ?? '');
   const t = cache.intern(n.template, n.tags);
-  const values: (string | null)[] = [];
-  for (const c of n.constants) if (c !== null) values.push(c);
   const p = ev.params;
-  if (p !== null) {
-    if (Array.isArray(p)) for (const v of p) values.push(v === null ? null : detach(v));
+  let values: (string | null)[];
+  if (p === null) {
+    values = literals;
+  } else if (Array.isArray(p) && literals.length === 0) {
+    // the event is done with once its statement is built: its parameter list becomes the values, no copy
+    for (let i = 0; i < p.length; i++) {
+      const v = p[i];
+      p[i] = v == null ? null : detach(v);
+    }
+    values = p;
+  } else {
+    values = literals.slice();
+    if (Array.isArray(p)) for (const v of p) values.push(v == null ? null : detach(v));
     else for (const k of Object.keys(p).sort()) values.push(p[k] == null ? null : detach(p[k]!));
   }
   return {
