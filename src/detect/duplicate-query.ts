@@ -34,9 +34,14 @@ export default defineDetector({
         details: { values: stmts[0]!.values.slice(0, 10) },
       });
     };
+    // every group of a burst lies inside a group of the whole unit: only those statements can repeat in a burst
+    let inGroup: Uint8Array | null = null;
     if (auto) {
       const whole = a.wholeUnit();
-      for (const stmts of groupIdentical(whole.statements, a)) {
+      const groups = groupIdentical(whole.statements, a, null);
+      inGroup = new Uint8Array(unit.statements.length);
+      for (const stmts of groups) {
+        for (const s of stmts) inGroup[s.index] = 1;
         for (const run of periodicRuns(stmts)) {
           if (run.length >= (a.coarse ? Math.max(o.minDuplicates, o.minRepeats) : o.minDuplicates)) report(run, whole);
         }
@@ -44,28 +49,40 @@ export default defineDetector({
       if (a.coarse) return out;
     }
     for (const burst of a.bursts) {
-      for (const stmts of groupIdentical(burst.statements, a)) if (stmts.length >= o.minDuplicates) report(stmts, burst);
+      for (const stmts of groupIdentical(burst.statements, a, inGroup)) if (stmts.length >= o.minDuplicates) report(stmts, burst);
     }
     return out;
   },
 });
 
-/** Unclaimed statements grouped by template and values (template first: no key string built per statement). */
-function groupIdentical(statements: Stmt[], a: UnitAnalysis): Stmt[][] {
-  const byTemplate = new Map<Stmt['t'], Map<string, Stmt[]>>();
+/**
+ * Unclaimed statements grouped by template and values (template first: no key string built per statement),
+ * in order of each template's first statement, then of each group's first. `only`: statements (by index)
+ * that may be grouped at all; the others still place their template in the order.
+ */
+function groupIdentical(statements: Stmt[], a: UnitAnalysis, only: Uint8Array | null): Stmt[][] {
+  // a group of one is kept as the statement itself: most values are distinct, and an array each would cost
+  const byTemplate = new Map<Stmt['t'], Map<string, Stmt | Stmt[]> | null>();
   for (const s of statements) {
     if (a.isClaimed(s) || IGNORED_VERBS.has(s.t.verb) || s.t.template === 'select $1') continue;
     let byKey = byTemplate.get(s.t);
-    if (byKey === undefined) {
+    if (only !== null && only[s.index] !== 1) {
+      if (byKey === undefined) byTemplate.set(s.t, null);
+      continue;
+    }
+    if (byKey === undefined || byKey === null) {
       byKey = new Map();
       byTemplate.set(s.t, byKey);
     }
     const g = byKey.get(s.key);
-    if (g) g.push(s);
-    else byKey.set(s.key, [s]);
+    if (g === undefined) byKey.set(s.key, s);
+    else if (Array.isArray(g)) g.push(s);
+    else byKey.set(s.key, [g, s]);
   }
   const out: Stmt[][] = [];
-  for (const byKey of byTemplate.values()) for (const g of byKey.values()) if (g.length > 1) out.push(g);
+  for (const byKey of byTemplate.values()) {
+    if (byKey !== null) for (const g of byKey.values()) if (Array.isArray(g)) out.push(g);
+  }
   return out;
 }
 
