@@ -61,27 +61,35 @@ export default defineDetector({
  * that may be grouped at all; the others still place their template in the order.
  */
 function groupIdentical(statements: Stmt[], a: UnitAnalysis, only: Uint8Array | null): Stmt[][] {
-  // a group of one is kept as the statement itself: most values are distinct, and an array each would cost
-  const byTemplate = new Map<Stmt['t'], Map<string, Stmt | Stmt[]> | null>();
+  // statements per template first (most templates of a burst run once or twice: no map for those)
+  const byTemplate = new Map<Stmt['t'], Stmt[] | null>();
   for (const s of statements) {
     if (a.isClaimed(s) || IGNORED_VERBS.has(s.t.verb) || s.t.template === 'select $1') continue;
-    let byKey = byTemplate.get(s.t);
+    const list = byTemplate.get(s.t);
     if (only !== null && only[s.index] !== 1) {
-      if (byKey === undefined) byTemplate.set(s.t, null);
-      continue;
+      if (list === undefined) byTemplate.set(s.t, null);
+    } else if (list === undefined || list === null) {
+      byTemplate.set(s.t, [s]);
+    } else {
+      list.push(s);
     }
-    if (byKey === undefined || byKey === null) {
-      byKey = new Map();
-      byTemplate.set(s.t, byKey);
-    }
-    const g = byKey.get(s.key);
-    if (g === undefined) byKey.set(s.key, s);
-    else if (Array.isArray(g)) g.push(s);
-    else byKey.set(s.key, [g, s]);
   }
   const out: Stmt[][] = [];
-  for (const byKey of byTemplate.values()) {
-    if (byKey !== null) for (const g of byKey.values()) if (Array.isArray(g)) out.push(g);
+  for (const list of byTemplate.values()) {
+    if (list === null || list.length < 2) continue;
+    if (list.length === 2) {
+      if (list[0]!.key === list[1]!.key) out.push(list);
+      continue;
+    }
+    // a group of one is kept as the statement itself: most values are distinct
+    const byKey = new Map<string, Stmt | Stmt[]>();
+    for (const s of list) {
+      const g = byKey.get(s.key);
+      if (g === undefined) byKey.set(s.key, s);
+      else if (Array.isArray(g)) g.push(s);
+      else byKey.set(s.key, [g, s]);
+    }
+    for (const g of byKey.values()) if (Array.isArray(g)) out.push(g);
   }
   return out;
 }
