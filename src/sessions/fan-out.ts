@@ -16,7 +16,10 @@ export interface FanOutOptions {
 interface Run {
   session: string;
   t: TemplateInfo;
-  statements: Stmt[];
+  /** The run's statements: the first, and the others once there are any (most runs are one statement). */
+  first: Stmt;
+  more: Stmt[] | null;
+  length: number;
   /** The statement before the run on its session, a possible parent. */
   before: Stmt | null;
   start: number;
@@ -80,11 +83,13 @@ export class FanOutCollector {
       this.sessions.set(session, s);
     }
     s.ctx = ctx;
-    if (s.run !== null && s.run.t === stmt.t && s.run.statements.length < MAX_RUN) {
-      s.run.statements.push(stmt);
+    if (s.run !== null && s.run.t === stmt.t && s.run.length < MAX_RUN) {
+      if (s.run.more === null) s.run.more = [stmt];
+      else s.run.more.push(stmt);
+      s.run.length++;
     } else {
       if (s.run !== null) this.closeRun(s.run, ctx);
-      s.run = { session, t: stmt.t, statements: [stmt], before: s.last, start };
+      s.run = { session, t: stmt.t, first: stmt, more: null, length: 1, before: s.last, start };
     }
     s.last = stmt;
     this.expire();
@@ -111,7 +116,7 @@ export class FanOutCollector {
 
   private closeRun(run: Run, ctx: FanOutContext): void {
     // A run long enough to be a loop on its own is reported by its session's unit already.
-    if (run.statements.length >= this.options.minRepeats) return;
+    if (run.length >= this.options.minRepeats) return;
     const key = run.t;
     let c = this.clusters.get(key);
     if (c !== undefined && (Math.abs(run.start - c.start) > this.options.windowMs || c.input !== ctx.input || c.application !== ctx.application || c.database !== ctx.database)) {
@@ -120,13 +125,13 @@ export class FanOutCollector {
       c = undefined;
     }
     if (c === undefined) {
-      c = { input: ctx.input, start: run.start, runs: [], total: 0, multi: 0, application: ctx.application, user: ctx.user, database: ctx.database, orm: ctx.orm, file: run.statements[0]!.file };
+      c = { input: ctx.input, start: run.start, runs: [], total: 0, multi: 0, application: ctx.application, user: ctx.user, database: ctx.database, orm: ctx.orm, file: run.first.file };
       this.clusters.set(key, c);
     }
     if (run.start < c.start) c.start = run.start;
     c.runs.push(run);
-    c.total += run.statements.length;
-    if (run.statements.length >= 2) c.multi++;
+    c.total += run.length;
+    if (run.length >= 2) c.multi++;
   }
 
   /** Clusters whose window has long passed cannot grow: decide them, so memory stays bounded. */
@@ -167,7 +172,7 @@ export class FanOutCollector {
     if (c.total < this.options.minRepeats || (c.multi < 2 && c.runs.length < this.options.minRepeats)) return;
     const sessions = new Set(c.runs.map((r) => r.session));
     if (sessions.size < 2) return;
-    const statements = c.runs.flatMap((r) => r.statements);
+    const statements = c.runs.flatMap((r) => (r.more === null ? [r.first] : [r.first, ...r.more]));
     if (statements.length < this.options.minRepeats) return;
     // the parent is the query whose rows were fanned out: the latest SELECT that ran just before a run on
     // one of these connections (the pool may hand the first lookups to other connections)
@@ -182,7 +187,7 @@ export class FanOutCollector {
     // Concurrent requests run the same lookup on many connections at once, one each. A fan-out saturates
     // the pool: at least two connections run the statement back to back. With a pool as large as the
     // fan-out, each connection runs it once: then only a parent right before them all is evidence.
-    const saturated = c.runs.filter((r) => r.statements.length >= 2).length >= 2;
+    const saturated = c.multi >= 2;
     const wide = sessions.size >= this.options.minRepeats && parent !== null && first.start - (parent.time ?? -Infinity) <= this.options.windowMs;
     if (!saturated && !wide) return;
     statements.sort((a, b) => startOf(a)! - startOf(b)!);
