@@ -94,7 +94,8 @@ export class UnitAnalysis {
       while (i < st.length) {
         let j = i + 1;
         while (j < st.length && st[j]!.t === st[i]!.t) j++;
-        push(whole, st[i]!.t, st.slice(i, j));
+        // most runs are one statement: cut out only those long enough to be a loop
+        if (j - i >= this.options.minRepeats) push(whole, st[i]!.t, st.slice(i, j));
         i = j;
       }
     } else {
@@ -148,8 +149,7 @@ export class UnitAnalysis {
           while (i + (reps + 1) * len <= st.length && sameTemplates(st, i, i + reps * len, len)) reps++;
           if (reps < min) continue;
           // a block made of one template is a plain loop; a block that is a shorter block twice is that block
-          const distinct = new Set(st.slice(i, i + len).filter((s) => !CONTROL_VERBS.has(s.t.verb)).map((s) => s.t)).size;
-          if (distinct < 2 || hasShorterPeriod(st, i, len)) continue;
+          if (!twoWorkTemplates(st, i, len) || hasShorterPeriod(st, i, len)) continue;
           if (found === null || reps * len > found.repeats * found.length) found = { burst, start: i, length: len, repeats: reps };
         }
         if (found !== null) {
@@ -349,6 +349,18 @@ export function runTiming(context: Stmt[], run: Stmt[]): RunTiming {
 function sameTemplates(st: Stmt[], a: number, b: number, len: number): boolean {
   for (let k = 0; k < len; k++) if (st[a + k]!.t !== st[b + k]!.t) return false;
   return true;
+}
+
+/** Whether st[start..start+len) holds at least two templates that are not control statements (len ≤ 8: no set needed). */
+function twoWorkTemplates(st: Stmt[], start: number, len: number): boolean {
+  let first: TemplateInfo | null = null;
+  for (let k = start; k < start + len; k++) {
+    const t = st[k]!.t;
+    if (CONTROL_VERBS.has(t.verb)) continue;
+    if (first === null) first = t;
+    else if (t !== first) return true;
+  }
+  return false;
 }
 
 function hasShorterPeriod(st: Stmt[], start: number, len: number): boolean {
