@@ -10,7 +10,7 @@ import { FindingStore, type GroupState } from './findings/store.js';
 import { TopQueries, type TopEntryState, type TopQuery } from './findings/top-queries.js';
 import type { Finding } from './findings/types.js';
 import { formatById, formats } from './formats/index.js';
-import type { FormatParser, LogEvent, LogFormat } from './formats/types.js';
+import type { FormatContext, FormatParser, LogEvent, LogFormat } from './formats/types.js';
 import { readLines } from './input/lines.js';
 import type { InputSource } from './input/sources.js';
 import { TemplateCache } from './sessions/statement.js';
@@ -399,7 +399,7 @@ function openInput(
     report.unparsedLines++;
     if (report.unparsedSamples.length < MAX_UNPARSED_SAMPLES) report.unparsedSamples.push({ line, reason });
   };
-  const ctx = { file, options: { prefix: options.prefix, logTimezone: options.logTimezone }, emit, skip };
+  const ctx: FormatContext = { file, options: { prefix: options.prefix, logTimezone: options.logTimezone }, emit, skip };
 
   let parser: FormatParser | null = null;
   let buffer: { text: string; line: number }[] | null = [];
@@ -424,6 +424,7 @@ function openInput(
       input.orm = format.orm;
       // follow mode cannot let the parser hold lines to detect its prefix: settle it from the lines so far
       if ((onlyIfKnown || live) && ctx.options.prefix === null) ctx.options.prefix = probePrefix(format, lines, ctx.options);
+      if (live) ctx.options.live = true;
       parser = format.create(ctx);
     }
     for (const l of lines) feed(l.text, l.line);

@@ -47,6 +47,8 @@ export interface FormatOptions {
   prefix: string | null;
   /** IANA zone used for zone abbreviations that are ambiguous or unknown (--log-timezone). */
   logTimezone: string | null;
+  /** Lines arrive as they are written (follow mode): hold back as few records as possible. */
+  live?: boolean;
 }
 
 /** What a parser is given: where to send events and where to report lines it could not read. */

@@ -62,6 +62,19 @@ describe('pg-csv', () => {
     expect(x.skipped).toEqual([{ line: 1, reason: 'unterminated quoted field (record of 2 lines cut short)' }]);
   });
 
+  it('records are parsed in batches; a record csv-parse rejects costs only itself, reported at its line in order', () => {
+    const rec = (n: number) =>
+      `2026-11-25 14:29:19.${String(n % 1000).padStart(3, '0')} UTC,"u","d",1,"h:1",aa.1,${n},"SELECT",2026-11-25 14:29:19 UTC,3/${n},0,LOG,00000,"duration: 0.010 ms  statement: SELECT ${n}",,,,,,,,,"app","client backend",,0`;
+    const lines: string[] = [];
+    for (let n = 1; n <= 300; n++) lines.push(n === 150 ? '2026-11-25 14:29:19.150 UTC,u d "x" y,1' : n === 200 ? 'junk' : rec(n));
+    const x = runText(pgCsv, lines.join('\n'));
+    expect(x.statements).toHaveLength(298);
+    expect(x.statements.slice(147, 150).map((e) => [e.sql, e.line])).toEqual([['SELECT 148', 148], ['SELECT 149', 149], ['SELECT 151', 151]]);
+    expect(x.skipped.map((s) => s.line)).toEqual([150, 200]);
+    expect(x.skipped[0]!.reason).toMatch(/^not a valid csvlog record \(Invalid Opening Quote/);
+    expect(x.facts).toMatchObject({ records: 298, badRecords: 2 });
+  });
+
   it('CRLF line endings (stripped by the reader) keep the record intact', () => {
     const text = '2026-11-25 14:29:19.002 UTC,"u","d",1,"h:1",aa.1,2,"SELECT",2026-11-25 14:29:19 UTC,3/2,0,LOG,00000,"duration: 0.020 ms  statement: SELECT\r\n 2",,,,,,,,,"app","client backend",,0\r\n';
     expect(runText(pgCsv, text).statements.map((e) => e.sql)).toEqual(['SELECT\n 2']);
