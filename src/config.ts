@@ -1,100 +1,117 @@
-/** `sqloupe.config.json`: zod schema (strict, so a typo is a usage error), upward discovery, and merging under the CLI flags. */
+/** `sqloupe.config.json`: zod schema (strict, so a typo is a usage error; built only when a file is read), upward discovery, and merging under the CLI flags. */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type { z as Zod } from 'zod';
 import { UsageError } from './cli/values.js';
 import { FINDING_KINDS } from './detect/types.js';
 
 export const CONFIG_FILE = 'sqloupe.config.json';
 
-const durationString = z.string().regex(/^\d+(?:\.\d+)?\s*(ms|s|m|h|d|w)$/, 'a duration like 250ms, 30s, 30m, 24h or 7d');
-/** Filters and recipients accept one value or a list; the CLI takes a comma-separated list for the same keys. */
-const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
-const severity = z.enum(['none', 'info', 'warning', 'error']);
 /** Kept in sync with src/report/index.ts by a test (importing the registry here would make config depend on every reporter). */
 export const OUTPUT_FORMATS = ['text', 'json', 'ndjson', 'markdown', 'sarif', 'email'] as const;
 
-export const suppressionSchema = z
-  .strictObject({
-    id: z.string().min(1).optional().describe('a finding id, as printed in every report'),
-    fingerprint: z.string().min(1).optional().describe('a statement fingerprint (`sqloupe fingerprint "<sql>"`)'),
-    table: z.string().min(1).optional().describe('a table the finding touches'),
-    application: z.string().min(1).optional().describe('an application_name the finding was seen in'),
-    kind: z.enum(FINDING_KINDS).optional().describe('a finding kind'),
-    reason: z
-      .string({ error: (iss) => (iss.input === undefined ? 'a reason is required: say why this finding is accepted' : 'must be a string') })
-      .trim()
-      .min(1, 'a reason is required: say why this finding is accepted').describe('why this is accepted (required)'),
-    expires: z.iso.date().optional().describe('YYYY-MM-DD after which the suppression stops applying'),
-  })
-  .refine((s) => s.id !== undefined || s.fingerprint !== undefined || s.table !== undefined || s.application !== undefined || s.kind !== undefined, {
-    message: 'a suppression needs at least one of id, fingerprint, table, application or kind',
-  });
+/** The config's zod schemas, built on first use: zod takes ~40 ms to load, and most runs have no config file. */
+function buildSchemas(z: typeof Zod) {
+  const durationString = z.string().regex(/^\d+(?:\.\d+)?\s*(ms|s|m|h|d|w)$/, 'a duration like 250ms, 30s, 30m, 24h or 7d');
+  /** Filters and recipients accept one value or a list; the CLI takes a comma-separated list for the same keys. */
+  const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+  const severity = z.enum(['none', 'info', 'warning', 'error']);
+  const suppressionSchema = z
+    .strictObject({
+      id: z.string().min(1).optional().describe('a finding id, as printed in every report'),
+      fingerprint: z.string().min(1).optional().describe('a statement fingerprint (`sqloupe fingerprint "<sql>"`)'),
+      table: z.string().min(1).optional().describe('a table the finding touches'),
+      application: z.string().min(1).optional().describe('an application_name the finding was seen in'),
+      kind: z.enum(FINDING_KINDS).optional().describe('a finding kind'),
+      reason: z
+        .string({ error: (iss) => (iss.input === undefined ? 'a reason is required: say why this finding is accepted' : 'must be a string') })
+        .trim()
+        .min(1, 'a reason is required: say why this finding is accepted').describe('why this is accepted (required)'),
+      expires: z.iso.date().optional().describe('YYYY-MM-DD after which the suppression stops applying'),
+    })
+    .refine((s) => s.id !== undefined || s.fingerprint !== undefined || s.table !== undefined || s.application !== undefined || s.kind !== undefined, {
+      message: 'a suppression needs at least one of id, fingerprint, table, application or kind',
+    });
 
-export const configSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
-    input: z
-      .strictObject({
-        format: z.string().min(1).optional().describe('force a log format (see `sqloupe formats`)'),
-        prefix: z.string().min(1).optional().describe("the server's log_line_prefix"),
-        logTimezone: z.string().min(1).optional().describe('IANA zone for zone abbreviations and local --since/--until'),
-      })
-      .optional(),
-    thresholds: z
-      .strictObject({
-        minRepeats: z.int().min(2).optional().describe('statements of one shape in one unit of work before it is a loop (default 5)'),
-        minSequenceRepeats: z.int().min(2).optional().describe('repeats of a 2–8 statement block before it is a repeated sequence (default 3)'),
-        minDuplicates: z.int().min(2).optional().describe('identical statements in one unit before it is a duplicate (default 3)'),
-        unboundedRows: z.int().min(1).optional().describe('logged rows above which a SELECT is an unbounded fetch (default 1000)'),
-        unboundedMs: z.number().min(0).optional().describe('mean ms above which a SELECT with no LIMIT and no predicate is an unbounded fetch (default 100)'),
-        idleGap: durationString.optional().describe('a pause that ends an autocommit unit of work (default 1s)'),
-      })
-      .optional(),
-    filters: z
-      .strictObject({
-        since: z.string().min(1).optional().describe('only records at or after: 24h, 30m, 2024-05-01 14:00, 14:00'),
-        until: z.string().min(1).optional().describe('only records at or before'),
-        database: oneOrMany.optional(),
-        user: oneOrMany.optional(),
-        application: oneOrMany.optional(),
-      })
-      .optional(),
-    output: z
-      .strictObject({
-        format: z.enum(OUTPUT_FORMATS).optional(),
-        file: z.string().min(1).optional().describe('write the report here instead of stdout (relative to this file)'),
-        top: z.int().min(0).optional(),
-        quiet: z.boolean().optional(),
-        failOn: severity.optional().describe('exit 1 when a finding is at or above this severity'),
-        progress: z.boolean().optional(),
-      })
-      .optional(),
-    email: z
-      .strictObject({
-        to: oneOrMany.optional(),
-        from: z.string().min(1).optional(),
-        subject: z.string().min(1).optional(),
-        send: z
-          .string()
-          .regex(/^(sendmail(:.+)?|smtps?:\/\/.+)$/, 'sendmail, sendmail:/path/to/sendmail, smtp://host:port or smtps://host:port')
-          .optional(),
-        always: z.boolean().optional().describe('send (or print) the digest even when there is nothing new'),
-      })
-      .optional(),
-    baseline: z
-      .strictObject({
-        file: z.string().min(1).optional().describe('baseline to compare against (relative to this file)'),
-        worseFactor: z.number().gt(1).optional().describe('a known finding is reported again when repeats or time grow by this factor (default 2)'),
-      })
-      .optional(),
-    suppressions: z.array(suppressionSchema).optional(),
-  })
-  .describe('sqloupe configuration (sqloupe.config.json). Command-line flags override every key.');
+  const configSchema = z
+    .strictObject({
+      $schema: z.string().optional(),
+      input: z
+        .strictObject({
+          format: z.string().min(1).optional().describe('force a log format (see `sqloupe formats`)'),
+          prefix: z.string().min(1).optional().describe("the server's log_line_prefix"),
+          logTimezone: z.string().min(1).optional().describe('IANA zone for zone abbreviations and local --since/--until'),
+        })
+        .optional(),
+      thresholds: z
+        .strictObject({
+          minRepeats: z.int().min(2).optional().describe('statements of one shape in one unit of work before it is a loop (default 5)'),
+          minSequenceRepeats: z.int().min(2).optional().describe('repeats of a 2–8 statement block before it is a repeated sequence (default 3)'),
+          minDuplicates: z.int().min(2).optional().describe('identical statements in one unit before it is a duplicate (default 3)'),
+          unboundedRows: z.int().min(1).optional().describe('logged rows above which a SELECT is an unbounded fetch (default 1000)'),
+          unboundedMs: z.number().min(0).optional().describe('mean ms above which a SELECT with no LIMIT and no predicate is an unbounded fetch (default 100)'),
+          idleGap: durationString.optional().describe('a pause that ends an autocommit unit of work (default 1s)'),
+        })
+        .optional(),
+      filters: z
+        .strictObject({
+          since: z.string().min(1).optional().describe('only records at or after: 24h, 30m, 2024-05-01 14:00, 14:00'),
+          until: z.string().min(1).optional().describe('only records at or before'),
+          database: oneOrMany.optional(),
+          user: oneOrMany.optional(),
+          application: oneOrMany.optional(),
+        })
+        .optional(),
+      output: z
+        .strictObject({
+          format: z.enum(OUTPUT_FORMATS).optional(),
+          file: z.string().min(1).optional().describe('write the report here instead of stdout (relative to this file)'),
+          top: z.int().min(0).optional(),
+          quiet: z.boolean().optional(),
+          failOn: severity.optional().describe('exit 1 when a finding is at or above this severity'),
+          progress: z.boolean().optional(),
+        })
+        .optional(),
+      email: z
+        .strictObject({
+          to: oneOrMany.optional(),
+          from: z.string().min(1).optional(),
+          subject: z.string().min(1).optional(),
+          send: z
+            .string()
+            .regex(/^(sendmail(:.+)?|smtps?:\/\/.+)$/, 'sendmail, sendmail:/path/to/sendmail, smtp://host:port or smtps://host:port')
+            .optional(),
+          always: z.boolean().optional().describe('send (or print) the digest even when there is nothing new'),
+        })
+        .optional(),
+      baseline: z
+        .strictObject({
+          file: z.string().min(1).optional().describe('baseline to compare against (relative to this file)'),
+          worseFactor: z.number().gt(1).optional().describe('a known finding is reported again when repeats or time grow by this factor (default 2)'),
+        })
+        .optional(),
+      suppressions: z.array(suppressionSchema).optional(),
+    })
+    .describe('sqloupe configuration (sqloupe.config.json). Command-line flags override every key.');
+  return { suppression: suppressionSchema, config: configSchema };
+}
 
-export type Config = z.infer<typeof configSchema>;
-export type Suppression = z.infer<typeof suppressionSchema>;
+/** zod, loaded when first needed (its CommonJS build, so callers stay synchronous). */
+export function loadZod(): typeof Zod {
+  return (createRequire(import.meta.url)('zod') as { z: typeof Zod }).z;
+}
+
+type Schemas = ReturnType<typeof buildSchemas>;
+let built: Schemas | null = null;
+function schemas(): Schemas {
+  built ??= buildSchemas(loadZod());
+  return built;
+}
+
+export type Config = Zod.infer<Schemas['config']>;
+export type Suppression = Zod.infer<Schemas['suppression']>;
 
 /** A usage error (exit 2): the CLI prints the message as is. */
 export class ConfigError extends UsageError {}
@@ -124,7 +141,7 @@ export function findConfig(cwd: string = process.cwd(), env: NodeJS.ProcessEnv =
   return existsSync(user) ? user : null;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: Zod.core.$ZodIssue): string {
   const where = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((k) => `unknown key "${where ? `${where}.` : ''}${k}"`).join('; ');
@@ -140,7 +157,7 @@ export function parseConfig(text: string, file: string): Config {
   } catch (e) {
     throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
   }
-  const r = configSchema.safeParse(raw);
+  const r = schemas().config.safeParse(raw);
   if (!r.success) {
     throw new ConfigError(`${file}: ${r.error.issues.map(describeIssue).join('; ')}. See schema/sqloupe.config.schema.json.`);
   }
@@ -170,7 +187,7 @@ export function loadConfig(explicit: string | undefined, cwd: string = process.c
 /** The JSON Schema published as schema/sqloupe.config.schema.json (regenerated by a test when it drifts). */
 export function configJsonSchema(): Record<string, unknown> {
   return {
-    ...(z.toJSONSchema(configSchema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>),
+    ...(loadZod().toJSONSchema(schemas().config, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>),
     title: 'sqloupe.config.json',
   };
 }

@@ -1,9 +1,9 @@
 /** Baselines: `--write-baseline` records the findings of a run; `--baseline` keeps only findings that are new or got worse. */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
 import type { AnalysisResult } from '../analyze.js';
 import { UsageError } from '../cli/values.js';
-import type { Suppression } from '../config.js';
+import { loadZod, type Suppression } from '../config.js';
 import { FINDING_KINDS, type FindingKind } from '../detect/types.js';
 import { TOOL } from '../version.js';
 import { applySuppressions } from './suppress.js';
@@ -12,25 +12,32 @@ import type { Finding } from './types.js';
 export const BASELINE_VERSION = 1;
 export const DEFAULT_WORSE_FACTOR = 2;
 
-const entrySchema = z.object({
-  id: z.string().min(1),
-  kind: z.string(),
-  title: z.string(),
-  repeats: z.number().int().nonnegative(),
-  totalDurationMs: z.number().nonnegative().nullable(),
-  firstSeen: z.string(),
-});
+/** The baseline file's schema, built when a baseline is read (zod is loaded only then). */
+function buildSchemas(z: typeof Zod) {
+  const entrySchema = z.object({
+    id: z.string().min(1),
+    kind: z.string(),
+    title: z.string(),
+    repeats: z.number().int().nonnegative(),
+    totalDurationMs: z.number().nonnegative().nullable(),
+    firstSeen: z.string(),
+  });
 
-const baselineSchema = z.object({
-  baselineVersion: z.literal(BASELINE_VERSION),
-  tool: z.object({ name: z.string(), version: z.string() }),
-  fingerprintAlgorithm: z.string(),
-  writtenAt: z.string(),
-  findings: z.array(entrySchema),
-});
+  const baselineSchema = z.object({
+    baselineVersion: z.literal(BASELINE_VERSION),
+    tool: z.object({ name: z.string(), version: z.string() }),
+    fingerprintAlgorithm: z.string(),
+    writtenAt: z.string(),
+    findings: z.array(entrySchema),
+  });
+  return { entry: entrySchema, baseline: baselineSchema };
+}
 
-export type BaselineEntry = z.infer<typeof entrySchema>;
-export type Baseline = z.infer<typeof baselineSchema>;
+type Schemas = ReturnType<typeof buildSchemas>;
+let built: Schemas | null = null;
+
+export type BaselineEntry = Zod.infer<Schemas['entry']>;
+export type Baseline = Zod.infer<Schemas['baseline']>;
 
 /** A usage error (exit 2): a missing or foreign baseline file must not pass as "no news". */
 export class BaselineError extends UsageError {}
@@ -50,7 +57,8 @@ export function readBaseline(file: string): Baseline {
   } catch (e) {
     throw new BaselineError(`baseline ${file} is not valid JSON (${(e as Error).message})`);
   }
-  const r = baselineSchema.safeParse(raw);
+  built ??= buildSchemas(loadZod());
+  const r = built.baseline.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0]!;
     throw new BaselineError(`baseline ${file} is not a sqloupe baseline: ${i.path.join('.') || '(top level)'}: ${i.message}`);

@@ -1,8 +1,7 @@
 /** `--format email`: a complete MIME message (text + inline-styled HTML) for `| sendmail -t`, or delivered with --send. */
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import nodemailer, { type Transporter } from 'nodemailer';
-import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Transporter } from 'nodemailer';
 import type { AnalysisResult } from '../analyze.js';
 import { UsageError } from '../cli/values.js';
 import { fmtMs } from '../detect/analysis.js';
@@ -139,6 +138,8 @@ export function renderPlain(result: AnalysisResult, opts: EmailOptions): string 
 export async function composeEmail(result: AnalysisResult, opts: EmailOptions): Promise<Buffer> {
   if (opts.to.length === 0) throw new EmailError('--format email needs a recipient: --to team@example.com (or "email": {"to": …} in sqloupe.config.json)');
   const subject = opts.subject ?? defaultSubject(result, opts);
+  // nodemailer is loaded when a digest is composed: the registry lists this reporter on every run
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({
     from: opts.from ?? defaultFrom(),
     to: opts.to,
@@ -158,6 +159,7 @@ export function toUnixNewlines(raw: Buffer): Buffer {
 
 /** `--send sendmail[:path]` or `--send smtp://host:port` (smtps:// for TLS). Returns a line saying where it went. */
 export async function sendEmail(raw: Buffer, spec: string, envelope: { from: string; to: string[] }): Promise<string> {
+  const { default: nodemailer } = await import('nodemailer');
   let transport: Transporter;
   if (spec === 'sendmail' || spec.startsWith('sendmail:')) {
     const path = spec.slice('sendmail:'.length) || '/usr/sbin/sendmail';
