@@ -1,6 +1,6 @@
 /** Per-kind set-based rewrites, built from the loop's own statements (their ASTs) and printed back as SQL. */
 import type { Expr, ExprParameter, From, InsertStatement, SelectedColumn, SelectFromStatement, Statement, UpdateStatement, DeleteStatement } from 'pgsql-ast-parser';
-import { astMapper } from 'pgsql-ast-parser';
+import { astLib } from './ast-lib.js';
 import { arrayLiteral, ident } from '../sql/index.js';
 import type { Draft } from '../detect/types.js';
 import type { Stmt, TemplateInfo } from '../sessions/types.js';
@@ -72,17 +72,23 @@ function parsedAll(stmts: Stmt[]): Parsed[] | null {
 }
 
 const skeletons = new WeakMap<Parsed, string>();
-const toSlot = astMapper(() => ({
-  parameter: () => ({ type: 'parameter', name: '$0' }),
-  constant: () => ({ type: 'parameter', name: '$0' }),
-}));
+type AstLib = ReturnType<typeof astLib>;
+let slotMapper: ReturnType<AstLib['astMapper']> | null = null;
+/** Every value as one placeholder (built on first use, with the library). */
+function toSlot(): ReturnType<AstLib['astMapper']> {
+  slotMapper ??= astLib().astMapper(() => ({
+    parameter: () => ({ type: 'parameter', name: '$0' }),
+    constant: () => ({ type: 'parameter', name: '$0' }),
+  }));
+  return slotMapper;
+}
 
 /** The statement with every value replaced by one placeholder: equal skeletons, same shape. */
 function skeleton(p: Parsed): string {
   let k = skeletons.get(p);
   if (k === undefined) {
     try {
-      k = statement(toSlot.statement(clone(p.ast))!);
+      k = statement(toSlot().statement(clone(p.ast))!);
     } catch {
       k = p.stmt.sql;
     }

@@ -1,5 +1,6 @@
 /** Prints pgsql-ast-parser ASTs as readable one-line PostgreSQL (its own toSql over-parenthesizes and quotes ANY as "any"). */
-import { toSql, type DataTypeDef, type Expr, type From, type OrderByStatement, type QName, type SelectedColumn, type Statement } from 'pgsql-ast-parser';
+import type { DataTypeDef, Expr, From, OrderByStatement, QName, SelectedColumn, Statement } from 'pgsql-ast-parser';
+import { astLib } from './ast-lib.js';
 import { RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS } from '../sql/keywords.js';
 
 /** Thrown for a node this printer does not know and toSql cannot print either; the rewrite is then dropped. */
@@ -158,7 +159,7 @@ export function expr(e: Expr): string {
     case 'with recursive':
       return `(${statement(e)})`;
     default:
-      return fallback(() => toSql.expr(e));
+      return fallback(() => astLib().toSql.expr(e));
   }
 }
 
@@ -275,7 +276,7 @@ export function statement(s: Statement): string {
       return out + returning(s.returning);
     }
     default:
-      return fallback(() => toSql.statement(s));
+      return fallback(() => astLib().toSql.statement(s));
   }
 }
 

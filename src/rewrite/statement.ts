@@ -1,5 +1,6 @@
 /** One logged statement as an AST plus its bound values, and the AST edits every rewrite shares. */
-import { astMapper, parse, type Expr, type ExprParameter, type Statement } from 'pgsql-ast-parser';
+import type { Expr, ExprParameter, Statement } from 'pgsql-ast-parser';
+import { astLib } from './ast-lib.js';
 import { normalize, rewritePlaceholders, tokenize, Tok } from '../sql/index.js';
 import type { Stmt } from '../sessions/types.js';
 
@@ -32,7 +33,7 @@ function parseText(text: string): ParsedText | null {
   hit = null;
   try {
     const sql = rewritePlaceholders(text);
-    const all = parse(sql);
+    const all = astLib().parse(sql);
     if (all.length === 1) {
       let maxParam = 0;
       for (const m of sql.matchAll(/\$(\d+)/g)) maxParam = Math.max(maxParam, +m[1]!);
@@ -177,7 +178,7 @@ export function literal(v: string | null): Expr {
 /** Replace every `$n` by the literal this statement bound to it; null when a value was not logged. */
 export function bindAll<T extends Statement | Expr>(node: T, p: Parsed, keep: Set<number> = new Set()): T | null {
   let missing = false;
-  const m = astMapper(() => ({
+  const m = astLib().astMapper(() => ({
     parameter: (x) => {
       const n = +x.name.slice(1);
       if (keep.has(n)) return x;
@@ -199,13 +200,13 @@ function isStatementType(t: string): boolean {
 
 /** Renumber parameters: `map(n)` gives the new number. */
 export function renumber<T extends Statement>(s: T, map: (n: number) => number): T {
-  const m = astMapper(() => ({ parameter: (x) => ({ type: 'parameter', name: '$' + map(+x.name.slice(1)) }) }));
+  const m = astLib().astMapper(() => ({ parameter: (x) => ({ type: 'parameter', name: '$' + map(+x.name.slice(1)) }) }));
   return m.statement(clone(s)) as T;
 }
 
 /** Qualify unqualified column references with `alias` (not descending into subqueries, which have their own scope). */
 export function qualify(e: Expr, alias: string, from: Set<string>): Expr {
-  const m = astMapper(() => ({
+  const m = astLib().astMapper(() => ({
     ref: (r) => {
       if (!r.table) return { ...r, table: { name: alias } };
       if (!r.table.schema && from.has(r.table.name)) return { ...r, table: { name: alias } };
