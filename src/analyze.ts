@@ -107,6 +107,8 @@ export interface InputFeed {
   warn(lineNo: number, message: string): void;
   /** Choose the format now if the lines so far are recognised (follow mode cannot wait for 200 lines). */
   sniffNow(): void;
+  /** The log has been quiet: let the parser emit what it holds for lines that may still come (FormatParser.flush). */
+  flush(): void;
   /** End of this input: flush the parser and return its report. */
   end(lines: number, readError?: Error): InputReport;
 }
@@ -459,6 +461,15 @@ function openInput(
     sniffNow() {
       live = true;
       if (buffer !== null && buffer.length > 0) choose(true);
+    },
+    flush() {
+      const p = parser as FormatParser | null;
+      try {
+        p?.flush?.();
+      } catch (e) {
+        // like a line the parser could not take: counted, and the follow run goes on
+        skip(0, `could not be flushed (${(e as Error).message})`);
+      }
     },
     end(lines, readError) {
       if (readError === undefined) report.lines = lines;

@@ -90,6 +90,8 @@ export async function runFollow(
   }
   const followed: Followed[] = [];
   let lastData = Date.now();
+  /** Set when lines arrive; once the log is quiet the parsers emit the entries they hold (once per quiet spell). */
+  let unflushed = false;
   let stdinEnded: (() => void) | null = null;
   const stdinDone = new Promise<string>((resolve) => (stdinEnded = () => resolve('end of input')));
 
@@ -101,6 +103,7 @@ export async function runFollow(
       process.stdin.on('data', (chunk: Buffer) => {
         splitter.push(chunk, 0, chunk.length);
         lastData = Date.now();
+        unflushed = true;
       });
       // a pipe that ends (the writer stopped) ends the run like a signal: nothing more can arrive
       process.stdin.on('end', () => stdinEnded?.());
@@ -116,8 +119,18 @@ export async function runFollow(
 
   const tick = () => {
     const now = Date.now();
-    for (const f of followed) if (f.poll() > 0) lastData = now;
+    for (const f of followed) {
+      if (f.poll() > 0) {
+        lastData = now;
+        unflushed = true;
+      }
+    }
     for (const f of followed) f.feed.sniffNow();
+    // PostgreSQL writes a message with its DETAIL in one go: after a quiet poll, what a parser holds is complete
+    if (unflushed && now - lastData >= FOLLOW_POLL_MS) {
+      unflushed = false;
+      for (const f of followed) f.feed.flush();
+    }
     // the tracker sweeps by log time; when the log is silent, wall-clock time passes for its sessions too
     const latest = analysis.latestTime;
     if (latest !== null) analysis.flushIdle(latest + Math.max(0, now - lastData));

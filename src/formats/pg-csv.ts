@@ -132,7 +132,7 @@ export class CsvParser implements FormatParser {
         this.rec += '\n' + text;
         this.recLines++;
         this.quotes += countQuotes(text);
-        if (this.quotes % 2 === 0) this.flush();
+        if (this.quotes % 2 === 0) this.queueRecord();
         return;
       }
     }
@@ -149,11 +149,16 @@ export class CsvParser implements FormatParser {
     this.recLine = line;
     this.recLines = 1;
     this.quotes = countQuotes(text);
-    if (this.quotes % 2 === 0) this.flush();
+    if (this.quotes % 2 === 0) this.queueRecord();
   }
 
   end(): void {
     if (this.recLines > 0) this.fail(`truncated last record (${this.recLines} lines, a quoted field never closes)`);
+    this.flush();
+  }
+
+  /** The record being assembled (its quotes still open) stays: its next line may yet arrive. */
+  flush(): void {
     this.parseBatch();
     this.interp.end();
   }
@@ -179,7 +184,7 @@ export class CsvParser implements FormatParser {
   }
 
   /** The assembled record is complete (its quotes balance): queue it. */
-  private flush(): void {
+  private queueRecord(): void {
     this.batch.push(this.rec);
     this.batchLines.push(this.recLine, this.recLines);
     this.batchChars += this.rec.length;

@@ -99,6 +99,11 @@ export class PgJsonParser implements FormatParser {
     this.stderr?.end();
   }
 
+  flush(): void {
+    this.interp.end();
+    this.stderr?.flush();
+  }
+
   describe(): Record<string, unknown> {
     const inner = this.stderr?.describe();
     return {

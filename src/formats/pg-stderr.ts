@@ -77,6 +77,13 @@ export class StderrParser implements FormatParser {
     this.interp.end();
   }
 
+  flush(): void {
+    // while the prefix is undecided or unmatched lines are held, nothing is complete yet
+    if (this.buffered !== null || this.held.length > 0) return;
+    this.dispatch();
+    this.interp.end();
+  }
+
   describe(): Record<string, unknown> {
     return {
       prefix: this.matcher?.prefix ?? null,

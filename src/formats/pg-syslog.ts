@@ -197,6 +197,11 @@ export class SyslogParser implements FormatParser {
 
   end(): void {
     if (this.buffered !== null) this.decide();
+    this.flush();
+  }
+
+  flush(): void {
+    if (this.buffered !== null) return;
     for (const e of this.open.values()) this.dispatch(e);
     this.open.clear();
     this.interp.end();

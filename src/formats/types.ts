@@ -65,6 +65,12 @@ export interface FormatParser {
   push(text: string, line: number): void;
   /** Flush anything pending (a multi-line statement, a statement waiting for its DETAIL line). */
   end(): void;
+  /**
+   * Optional, for live logs: emit what is held only because a later line could still belong to it (the entry
+   * being assembled, a statement waiting for its parameters). Follow mode calls it once the log has been quiet;
+   * parsing goes on afterwards.
+   */
+  flush?(): void;
   /** Facts for `inputs[]` and for doctor: detected prefix, what the log carries. */
   describe?(): Record<string, unknown>;
 }

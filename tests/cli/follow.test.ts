@@ -103,6 +103,23 @@ describe('sqloupe --follow', () => {
     expect((await run.exited).code).toBe(0);
   }, 30_000);
 
+  it('a quiet log gives up its last entry: a loop whose last statement is the last line is printed whole', async () => {
+    // five lookups, the --min-repeats threshold: the parser holds the fifth until a next line or the quiet flush
+    const log = path.join(dir, 'last-line.log');
+    writeFileSync(log, '');
+    const run = follow(['--format', 'ndjson', log]);
+    const line = (ms: number, sql: string) => `2026-11-25 15:00:00.${String(ms).padStart(3, '0')} UTC [4243] app@shop/web [6b06f600.1093] 0 LOG:  duration: 0.100 ms  statement: ${sql}\n`;
+    let text = line(1, 'SELECT id FROM orders WHERE customer_id = 8');
+    for (let i = 0; i < 5; i++) text += line(10 + i, `SELECT * FROM order_items WHERE order_id = ${200 + i}`);
+    await sleep(300);
+    appendFileSync(log, text);
+    await waitFor(() => run.out().includes('"kind":"n-plus-one"'), 10_000, 'the finding while the log is quiet');
+    const finding = run.out().split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((o) => o.kind === 'n-plus-one');
+    expect(finding.repeats).toBe(5);
+    run.child.kill('SIGINT');
+    expect((await run.exited).code).toBe(0);
+  }, 30_000);
+
   it('reads from the start again after copytruncate', async () => {
     const log = path.join(dir, 'truncated.log');
     writeFileSync(log, billing);
