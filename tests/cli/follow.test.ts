@@ -88,36 +88,35 @@ describe('sqloupe --follow', () => {
     expect(new Set(ids).size).toBe(ids.length);
   }, 30_000);
 
-  it('closes an autocommit unit when the log stays quiet for the idle gap in wall-clock time', async () => {
-    // no COMMIT and no later line: only the timer-driven sweep can close this unit before the stop
-    const log = path.join(dir, 'quiet.log');
+  /**
+   * Follows a new file, appends a parent query and `loops` lookups of one session to it (no COMMIT, no later
+   * line), and returns the n-plus-one finding printed while the log is quiet; the run is then stopped.
+   */
+  async function quietLoop(name: string, pid: number, loops: number): Promise<{ repeats: number }> {
+    const log = path.join(dir, name);
     writeFileSync(log, '');
     const run = follow(['--format', 'ndjson', log]);
-    const line = (ms: number, sql: string) => `2026-11-25 15:00:00.${String(ms).padStart(3, '0')} UTC [4242] app@shop/web [6b06f600.1092] 0 LOG:  duration: 0.100 ms  statement: ${sql}\n`;
-    let text = line(1, 'SELECT id FROM orders WHERE customer_id = 7');
-    for (let i = 0; i < 10; i++) text += line(10 + i, `SELECT * FROM order_items WHERE order_id = ${100 + i}`);
-    await sleep(300);
-    appendFileSync(log, text);
-    await waitFor(() => run.out().includes('"kind":"n-plus-one"'), 10_000, 'the finding after the idle gap');
-    run.child.kill('SIGINT');
-    expect((await run.exited).code).toBe(0);
-  }, 30_000);
-
-  it('a quiet log gives up its last entry: a loop whose last statement is the last line is printed whole', async () => {
-    // five lookups, the --min-repeats threshold: the parser holds the fifth until a next line or the quiet flush
-    const log = path.join(dir, 'last-line.log');
-    writeFileSync(log, '');
-    const run = follow(['--format', 'ndjson', log]);
-    const line = (ms: number, sql: string) => `2026-11-25 15:00:00.${String(ms).padStart(3, '0')} UTC [4243] app@shop/web [6b06f600.1093] 0 LOG:  duration: 0.100 ms  statement: ${sql}\n`;
-    let text = line(1, 'SELECT id FROM orders WHERE customer_id = 8');
-    for (let i = 0; i < 5; i++) text += line(10 + i, `SELECT * FROM order_items WHERE order_id = ${200 + i}`);
+    const line = (ms: number, sql: string) =>
+      `2026-11-25 15:00:00.${String(ms).padStart(3, '0')} UTC [${pid}] app@shop/web [6b06f600.${pid.toString(16)}] 0 LOG:  duration: 0.100 ms  statement: ${sql}\n`;
+    let text = line(1, `SELECT id FROM orders WHERE customer_id = ${pid}`);
+    for (let i = 0; i < loops; i++) text += line(10 + i, `SELECT * FROM order_items WHERE order_id = ${100 + i}`);
     await sleep(300);
     appendFileSync(log, text);
     await waitFor(() => run.out().includes('"kind":"n-plus-one"'), 10_000, 'the finding while the log is quiet');
     const finding = run.out().split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((o) => o.kind === 'n-plus-one');
-    expect(finding.repeats).toBe(5);
     run.child.kill('SIGINT');
     expect((await run.exited).code).toBe(0);
+    return finding;
+  }
+
+  it('closes an autocommit unit when the log stays quiet for the idle gap in wall-clock time', async () => {
+    // only the timer-driven sweep can close this unit before the stop
+    expect((await quietLoop('quiet.log', 4242, 10)).repeats).toBe(10);
+  }, 30_000);
+
+  it('a quiet log gives up its last entry: a loop whose last statement is the last line is printed whole', async () => {
+    // five lookups, the --min-repeats threshold: the parser holds the fifth until a next line or the quiet flush
+    expect((await quietLoop('last-line.log', 4243, 5)).repeats).toBe(5);
   }, 30_000);
 
   it('reads from the start again after copytruncate', async () => {
