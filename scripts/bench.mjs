@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** `npm run bench`: a real PostgreSQL log inflated to size, then cat, sqloupe, pgBadger and pt-query-digest timed side by side. */
 //   node scripts/bench.mjs [--size 1GB] [--runs 3] [--only sqloupe,cat,...] [--pgbadger-size 200MB]
-//        [--small-size 100MB] [--source server.log] [--no-write]
+//        [--small-size 100MB] [--source server.log] [--records-size 200MB] [--records-pgbadger-size 20MB] [--no-write]
 //
 // Steps (everything large is cached under .bench/, which git ignores):
 //   1. source: a real PostgreSQL 15 stderr log, `scripts/make-pg-logs.mjs` with every scenario and
@@ -17,6 +17,8 @@
 //        pt-query-digest --type rawlog         it cannot read PostgreSQL logs: it gets the statements
 //                                              extracted one per line, so it skips log parsing
 //        sqloupe --jobs 1 vs --jobs 2          on two files, when this sqloupe has --jobs
+//        sqloupe and pgbadger -f csv / jsonlog  the csvlog and jsonlog of the same run, inflated to
+//                                              --records-size (pgBadger on a head slice, scaled); skipped with --source
 //   4. print a table and write bench/results-<date>.md (--no-write to skip).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -34,7 +36,7 @@ const BIN = path.join(root, 'bin', 'sqloupe.js');
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 function parseArgs(argv) {
-  const o = { size: '1GB', runs: 3, only: null, pgbadgerSize: '200MB', smallSize: '100MB', source: null, write: true };
+  const o = { size: '1GB', runs: 3, only: null, pgbadgerSize: '200MB', smallSize: '100MB', source: null, write: true, recordsSize: '200MB', recordsPgbadgerSize: '20MB' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -48,6 +50,8 @@ function parseArgs(argv) {
     else if (a === '--pgbadger-size') o.pgbadgerSize = val();
     else if (a === '--small-size') o.smallSize = val();
     else if (a === '--source') o.source = val();
+    else if (a === '--records-size') o.recordsSize = val();
+    else if (a === '--records-pgbadger-size') o.recordsPgbadgerSize = val();
     else if (a === '--no-write') o.write = false;
     else if (a === '-h' || a === '--help') usage(null);
     else usage(`unknown argument ${a}`);
@@ -58,7 +62,7 @@ function parseArgs(argv) {
 
 function usage(msg) {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
-  process.stderr.write('usage: node scripts/bench.mjs [--size 1GB] [--runs 3] [--only sqloupe,cat,pgbadger,pt-query-digest,jobs] [--pgbadger-size 200MB] [--small-size 100MB] [--source log] [--no-write]\n');
+  process.stderr.write('usage: node scripts/bench.mjs [--size 1GB] [--runs 3] [--only sqloupe,cat,pgbadger,pt-query-digest,jobs,records] [--pgbadger-size 200MB] [--small-size 100MB] [--source log] [--records-size 200MB] [--records-pgbadger-size 20MB] [--no-write]\n');
   process.exit(msg ? 2 : 0);
 }
 
@@ -99,7 +103,7 @@ function sourceLog(opt) {
 /** The inflated log for one size, cached by size + inflate script + source content. */
 function inflated(source, bytes) {
   const key = sha(fs.readFileSync(path.join(root, 'scripts', 'inflate-log.mjs')) + fileSha(source)).slice(0, 10);
-  const out = path.join(cacheDir, `pg-${bytes}-${key}.log`);
+  const out = path.join(cacheDir, `pg-${bytes}-${key}${path.extname(source) || '.log'}`);
   if (!fs.existsSync(out)) {
     log(`inflating ${source} to ${fmtSize(bytes)} → ${path.relative(root, out)}`);
     inflate(source, out, bytes, () => {});
@@ -109,7 +113,9 @@ function inflated(source, bytes) {
 
 /** The first `bytes` of a log, cut before a line that starts a new record (so no statement is split). */
 function headSlice(file, bytes) {
-  const out = file.replace(/\.log$/, `.head-${bytes}.log`);
+  const out = file.replace(/(\.\w+)$/, `.head-${bytes}$1`);
+  // a record starts with its timestamp ("2…"), or with "{" in a jsonlog
+  const recordStart = file.endsWith('.json') ? 0x7b : 0x32;
   if (fs.existsSync(out)) return out;
   const fd = fs.openSync(file, 'r');
   const buf = Buffer.allocUnsafe(bytes + (1 << 20));
@@ -117,7 +123,7 @@ function headSlice(file, bytes) {
   fs.closeSync(fd);
   let cut = Math.min(bytes, n);
   // back up to "\n2" (a line that starts with a timestamp): continuation lines start with a tab or space
-  while (cut > 0 && !(buf[cut - 1] === 10 && buf[cut] === 0x32)) cut--;
+  while (cut > 0 && !(buf[cut - 1] === 10 && buf[cut] === recordStart)) cut--;
   fs.writeFileSync(out, buf.subarray(0, cut));
   return out;
 }
@@ -336,6 +342,33 @@ async function main() {
     } else notes.push('--jobs: this sqloupe has no --jobs yet; comparison skipped');
   }
 
+  // csvlog and jsonlog of the same workload run (written beside the stderr log), inflated the same way
+  const formatRatios = [];
+  if (want('records') && !opt.source) {
+    for (const [kind, ext, pgbFormat] of [['csvlog', '.csv', 'csv'], ['jsonlog', '.json', 'jsonlog']]) {
+      const src = path.join(path.dirname(source), `server${ext}`);
+      if (!fs.existsSync(src)) {
+        notes.push(`${kind}: ${path.relative(root, src)} not found (made with the source log by scripts/make-pg-logs.mjs)`);
+        continue;
+      }
+      const recFile = inflated(src, parseSize(opt.recordsSize));
+      const recBytes = fs.statSync(recFile).size;
+      const recStatements = sqloupeJson(recFile, null).summary.statements;
+      const mine = await measure(`sqloupe ${kind}`, BIN, ['--no-progress', recFile], { runs, bytes: recBytes, statements: recStatements });
+      rows.push(mine);
+      if (want('pgbadger') && which('pgbadger')) {
+        const recSlice = headSlice(recFile, Math.min(parseSize(opt.recordsPgbadgerSize), recBytes));
+        const sliceBytes = fs.statSync(recSlice).size;
+        const sliceStatements = sqloupeJson(recSlice, null).summary.statements;
+        const r = await measure(`pgbadger -j 1 -f ${pgbFormat}`, 'pgbadger', ['-j', '1', '-f', pgbFormat, '-x', 'text', '-o', pgbadgerOut(), recSlice], { runs: Math.min(runs, 2), bytes: sliceBytes, statements: sliceStatements, okCodes: [0] });
+        rows.push(r);
+        const s = scaled(r, recBytes, recStatements);
+        rows.push(s);
+        formatRatios.push(`${kind}: sqloupe / pgBadger -j 1 throughput: **${(mine.mbps / s.mbps).toFixed(1)}×** (${fmt(mine.mbps)} vs ${fmt(s.mbps)} MB/s)`);
+      }
+    }
+  }
+
   const byLabel = (l) => rows.find((r) => r.label === l && r.bytes === bytes);
   const text = byLabel('sqloupe (text)');
   const json = byLabel('sqloupe --format json');
@@ -350,6 +383,7 @@ async function main() {
   const small = rows.find((r) => r.note === 'RSS vs log size');
   if (text && small) ratios.push(`peak RSS: ${fmt(small.rssMb, 0)} MB at ${fmtSize(small.bytes)}, ${fmt(text.rssMb, 0)} MB at ${fmtSize(text.bytes)} (target < 200 MB, flat)`);
   if (jobs !== null) ratios.push(`--jobs 2 / --jobs 1 on two files: ${jobs.toFixed(2)}× faster`);
+  ratios.push(...formatRatios);
 
   const report = [
     `# sqloupe bench, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,

@@ -54,9 +54,32 @@ function prepare(line) {
   };
 }
 
+// csvlog and jsonlog records: (lead)(time) (zone)(…)(pid)(…)(session start).(session pid)(rest). Lines that do
+// not match (the continuation lines of a csv record's quoted multi-line field) are copied as they are.
+const CSV_FIELD = '(?:"(?:[^"]|"")*"|[^,]*)';
+const RECORD = {
+  csv: new RegExp(`^()(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{3})?) ([A-Za-z+\\-0-9]+)(,${CSV_FIELD},${CSV_FIELD},)(\\d+)(,${CSV_FIELD},)([0-9a-f]+)\\.([0-9a-f]+)(,.*)$`),
+  json: /^(\{"timestamp":")(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{3})?) ([A-Za-z+\-0-9]+)(".*?"pid":)(\d+)(,.*?"session_id":")([0-9a-f]+)\.([0-9a-f]+)(".*)$/,
+};
+
+/** A csvlog or jsonlog record, split like prepare() splits a stderr line. */
+function prepareRecord(line, re) {
+  const m = re.exec(line);
+  if (!m) return { raw: line };
+  const [, lead, time, zone, beforePid, pid, beforeSession, sStart, sPid, rest] = m;
+  const t = Date.parse(time.replace(' ', 'T') + 'Z');
+  return { record: true, t, withMs: time.length > 19, zone, lead, beforePid, pid: +pid, beforeSession, sStart: parseInt(sStart, 16), sPid: parseInt(sPid, 16), rest };
+}
+
 /** Copy k of one prepared line; the zone text is kept, since the shift is done in UTC and zones are fixed offsets here. */
 function render(p, k, shiftMs) {
   if (p.raw !== undefined) return p.raw;
+  if (p.record) {
+    const pid = (p.pid + k * PID_STEP) % 2_000_000_000;
+    const start = p.sStart + Math.round((k * shiftMs) / 1000);
+    const sPid = (p.sPid + k * PID_STEP) % 2_000_000_000;
+    return `${p.lead}${fmtTime(p.t + k * shiftMs, p.withMs)} ${p.zone}${p.beforePid}${pid}${p.beforeSession}${start.toString(16)}.${sPid.toString(16)}${p.rest}`;
+  }
   const pid = (p.pid + k * PID_STEP) % 2_000_000_000;
   let out = `${fmtTime(p.t + k * shiftMs, p.withMs)} ${p.zone} [${pid}]${p.before}`;
   if (p.hasSession) {
@@ -71,7 +94,8 @@ export function inflate(source, out, size, log = () => {}) {
   const text = fs.readFileSync(source, 'utf8');
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
-  const prepared = lines.map(prepare);
+  const kind = source.endsWith('.csv') ? 'csv' : source.endsWith('.json') ? 'json' : 'stderr';
+  const prepared = kind === 'stderr' ? lines.map(prepare) : lines.map((l) => prepareRecord(l, RECORD[kind]));
   let first = Infinity;
   let last = -Infinity;
   for (const p of prepared) {
@@ -79,7 +103,7 @@ export function inflate(source, out, size, log = () => {}) {
     if (p.t < first) first = p.t;
     if (p.t > last) last = p.t;
   }
-  if (!Number.isFinite(first)) throw new Error(`${source}: no line starts with a timestamp and [pid]; not a stderr log with %m/%t [%p]`);
+  if (!Number.isFinite(first)) throw new Error(`${source}: no line starts with a timestamp and [pid] (stderr), or is a csvlog/jsonlog record (.csv, .json)`);
   // whole seconds, so %c start times (seconds) shift by exactly the same amount as the timestamps
   const shiftMs = Math.ceil((last - first + 1000) / 1000) * 1000;
   const fd = fs.openSync(out + '.tmp', 'w');
