@@ -210,6 +210,11 @@ export default defineFormat({
         flushHeld();
         flushV1(null);
       },
+      // follow mode, after a quiet poll: the held statement's error or rows line would have come with it
+      flush() {
+        flushHeld();
+        flushV1(null);
+      },
     };
   },
 });

@@ -194,6 +194,10 @@ export default defineFormat({
       end() {
         flush();
       },
+      // follow mode, after a quiet poll: the query's params line would have come with it
+      flush() {
+        flush();
+      },
     };
   },
 });

@@ -328,6 +328,10 @@ function create(ctx: FormatContext) {
     end(): void {
       flush();
     },
+    // follow mode, after a quiet poll: a statement's lines are written together, so the held one is complete
+    flush(): void {
+      flush();
+    },
     describe(): Record<string, unknown> {
       return { statements, cacheHits, callSites, requests, doubled };
     },

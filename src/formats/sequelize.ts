@@ -207,6 +207,10 @@ export default defineFormat({
         flush();
         open.clear();
       },
+      // follow mode, after a quiet poll: the held statement is complete; open transactions stay open
+      flush() {
+        flush();
+      },
     };
   },
 });
