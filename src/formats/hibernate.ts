@@ -191,6 +191,13 @@ export default defineFormat({
       return st;
     }
 
+    /** Whether every `?` of the statement has its value (a statement without `?` placeholders counts as complete). */
+    function rowComplete(st: Stmt): boolean {
+      let marks = 0;
+      for (let i = st.text.indexOf('?'); i >= 0; i = st.text.indexOf('?', i + 1)) marks++;
+      return marks === 0 || (st.params !== null && st.params.length >= marks);
+    }
+
     function bind(line: string, at: number, session: string): boolean {
       // [1] as [BIGINT] - [v]   |   (1:BIGINT) <- [v]   |   [1:BIGINT] <- [v]
       let i = at + BIND.length;
@@ -234,8 +241,9 @@ export default defineFormat({
         }
       }
       if (st === undefined) return false;
-      if (idx === 1 && st.params !== null && st.params.length > 0) {
-        // Parameter 1 again: the next row of a JDBC batch, which runs the same SQL once more.
+      if (idx === 1 && st.params !== null && st.params.length > 0 && rowComplete(st)) {
+        // Parameter 1 again after every placeholder was bound: the next row of a JDBC batch, which runs the
+        // same SQL once more. Before that, it is not a new row (two streams mixed, a repeated line): no statement is made up.
         const again = start(st.text, st.source, st.session, st.line, st.time);
         st = again;
       }

@@ -32,6 +32,17 @@ const SQL_START = new Set([
   'prepare', 'execute', 'deallocate', 'reset', 'discard', 'merge', 'table', 'begin', 'commit', 'start', 'end',
 ]);
 
+/** Commands of other databases SQLAlchemy talks to, accepted after an engine logger name. */
+const OTHER_SQL_START = new Set(['abort', 'checkpoint', 'cluster', 'reindex', 'reassign', 'security', 'import', 'load', 'move', 'use', 'describe', 'desc', 'replace', 'rename', 'attach', 'detach', 'optimize', 'kill', 'upsert']);
+
+/** Whether an engine message can be a statement's first line: a command word, a parenthesis or a comment. */
+function startsStatement(msg: string): boolean {
+  const w = firstWord(msg);
+  if (w === '(' || SQL_START.has(w) || OTHER_SQL_START.has(w)) return true;
+  const t = msg.trimStart();
+  return t.startsWith('/*') || t.startsWith('--');
+}
+
 const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
 
 /** Where the message starts after a logging prefix naming `sqlalchemy.engine…`, or -1. */
@@ -43,6 +54,13 @@ function engineMessageStart(line: string): number {
     if (b !== 32 && b !== 58 && b !== 91 && b !== 9 && b !== 40 && b !== 124) return -1; // ' ' ':' '[' tab '(' '|'
   }
   let i = at + 17;
+  // the rest of the logger name (`.Engine`, `.base.Engine`) ends at punctuation or a space; a control byte or
+  // other damage right after it means the line is not one of ours (its remains must not become a statement)
+  for (let c = line.charCodeAt(i); (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95; c = line.charCodeAt(++i));
+  if (i < line.length) {
+    const c = line.charCodeAt(i);
+    if ((c < 32 && c !== 9) || c > 126) return -1;
+  }
   while (i < line.length && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 58 && line.charCodeAt(i) !== 93 && line.charCodeAt(i) !== 41) i++;
   // pytest's caplog format: `name:file.py:123 message`
   if (line.charCodeAt(i) === 58) {
@@ -149,7 +167,8 @@ function create(ctx: FormatContext) {
     rowsDoubled = false;
   }
 
-  function statementEvent(p: Pending): LogEvent {
+  /** The statement of a finished record, or null (counted as skipped) when its text cannot be one: a damaged record. */
+  function statementEvent(p: Pending): LogEvent | null {
     const ev = blankEvent('statement', ctx.file, p.line);
     ev.time = p.time;
     ev.session = p.session;
@@ -162,6 +181,11 @@ function create(ctx: FormatContext) {
       if (same) lines = lines.slice(0, h);
     }
     ev.sql = lines.join('\n');
+    // DDL starts on the line after the logger name: the first line may be empty, the statement may not
+    if (!startsStatement(ev.sql.trimStart())) {
+      ctx.skip(p.line, 'sqlalchemy.engine record that is neither SQL nor parameters, rows or BEGIN/COMMIT (damaged?)');
+      return null;
+    }
     statements++;
     return ev;
   }
@@ -194,6 +218,7 @@ function create(ctx: FormatContext) {
     flushHeld();
     const ev = statementEvent(cur);
     cur = null;
+    if (ev === null) return;
     const rest = msg.slice(badgeEnd + 1).trim();
     if (rest.length > 0 && rest.charCodeAt(0) !== 91 /* [SQL parameters hidden …] */) {
       const p = parsePyParams(rest);
@@ -272,6 +297,13 @@ function create(ctx: FormatContext) {
       ctx.skip(lineNo, 'not a SQLAlchemy engine log line (no sqlalchemy.engine logger name and no SQL keyword)');
       return;
     }
+    if (hasPrefix && msg.trim() !== '' && !startsStatement(msg)) {
+      // the engine logs statements, parameters, rows and transaction words: anything else is a damaged line,
+      // and the lines that continue it are not ours either
+      inOther = true;
+      ctx.skip(lineNo, 'sqlalchemy.engine line that is neither SQL nor parameters, rows or BEGIN/COMMIT (damaged?)');
+      return;
+    }
     if (cur) {
       // a second statement before the first one's params: keep it to compare (doubled handler) or emit alone
       if (orphan) flushOrphan();
@@ -302,6 +334,11 @@ function create(ctx: FormatContext) {
         if (line.indexOf('sqlalchemy.') < 0) ctx.skip(lineNo, 'record of another logger, not sqlalchemy.engine');
         return;
       }
+      if (inOther) {
+        // after another logger's record (or a damaged one), its continuation lines belong to it, not to our statement
+        ctx.skip(lineNo, 'continuation of another logger\'s record');
+        return;
+      }
       if (cur) {
         // continuation of a multi-line statement; a params/tx/row line without prefix ends it in unprefixed logs
         if (!prefixed && (line.charCodeAt(0) === 91 || txKind(line) || line.startsWith('Col (') || line.startsWith('Row ('))) {
@@ -309,10 +346,6 @@ function create(ctx: FormatContext) {
           return;
         }
         cur.lines.push(line);
-        return;
-      }
-      if (inOther) {
-        ctx.skip(lineNo, 'continuation of another logger\'s record');
         return;
       }
       onMessage(line, lineNo, null, false);

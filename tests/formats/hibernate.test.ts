@@ -7,6 +7,23 @@ import { PG_SERVER_LINE, firstLines, runFile, runFormat } from './orm-js-harness
 const dir = 'tests/fixtures/orm/hibernate';
 const truth = (name: string) => JSON.parse(readFileSync(`${dir}/${name}.truth.json`, 'utf8'));
 
+describe('hibernate: JDBC batch rows', () => {
+  const pre = (ms: number, thread: string, logger: string) =>
+    `2024-05-02T10:15:30.${String(ms).padStart(3, '0')}+00:00 ${logger === 'org.hibernate.SQL' ? 'DEBUG' : 'TRACE'} 41872 --- [bookshop] [${thread}] ${logger.padEnd(40)} : `;
+  const sql = (ms: number, thread: string, text: string) => pre(ms, thread, 'org.hibernate.SQL') + text;
+  const bind = (ms: number, thread: string, n: number, v: string) => pre(ms, thread, 'org.hibernate.orm.jdbc.bind') + `binding parameter (${n}:VARCHAR) <- [${v}]`;
+
+  it('parameter 1 again after every ? is bound is the next row of the batch', () => {
+    const log = [sql(1, 't1', 'insert into review (body,stars) values (?,?)'), bind(2, 't1', 1, 'a'), bind(3, 't1', 2, '5'), bind(4, 't1', 1, 'b'), bind(5, 't1', 2, '4')];
+    expect(runFormat(hibernate, log.join('\n')).statements.map((e) => e.params)).toEqual([['a', '5'], ['b', '4']]);
+  });
+
+  it('parameter 1 again before the row is complete (two streams mixed) makes up no statement', () => {
+    const log = [sql(1, 't1', 'insert into review (body,stars) values (?,?)'), bind(2, 't1', 1, 'a'), bind(3, 't1', 1, 'a'), bind(4, 't1', 2, '5')];
+    expect(runFormat(hibernate, log.join('\n')).statements).toHaveLength(1);
+  });
+});
+
 describe('hibernate fixtures (from SqlStatementLogger / binder format strings)', () => {
   it('Hibernate 6 under Spring Boot: threads as sessions, binds, transactions, slow log', () => {
     const f = `${dir}/spring-boot-h6.log`;

@@ -5,6 +5,36 @@ import { best, fixtures, PG_LINE, run } from './fixture-harness.js';
 
 const { read, truth } = fixtures('tests/fixtures/orm/sqlalchemy');
 
+describe('sqlalchemy: damaged lines', () => {
+  it('a byte destroyed in the logger name makes the line unreadable, not a statement of its remains', () => {
+    const log = [
+      '2026-11-25 14:33:55,773 INFO sqlalchemy.engine.Engine select pg_catalog.version()',
+      '2026-11-25 14:33:55,773 INFO sqlalchemy.engine.Engine\u0000[raw sql] {}',
+      '2026-11-25 14:33:55,774 INFO sqlalchemy.engine\u0000',
+      '.Engine [cached since 0.001062s ago] {}',
+    ].join('\n');
+    const r = run(sqlalchemy, log);
+    expect(r.statements.map((e) => e.sql)).toEqual(['select pg_catalog.version()']);
+  });
+
+  it('a params line whose [ was destroyed, or a record whose logger name was cut, is skipped, not counted', () => {
+    const log = [
+      '2026-11-25 14:33:55,773 INFO sqlalchemy.engine.Engine select pg_catalog.version()',
+      '2026-11-25 14:33:55,773 INFO sqlalchemy.engine.Engine \u0000raw sql] {}',
+      '2026-11-25 14:33:55,776 INFO sqlalchemy.engine ',
+      '.Engine [cached since 0.001062s ago] {}',
+      '2026-11-25 14:33:55,777 INFO sqlalchemy.engine.Engine ',
+      'CREATE TABLE authors (',
+      '\tid SERIAL NOT NULL',
+      ')',
+      '2026-11-25 14:33:55,777 INFO sqlalchemy.engine.Engine [no key 0.00011s] {}',
+    ].join('\n');
+    const r = run(sqlalchemy, log);
+    expect(r.statements.map((e) => e.sql)).toEqual(['select pg_catalog.version()', '\nCREATE TABLE authors (\n\tid SERIAL NOT NULL\n)']);
+    expect(r.skipped.map(([line]) => line)).toEqual([2, 3]);
+  });
+});
+
 describe('sqlalchemy fixtures (real SQLAlchemy 1.4 + psycopg2 output)', () => {
   for (const v of ['echo', 'debug', 'basic', 'bare', 'doubled']) {
     it(`${v}: statements and transactions equal what the app counted`, () => {
