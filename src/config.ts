@@ -2,9 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type { z as Zod } from 'zod';
 import { UsageError } from './cli/values.js';
+import { lazyRequire } from './lazy-require.js';
 import { FINDING_KINDS } from './detect/types.js';
 
 export const CONFIG_FILE = 'sqloupe.config.json';
@@ -98,10 +98,9 @@ function buildSchemas(z: typeof Zod) {
   return { suppression: suppressionSchema, config: configSchema };
 }
 
-/** zod, loaded when first needed (its CommonJS build, so callers stay synchronous). */
-export function loadZod(): typeof Zod {
-  return (createRequire(import.meta.url)('zod') as { z: typeof Zod }).z;
-}
+const zodModule = lazyRequire<{ z: typeof Zod }>('zod');
+/** zod, loaded when a config or baseline file is read. */
+export const loadZod = (): typeof Zod => zodModule().z;
 
 type Schemas = ReturnType<typeof buildSchemas>;
 let built: Schemas | null = null;

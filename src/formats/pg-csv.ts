@@ -1,6 +1,6 @@
 /** PostgreSQL csvlog (log_destination = csvlog): RFC 4180 records, possibly spanning lines, read by position (23–26 columns). */
-import { createRequire } from 'node:module';
 import type { parse as ParseCsv } from 'csv-parse/sync';
+import { lazyRequire } from '../lazy-require.js';
 import { emptyFields, PgMessageInterpreter, type PgFields } from './pg-message.js';
 import { createTimeParser } from './pg-time.js';
 import { defineFormat, type FormatContext, type FormatParser } from './types.js';
@@ -21,11 +21,8 @@ const BATCH_RECORDS = 128;
 const BATCH_CHARS = 1 << 20;
 
 /** csv-parse, loaded on the first csvlog record rather than on every run's start-up. */
-let csvParser: typeof ParseCsv | null = null;
-function parseCsv(text: string, options: typeof CSV_OPTIONS): unknown {
-  csvParser ??= (createRequire(import.meta.url)('csv-parse/sync') as { parse: typeof ParseCsv }).parse;
-  return csvParser(text, options);
-}
+const csvParse = lazyRequire<{ parse: typeof ParseCsv }>('csv-parse/sync');
+const parseCsv = (text: string, options: typeof CSV_OPTIONS): unknown => csvParse().parse(text, options);
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 

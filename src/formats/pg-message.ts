@@ -22,7 +22,7 @@ export function emptyFields(file: string): PgFields {
   return { line: 0, time: null, session: file, tx: null, user: null, database: null, application: null, client: null };
 }
 
-const ENGLISH_SEVERITIES = new Set([
+export const ENGLISH_SEVERITIES: ReadonlySet<string> = new Set([
   'LOG', 'ERROR', 'WARNING', 'FATAL', 'PANIC', 'DETAIL', 'HINT', 'CONTEXT', 'STATEMENT', 'NOTICE', 'INFO',
   'DEBUG', 'DEBUG1', 'DEBUG2', 'DEBUG3', 'DEBUG4', 'DEBUG5', 'QUERY', 'LOCATION',
 ]);

@@ -2,8 +2,9 @@
  * log_line_prefix → a matcher that reads the prefix fields of a line without regular expressions,
  * plus detection of the prefix from sample lines (common prefixes, then one inferred from the lines).
  */
-import { isSeverity, type PgFields } from './pg-message.js';
+import { ENGLISH_SEVERITIES, isSeverity, type PgFields } from './pg-message.js';
 import { createTimeParser, parseEpochSeconds, type TimeParser } from './pg-time.js';
+import { detach } from '../input/lines.js';
 
 type Part =
   | { lit: string; esc: null; pad: 0 }
@@ -84,11 +85,9 @@ function severityEnd(line: string, at: number): number {
   return line.charCodeAt(i) === 58 && line.charCodeAt(i + 1) === 32 && line.charCodeAt(i + 2) === 32 ? i : -1;
 }
 
-/** The common severities by length, so that reading one costs no new string. */
+/** The English severities by length, so that reading one costs no new string. */
 const SEVERITY_BY_LENGTH: string[][] = [];
-for (const w of ['LOG', 'DETAIL', 'STATEMENT', 'ERROR', 'HINT', 'CONTEXT', 'WARNING', 'FATAL', 'NOTICE', 'INFO', 'QUERY', 'PANIC']) {
-  (SEVERITY_BY_LENGTH[w.length] ??= []).push(w);
-}
+for (const w of ENGLISH_SEVERITIES) (SEVERITY_BY_LENGTH[w.length] ??= []).push(w);
 
 /** The severity word followed by ":  " at `at`, or null. */
 export function severityAt(line: string, at: number): string | null {
@@ -152,7 +151,7 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
       ends[pi] = spanEnd[pi]! - headEnd;
     }
     // copied: a slice would keep the whole decoded window alive
-    const text = (' ' + line.slice(headEnd, sevAt)).slice(1);
+    const text = detach(line.slice(headEnd, sevAt));
     if (tails.length >= MAX_TAILS) tails.pop();
     lastTail = { text, starts, ends, stopPart, fields: null };
     tails.unshift(lastTail);
@@ -452,9 +451,8 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
   return matcher;
 }
 
-/** A string that does not share memory with the line it was cut from (V8 slices of 13+ characters point into their parent). */
 function own(v: string | null): string | null {
-  return v === null || v.length < 13 ? v : (' ' + v).slice(1);
+  return v === null ? null : detach(v);
 }
 
 function emptyToNull(v: string): string | null {

@@ -110,6 +110,15 @@ export class LineSplitter {
   }
 }
 
+/**
+ * A copy of `s` that does not point into the line or the 1 MiB decoded window it was cut from: V8 keeps
+ * a whole parent string alive for any slice of it (13 characters or more), and whatever outlives its window
+ * (statements in open units, findings, caches) must not hold it. Concatenating makes a new string of s's size.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 const isGzip = (b: Buffer, n: number) => n >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 
 /** Read one file or stdin to the end, calling sink.line for every line. */

@@ -1,6 +1,7 @@
 /** LogEvent → Stmt: normalizes the SQL once per statement and shares one TemplateInfo per distinct template. */
 import { threadId } from 'node:worker_threads';
 import type { LogEvent } from '../formats/types.js';
+import { detach } from '../input/lines.js';
 import { fingerprintId, normalize, type Normalized } from '../sql/index.js';
 import type { Stmt, TemplateInfo } from './types.js';
 
@@ -93,14 +94,6 @@ function normalizeCached(raw: string): NormalizedText {
   return hit;
 }
 
-/**
- * A copy of `s` that does not point into the line or the 1 MiB decoded window it was cut from: V8 keeps
- * a whole parent string alive for any slice of it (13 characters or more), and statements outlive their
- * window in open units, findings and caches. Concatenating makes a new string of the statement's size.
- */
-export function detach(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
 
 export function buildStmt(ev: LogEvent, cache: TemplateCache): Stmt {
   const { sql, n, valuesRows, literals } = normalizeCached(ev.sql ?? '');
