@@ -42,6 +42,18 @@ const shapes = new Map<TemplateInfo, Shape>();
 /** Statements that wrap a loop body without being part of its work (Rails wraps each create in a savepoint). */
 export const CONTROL_VERBS = new Set(['savepoint', 'release', 'set', 'show', 'reset']);
 
+/** Statements per template, in the order of each template's first statement; `skip` leaves statements out. */
+export function byTemplate(stmts: Stmt[], skip: ((s: Stmt) => boolean) | null = null): Map<TemplateInfo, Stmt[]> {
+  const groups = new Map<TemplateInfo, Stmt[]>();
+  for (const s of stmts) {
+    if (skip !== null && skip(s)) continue;
+    const g = groups.get(s.t);
+    if (g) g.push(s);
+    else groups.set(s.t, [s]);
+  }
+  return groups;
+}
+
 /** Shape of a template, asked of the SQL core once per template. */
 export function shapeFor(t: TemplateInfo): Shape {
   let s = shapes.get(t);
@@ -99,15 +111,7 @@ export class UnitAnalysis {
         i = j;
       }
     } else {
-      for (const burst of this.bursts) {
-        const groups = new Map<TemplateInfo, Stmt[]>();
-        for (const s of burst.statements) {
-          const g = groups.get(s.t);
-          if (g) g.push(s);
-          else groups.set(s.t, [s]);
-        }
-        for (const [t, stmts] of groups) push(burst, t, stmts);
-      }
+      for (const burst of this.bursts) for (const [t, stmts] of byTemplate(burst.statements)) push(burst, t, stmts);
     }
     this.candidates = out;
     return out;

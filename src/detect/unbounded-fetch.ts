@@ -1,21 +1,14 @@
 /** unbounded-fetch: a SELECT that returns a whole table (no LIMIT, no predicate) or a logged row count above the limit. */
-import { commonCallSite, fmtMs, shapeFor } from './analysis.js';
-import type { Stmt, TemplateInfo } from '../sessions/types.js';
+import { byTemplate, commonCallSite, fmtMs, shapeFor } from './analysis.js';
+import type { Stmt } from '../sessions/types.js';
 import { defineDetector, type Confidence, type Draft } from './types.js';
 
 export default defineDetector({
   id: 'unbounded-fetch',
   summary: 'A SELECT with no LIMIT and no selective predicate, or one that returned very many rows',
   detect(unit, a, o) {
-    const byTemplate = new Map<TemplateInfo, Stmt[]>();
-    for (const s of unit.statements) {
-      if (a.isClaimed(s)) continue;
-      const g = byTemplate.get(s.t);
-      if (g) g.push(s);
-      else byTemplate.set(s.t, [s]);
-    }
     const out: Draft[] = [];
-    for (const [t, stmts] of byTemplate) {
+    for (const [t, stmts] of byTemplate(unit.statements, (s) => a.isClaimed(s))) {
       const s = shapeFor(t);
       if (s.kind !== 'select' || s.tables.length === 0) continue;
       const maxRows = stmts.reduce((m, x) => (x.rows !== null && x.rows > m ? x.rows : m), -1);
