@@ -30,17 +30,9 @@ interface Group {
 /** A statement as saved in a state file: its template by text (ids are recomputed from it). */
 export type StmtState = Omit<Stmt, 't'> & { template: string };
 
-/** One finding's accumulated data, as plain JSON, for --save-state and merge. */
-export interface GroupState {
-  id: string;
+/** One finding's accumulated data, as plain JSON, for --save-state and merge: a Group with templates by text and sets as arrays. */
+export interface GroupState extends Omit<Group, 'draft' | 'applications' | 'distinctValues'> {
   draft: Omit<Draft, 'templates' | 'statements' | 'parent'> & { templates: string[]; statements: StmtState[]; parent: StmtState | null };
-  orm: string | null;
-  occurrences: number;
-  statements: number;
-  totalDurationMs: number;
-  timed: boolean;
-  units: UnitRef[];
-  largest: UnitRef | null;
   applications: string[];
   distinctValues: string[];
 }

@@ -23,14 +23,9 @@ export interface TopEntryState {
   source: string;
 }
 
-interface Entry {
+/** The same tallies in memory, with the template itself. */
+interface Entry extends Omit<TopEntryState, 'template'> {
   t: TemplateInfo;
-  calls: number;
-  timed: number;
-  total: number;
-  max: number;
-  sql: string;
-  source: string;
 }
 
 export class TopQueries {
