@@ -1,6 +1,7 @@
 /** `--format markdown`: a report to paste into a ticket or a wiki page (GitHub-flavoured tables and fenced SQL). */
 import type { AnalysisResult } from '../findings/result.js';
 import { fmtMs } from '../text/duration.js';
+import { kindDocsUrl } from '../version.js';
 import type { Finding } from '../findings/types.js';
 import { TOOL } from '../version.js';
 import { defineReporter, type ReportContext } from './types.js';
@@ -96,7 +97,7 @@ function truncate(s: string, max: number): string {
 function findingSection(f: Finding, index: number): string[] {
   const lines = [`## ${index}. ${f.title}`, ''];
   const facts: [string, string | null][] = [
-    ['Kind', `${f.kind} (${f.severity})`],
+    ['Kind', `[${f.kind}](${kindDocsUrl(f.kind)}) (${f.severity})`],
     ['Finding id', `\`${f.id}\``],
     ['Baseline', baselineStatus(f)],
     ['Tables', f.tables.length ? f.tables.join(', ') : null],

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { AnalysisResult } from '../findings/result.js';
 import { FINDING_KINDS, kindMeta } from '../detect/registry.js';
-import { kindDocsUrl } from '../version.js';
+import { kindDocsPage, kindDocsUrl } from '../version.js';
 import type { Finding, Severity } from '../findings/types.js';
 import { TOOL } from '../version.js';
 import { defineReporter } from './types.js';
@@ -18,6 +18,12 @@ export default defineReporter({
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The key under partialFingerprints: versioned, so a change of id scheme shows up as new alerts rather than wrong matches. */
 export const FINGERPRINT_KEY = 'sqloupeFindingId/v1';
+
+/** The kind's docs page as the rule's help, so code scanning shows it without following a link. */
+function helpPage(kind: string): { markdown?: string } {
+  const page = kindDocsPage(kind);
+  return page === null ? {} : { markdown: page };
+}
 
 const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -109,7 +115,7 @@ export function toSarif(result: AnalysisResult, cwd: string = process.cwd()): Sa
     name: kindMeta(k).sarif.name,
     shortDescription: { text: kindMeta(k).sarif.short },
     fullDescription: { text: kindMeta(k).sarif.full },
-    help: { text: kindMeta(k).sarif.full },
+    help: { text: kindMeta(k).sarif.full, ...helpPage(k) },
     helpUri: kindDocsUrl(k),
     defaultConfiguration: { level: 'warning' },
     properties: { tags: ['performance', 'sql', 'postgresql'] },

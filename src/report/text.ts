@@ -3,6 +3,7 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { AnalysisResult } from '../findings/result.js';
 import { fmtMs } from '../text/duration.js';
+import { kindDocsUrl } from '../version.js';
 import type { Finding } from '../findings/types.js';
 import { TOOL } from '../version.js';
 import { defineReporter, type ReportContext } from './types.js';
@@ -145,6 +146,7 @@ export function findingDetail(f: Finding, c: InstanceType<typeof Chalk>, width: 
     if (f.suggestion.use) lines.push(`  ${c.green('use:')}        ${indentSql(f.suggestion.use, 14)}`);
     if (f.suggestion.orm) lines.push(`  ${c.bold(f.suggestion.orm.name)}: ${f.suggestion.orm.advice}`);
   }
+  lines.push(`  ${c.dim(`about ${f.kind}: ${kindDocsUrl(f.kind)}`)}`);
   return lines;
 }
 
