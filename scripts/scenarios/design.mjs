@@ -59,7 +59,8 @@ export function buildScenarios() {
       const c = connCounter.get(orm) ?? 0;
       connCounter.set(orm, c + 1);
       const connection = conns[c % conns.length];
-      const rhythm = RHYTHMS[(i + round) % RHYTHMS.length];
+      // offsets chosen so that rhythm meets every ORM and every prefix (both also move with the round)
+      const rhythm = RHYTHMS[(j + [0, 0, 1, 2][round]) % RHYTHMS.length];
       const size = SIZES[(j + round) % SIZES.length];
       const prefix = PREFIXES[(j + 2 * round) % PREFIXES.length].id;
       const id = `s${String(i + 1).padStart(2, '0')}`;
