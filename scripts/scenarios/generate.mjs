@@ -34,6 +34,10 @@ const out = path.resolve(opt('--out', path.join(root, 'tests/fixtures/accuracy')
 const onlyOrms = opt('--orms', null)?.split(',');
 const onlyIds = opt('--only', null)?.split(',');
 const keep = args.includes('--keep');
+if ((onlyOrms || onlyIds) && !args.includes('--out')) {
+  process.stderr.write('generate: --orms/--only record a subset: give it its own --out DIR (the committed truth.json covers every scenario)\n');
+  process.exit(2);
+}
 
 const DRIVERS = {
   pg: [process.execPath, [path.join(here, 'drivers/pg.mjs')]],
