@@ -3,8 +3,9 @@
  * Streams every input; what is kept is per open session, per template and per finding.
  */
 import { tz } from '@date-fns/tz';
-import { DEFAULT_DETECT_OPTIONS, FINDING_KINDS, type DetectOptions, type FindingKind } from './detect/types.js';
-import { detectUnit, detectors } from './detect/index.js';
+import { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './detect/draft.js';
+import { detectUnit, FINDING_KINDS, type FindingKind } from './detect/registry.js';
+import type { AnalysisResult, InputReport, UnparsedSample } from './findings/result.js';
 import { shapeFor } from './detect/analysis.js';
 import { FindingStore, type GroupState } from './findings/store.js';
 import { TopQueries, type TopEntryState, type TopQuery } from './findings/top-queries.js';
@@ -50,44 +51,6 @@ export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = {
   tracker: { idleGapMs: 1000, maxUnitStatements: 20_000 },
   top: 10,
 };
-
-export interface UnparsedSample {
-  line: number;
-  reason: string;
-}
-
-export interface InputReport {
-  path: string;
-  format: string | null;
-  orm: string | null;
-  prefix: string | null;
-  lines: number;
-  events: number;
-  statements: number;
-  unparsedLines: number;
-  unparsedSamples: UnparsedSample[];
-  firstTimestamp: string | null;
-  lastTimestamp: string | null;
-  warnings: string[];
-  facts: Record<string, unknown>;
-}
-
-export interface AnalysisResult {
-  fingerprintAlgorithm: string;
-  inputs: InputReport[];
-  summary: {
-    statements: number;
-    sessions: number;
-    transactions: number;
-    unitsOfWork: number;
-    templates: number;
-    templatesWithoutAst: number;
-    rewritesDropped: number;
-    findings: Record<FindingKind, number>;
-  };
-  findings: Finding[];
-  topQueries: TopQuery[];
-}
 
 /** Lines read before a format is chosen for an input. */
 const SNIFF_LINES = 200;
@@ -514,4 +477,3 @@ function probePrefix(format: LogFormat, lines: { text: string; line: number }[],
   }
 }
 
-export { detectors };

@@ -3,9 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { z as Zod } from 'zod';
-import { UsageError } from './cli/values.js';
+import { UsageError } from './errors.js';
 import { lazyRequire } from './lazy-require.js';
-import { FINDING_KINDS } from './detect/types.js';
+import { FINDING_KINDS } from './detect/registry.js';
 
 export const CONFIG_FILE = 'sqloupe.config.json';
 

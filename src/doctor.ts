@@ -2,7 +2,8 @@
  * `sqloupe doctor`: what a log can and cannot support (prefix, escapes, durations, locale) and the exact
  * postgresql.conf lines to add. Also printed by analyze when a run finds no statements.
  */
-import { analyze, DEFAULT_ANALYZE_OPTIONS, type AnalyzeOptions, type InputReport } from './analyze.js';
+import { analyze, DEFAULT_ANALYZE_OPTIONS, type AnalyzeOptions } from './analyze.js';
+import type { InputReport } from './findings/result.js';
 
 export const RECOMMENDED_PREFIX = '%m [%p] %q%u@%d/%a [%c] %v ';
 

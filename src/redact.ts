@@ -1,6 +1,7 @@
 /** `--redact`: one pass over the finished analysis, before any reporter runs, that removes every literal and parameter value. */
-import type { AnalysisResult, InputReport } from './analyze.js';
-import type { Finding, StatementSample, Suggestion } from './findings/types.js';
+import type { AnalysisResult, InputReport } from './findings/result.js';
+import type { Finding, StatementSample } from './findings/types.js';
+import type { Suggestion } from './rewrite/types.js';
 import type { TopQuery } from './findings/top-queries.js';
 import { normalize } from './sql/index.js';
 

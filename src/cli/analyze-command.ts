@@ -7,11 +7,11 @@ import {
   mergeStates,
   resultFromStates,
   STATE_VERSION,
-  type AnalysisResult,
   type AnalysisState,
   type AnalyzeOptions,
 } from '../analyze.js';
-import { DEFAULT_DETECT_OPTIONS } from '../detect/types.js';
+import { DEFAULT_DETECT_OPTIONS } from '../detect/draft.js';
+import type { AnalysisResult } from '../findings/result.js';
 import { SEVERITIES, type Severity } from '../findings/types.js';
 import { formatById, formats } from '../formats/index.js';
 import { resolveSources } from '../input/sources.js';

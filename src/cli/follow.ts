@@ -1,6 +1,7 @@
 /** `sqloupe --follow FILE…|-`: follow growing logs, print each finding when its first unit of work closes, summary on SIGINT/SIGTERM. */
 import { Chalk } from 'chalk';
-import { createAnalysis, type AnalysisResult, type AnalyzeOptions, type InputFeed } from '../analyze.js';
+import { createAnalysis, type AnalyzeOptions, type InputFeed } from '../analyze.js';
+import type { AnalysisResult } from '../findings/result.js';
 import { FileFollower } from '../input/follow.js';
 import { LineSplitter } from '../input/lines.js';
 import { resolveSources, InputError } from '../input/sources.js';

@@ -1,7 +1,9 @@
 /** Parsing and validating option values; errors say what was expected and what was received. */
 import { tz } from '@date-fns/tz';
 
-export class UsageError extends Error {}
+import { UsageError } from '../errors.js';
+
+export { UsageError };
 
 const RELATIVE = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };

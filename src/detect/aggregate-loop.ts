@@ -1,10 +1,30 @@
 /** aggregate-loop: count/sum/avg/min/max computed per parent in a loop instead of one GROUP BY. */
 import { shapeFor } from './analysis.js';
-import { defineDetector } from './types.js';
+import { defineKind } from './kind.js';
+import type { LoopDetails } from './draft.js';
 
-export default defineDetector({
+export interface AggregateLoopDetails extends LoopDetails {
+  /** The aggregate calls of the statement (`count`, `sum`…). */
+  aggregates: string[];
+  keyColumns: string[];
+}
+
+export default defineKind<AggregateLoopDetails>()({
   id: 'aggregate-loop',
-  summary: 'An aggregate computed once per parent key instead of one GROUP BY',
+  meta: {
+    title: 'Aggregate computed in a loop',
+    summary: 'An aggregate computed once per parent key instead of one GROUP BY',
+    loop: true,
+    severity: 'loop',
+    repeatsInTitle: true,
+    sarif: {
+      name: 'AggregateLoop',
+      short: 'Aggregate computed in a loop',
+      full: 'count/sum/avg/min/max is queried once per key. One GROUP BY query (with FILTER where the condition varies) returns all of them.',
+    },
+    options: ['minRepeats', 'burstGapMs'],
+    runOrder: 30,
+  },
   detect(unit, a) {
     return a
       .loopCandidates()
@@ -14,7 +34,7 @@ export default defineDetector({
       })
       .map((c) => {
         const s = shapeFor(c.t);
-        return a.loopDraft('aggregate-loop', c, {
+        return a.loopDraft(c, {
           aggregates: s.aggregates,
           keyColumns: s.keyPredicates.map((k) => k.column.column),
         });

@@ -5,7 +5,8 @@
  */
 import { shapeOf, type Shape } from '../sql/index.js';
 import type { Stmt, TemplateInfo, Unit } from '../sessions/types.js';
-import type { Confidence, DetectOptions, Draft, FindingKind } from './types.js';
+import { fmtMs } from '../text/duration.js';
+import type { Confidence, DetectOptions, Draft, LoopDetails } from './draft.js';
 
 /** A stretch of one unit in which statements follow each other without a request-sized pause (timings: runTiming). */
 export interface Burst {
@@ -230,13 +231,12 @@ export class UnitAnalysis {
   }
 
   /** A draft for a single-template loop; claims its statements. */
-  loopDraft(kind: FindingKind, c: LoopCandidate, details: Record<string, unknown> = {}): Draft {
+  loopDraft<D extends object>(c: LoopCandidate, details: D): Draft<LoopDetails & D> {
     this.claim(c.statements);
     const parent = this.parentOf(c.statements[0]!, c.burst, new Set([c.t]));
     const ev = this.evidence(c.statements, c.burst, parent);
     const shape = shapeFor(c.t);
     return {
-      kind,
       templates: [c.t],
       tables: shape.tables.length ? shape.tables : [],
       callSite: commonCallSite(c.statements),
@@ -439,10 +439,4 @@ export function looksLikeKeys(stmts: Stmt[]): boolean {
     }
   }
   return seen > 0;
-}
-
-export function fmtMs(ms: number): string {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s`;
-  if (ms >= 10) return `${Math.round(ms)} ms`;
-  return `${Number(ms.toFixed(ms < 1 ? 2 : 1))} ms`;
 }

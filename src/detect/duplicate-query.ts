@@ -1,16 +1,35 @@
 /** duplicate-query: the same statement with the same values run again and again in one unit of work. */
 import { commonCallSite, shapeFor, type Burst, type UnitAnalysis } from './analysis.js';
 import type { Stmt } from '../sessions/types.js';
-import { defineDetector, type Draft } from './types.js';
+import { defineKind } from './kind.js';
+import type { Draft } from './draft.js';
+
+export interface DuplicateQueryDetails {
+  /** The repeated values (the first ten). */
+  values: (string | null)[];
+}
 
 /** Statements that legitimately repeat unchanged: session settings, health checks, transaction control. */
 const IGNORED_VERBS = new Set(['set', 'show', 'reset', 'savepoint', 'release', 'begin', 'commit', 'rollback', 'discard', 'listen', 'notify', 'deallocate']);
 
-export default defineDetector({
+export default defineKind<DuplicateQueryDetails>()({
   id: 'duplicate-query',
-  summary: 'The same statement with the same values repeated in one unit of work',
+  meta: {
+    title: 'Same query repeated with the same values',
+    summary: 'The same statement with the same values repeated in one unit of work',
+    loop: false,
+    severity: 'repeats',
+    repeatsInTitle: true,
+    sarif: {
+      name: 'DuplicateQuery',
+      short: 'Same query repeated with the same values',
+      full: 'The same statement with the same parameters runs several times in one unit of work. Reuse the first result.',
+    },
+    options: ['minDuplicates', 'minRepeats'],
+    runOrder: 90,
+  },
   detect(unit, a, o) {
-    const out: Draft[] = [];
+    const out: Draft<DuplicateQueryDetails>[] = [];
     // In timed autocommit traffic the same lookup recurs across the requests sharing a connection:
     // only a periodic repeat (once per loop iteration) anywhere in the unit is evidence, or, with
     // millisecond times, repeats inside one burst. With whole-second times it must reach --min-repeats.
@@ -22,7 +41,6 @@ export default defineDetector({
       a.claim(stmts);
       const ev = a.evidence(stmts, burst, null);
       out.push({
-        kind: 'duplicate-query',
         templates: [stmts[0]!.t],
         tables: shapeFor(stmts[0]!.t).tables,
         callSite: commonCallSite(stmts),

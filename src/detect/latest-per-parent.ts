@@ -1,10 +1,31 @@
 /** latest-per-parent: `… WHERE fk = $1 ORDER BY x DESC LIMIT 1` once per parent instead of DISTINCT ON. */
 import { shapeFor } from './analysis.js';
-import { defineDetector } from './types.js';
+import { defineKind } from './kind.js';
+import type { LoopDetails } from './draft.js';
+import type { Shape } from '../sql/index.js';
 
-export default defineDetector({
+export interface LatestPerParentDetails extends LoopDetails {
+  keyColumns: string[];
+  /** The ORDER BY the loop used, as written. */
+  orderBy: Shape['orderBy'];
+}
+
+export default defineKind<LatestPerParentDetails>()({
   id: 'latest-per-parent',
-  summary: 'The newest (or top-N) child row fetched once per parent',
+  meta: {
+    title: 'Latest row fetched per parent',
+    summary: 'The newest (or top-N) child row fetched once per parent',
+    loop: true,
+    severity: 'loop',
+    repeatsInTitle: true,
+    sarif: {
+      name: 'LatestPerParent',
+      short: 'Latest row fetched per parent in a loop',
+      full: 'ORDER BY … LIMIT 1 runs once per parent. DISTINCT ON, a window function or a LATERAL join returns all of them at once.',
+    },
+    options: ['minRepeats', 'burstGapMs'],
+    runOrder: 40,
+  },
   detect(unit, a) {
     return a
       .loopCandidates()
@@ -16,7 +37,7 @@ export default defineDetector({
       })
       .map((c) => {
         const s = shapeFor(c.t);
-        return a.loopDraft('latest-per-parent', c, {
+        return a.loopDraft(c, {
           keyColumns: s.keyPredicates.map((k) => k.column.column),
           orderBy: s.orderBy,
         });

@@ -1,17 +1,36 @@
 /** n-plus-one: one SELECT shape run once per row of an earlier query, with different keys each time. */
 import { shapeFor } from './analysis.js';
-import { defineDetector } from './types.js';
+import { defineKind } from './kind.js';
+import type { LoopDetails } from './draft.js';
 
-export default defineDetector({
+export interface NPlusOneDetails extends LoopDetails {
+  /** Columns the lookup compares with its key (`order_id` in `WHERE order_id = $1`). */
+  keyColumns: string[];
+}
+
+export default defineKind<NPlusOneDetails>()({
   id: 'n-plus-one',
-  summary: 'The same SELECT repeated once per parent row with different keys',
+  meta: {
+    title: 'N+1 query',
+    summary: 'The same SELECT repeated once per parent row with different keys',
+    loop: true,
+    severity: 'loop',
+    repeatsInTitle: true,
+    sarif: {
+      name: 'NPlusOneQuery',
+      short: 'N+1 query: one query per row of a parent query',
+      full: "A statement runs once per row returned by an earlier statement in the same unit of work. Load the rows in one query with = ANY($1) or a JOIN, or use the ORM's eager loading.",
+    },
+    options: ['minRepeats', 'burstGapMs'],
+    runOrder: 80,
+  },
   detect(unit, a) {
     return a
       .loopCandidates()
       .filter((c) => isLoopSelect(shapeFor(c.t).kind, c.t.verb) && a.trusted(c))
       .map((c) => {
         const shape = shapeFor(c.t);
-        return a.loopDraft('n-plus-one', c, { keyColumns: shape.keyPredicates.map((k) => k.column.column) });
+        return a.loopDraft(c, { keyColumns: shape.keyPredicates.map((k) => k.column.column) });
       });
   },
 });

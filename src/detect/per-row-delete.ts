@@ -1,14 +1,32 @@
 /** per-row-delete: one DELETE per row instead of `WHERE id = ANY($1)`. */
 import { shapeFor } from './analysis.js';
-import { defineDetector } from './types.js';
+import { defineKind } from './kind.js';
+import type { LoopDetails } from './draft.js';
 
-export default defineDetector({
+export interface PerRowDeleteDetails extends LoopDetails {
+  keyColumns: string[];
+}
+
+export default defineKind<PerRowDeleteDetails>()({
   id: 'per-row-delete',
-  summary: 'Rows deleted one statement at a time',
+  meta: {
+    title: 'Rows deleted one at a time',
+    summary: 'Rows deleted one statement at a time',
+    loop: true,
+    severity: 'loop',
+    repeatsInTitle: true,
+    sarif: {
+      name: 'PerRowDelete',
+      short: 'Rows deleted one at a time',
+      full: 'DELETE … WHERE id = $1 in a loop. Use DELETE … WHERE id = ANY($1).',
+    },
+    options: ['minRepeats', 'burstGapMs'],
+    runOrder: 70,
+  },
   detect(unit, a) {
     return a
       .loopCandidates()
       .filter((c) => shapeFor(c.t).kind === 'delete' && a.trusted(c))
-      .map((c) => a.loopDraft('per-row-delete', c, { keyColumns: shapeFor(c.t).keyPredicates.map((k) => k.column.column) }));
+      .map((c) => a.loopDraft(c, { keyColumns: shapeFor(c.t).keyPredicates.map((k) => k.column.column) }));
   },
 });

@@ -1,12 +1,33 @@
 /** per-row-insert: single-row INSERTs into one table, one per loop iteration. */
 import { shapeFor } from './analysis.js';
-import { defineDetector, type Draft } from './types.js';
+import { defineKind } from './kind.js';
+import type { Draft, LoopDetails } from './draft.js';
 
-export default defineDetector({
+export interface PerRowInsertDetails extends LoopDetails {
+  /** The inserted columns, when the statement lists them. */
+  columns: string[] | null;
+  /** INSERT … SELECT rather than VALUES. */
+  fromSelect: boolean;
+}
+
+export default defineKind<PerRowInsertDetails>()({
   id: 'per-row-insert',
-  summary: 'Rows inserted one statement at a time',
+  meta: {
+    title: 'Rows inserted one at a time',
+    summary: 'Rows inserted one statement at a time',
+    loop: true,
+    severity: 'loop',
+    repeatsInTitle: true,
+    sarif: {
+      name: 'PerRowInsert',
+      short: 'Rows inserted one at a time',
+      full: 'Single-row INSERTs into one table in a loop. Use a multi-row VALUES list, INSERT … SELECT, or COPY.',
+    },
+    options: ['minRepeats', 'burstGapMs'],
+    runOrder: 50,
+  },
   detect(unit, a, o) {
-    const out: Draft[] = [];
+    const out: Draft<PerRowInsertDetails>[] = [];
     for (const c of a.loopCandidates()) {
       const s = shapeFor(c.t);
       if (s.kind !== 'insert' || !a.trusted(c)) continue;
@@ -15,7 +36,7 @@ export default defineDetector({
       if (singles.length < o.minRepeats) continue;
       const loop = singles.length === c.statements.length ? c : { ...c, statements: singles, distinctKeys: new Set(singles.map((st) => st.key)).size };
       if (loop.distinctKeys < 2) continue;
-      out.push(a.loopDraft('per-row-insert', loop, { columns: s.insertColumns, fromSelect: s.insertFromSelect }));
+      out.push(a.loopDraft(loop, { columns: s.insertColumns, fromSelect: s.insertFromSelect }));
     }
     return out;
   },

@@ -1,17 +1,37 @@
 /** per-row-update: one UPDATE per row, keyed by id, instead of one UPDATE … FROM (VALUES …). */
 import { shapeFor } from './analysis.js';
-import { defineDetector } from './types.js';
+import { defineKind } from './kind.js';
+import type { LoopDetails } from './draft.js';
 
-export default defineDetector({
+export interface PerRowUpdateDetails extends LoopDetails {
+  keyColumns: string[];
+  /** The columns the statement sets. */
+  columns: string[] | null;
+}
+
+export default defineKind<PerRowUpdateDetails>()({
   id: 'per-row-update',
-  summary: 'Rows updated one statement at a time',
+  meta: {
+    title: 'Rows updated one at a time',
+    summary: 'Rows updated one statement at a time',
+    loop: true,
+    severity: 'loop',
+    repeatsInTitle: true,
+    sarif: {
+      name: 'PerRowUpdate',
+      short: 'Rows updated one at a time',
+      full: 'UPDATE … WHERE id = $1 in a loop. Use UPDATE … FROM (VALUES …) or WHERE id = ANY($1).',
+    },
+    options: ['minRepeats', 'burstGapMs'],
+    runOrder: 60,
+  },
   detect(unit, a) {
     return a
       .loopCandidates()
       .filter((c) => shapeFor(c.t).kind === 'update' && a.trusted(c))
       .map((c) => {
         const s = shapeFor(c.t);
-        return a.loopDraft('per-row-update', c, { keyColumns: s.keyPredicates.map((k) => k.column.column), columns: s.updateColumns });
+        return a.loopDraft(c, { keyColumns: s.keyPredicates.map((k) => k.column.column), columns: s.updateColumns });
       });
   },
 });

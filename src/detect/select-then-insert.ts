@@ -1,19 +1,40 @@
 /** select-then-insert: look a row up by key, insert it when missing, once per row — an upsert done by hand. */
 import { shapeFor } from './analysis.js';
 import { blockDraft, blockStatements, blockTrusted } from './sequence-draft.js';
-import { defineDetector } from './types.js';
+import { defineKind } from './kind.js';
+import type { BlockDetails, Draft } from './draft.js';
 
-export default defineDetector({
+export interface SelectThenInsertDetails extends BlockDetails {
+  /** The table looked up and then inserted into. */
+  table: string;
+  /** The lookup's key columns (the ON CONFLICT target when all are inserted). */
+  keyColumns: string[];
+}
+
+export default defineKind<SelectThenInsertDetails>()({
   id: 'select-then-insert',
-  summary: 'SELECT by key then INSERT into the same table, repeated: INSERT … ON CONFLICT does both',
+  meta: {
+    title: 'SELECT then INSERT per row (hand-made upsert)',
+    summary: 'SELECT by key then INSERT into the same table, repeated: INSERT … ON CONFLICT does both',
+    loop: true,
+    severity: 'loop',
+    repeatsInTitle: true,
+    sarif: {
+      name: 'SelectThenInsert',
+      short: 'SELECT then INSERT per row (hand-made upsert)',
+      full: 'A lookup by key followed by an INSERT into the same table, repeated. INSERT … ON CONFLICT does both in one statement.',
+    },
+    options: ['minSequenceRepeats', 'minRepeats', 'burstGapMs'],
+    runOrder: 10,
+  },
   detect(unit, a) {
-    const out = [];
+    const out: Draft<SelectThenInsertDetails>[] = [];
     for (const b of a.repeatedBlocks()) {
       const { st, members, varying } = blockStatements(b);
       if (!varying || st.some((s) => a.isClaimed(s)) || !blockTrusted(a, b)) continue;
       const pair = findPair(members.map(shapeFor));
       if (pair === null) continue;
-      out.push(blockDraft(a, 'select-then-insert', b, { table: pair.table, keyColumns: pair.keyColumns }));
+      out.push(blockDraft(a, b, { table: pair.table, keyColumns: pair.keyColumns }));
     }
     return out;
   },

@@ -1,6 +1,6 @@
 /** Drafts for repeated blocks of statements (shared by repeated-sequence and select-then-insert). */
 import { commonCallSite, shapeFor, type Block, type UnitAnalysis } from './analysis.js';
-import type { Draft, FindingKind } from './types.js';
+import type { BlockDetails, Draft } from './draft.js';
 
 /** The statements of a block, and whether the repetitions vary their keys (a loop) or not (a retry). */
 export function blockStatements(b: Block) {
@@ -20,14 +20,13 @@ export function blockTrusted(a: UnitAnalysis, b: Block): boolean {
   return a.blockTrusted(b, new Set(blockStatements(b).members));
 }
 
-export function blockDraft(a: UnitAnalysis, kind: FindingKind, b: Block, details: Record<string, unknown>): Draft {
+export function blockDraft<D extends object>(a: UnitAnalysis, b: Block, details: D): Draft<BlockDetails & D> {
   const { st, members } = blockStatements(b);
   a.claim(st);
   const parent = a.parentOf(st[0]!, b.burst, new Set(members));
   const ev = a.evidence(st, b.burst, parent);
   const tables = [...new Set(members.flatMap((t) => shapeFor(t).tables))];
   return {
-    kind,
     templates: members,
     tables,
     callSite: commonCallSite(st),

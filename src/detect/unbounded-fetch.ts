@@ -1,13 +1,33 @@
 /** unbounded-fetch: a SELECT that returns a whole table (no LIMIT, no predicate) or a logged row count above the limit. */
-import { byTemplate, commonCallSite, fmtMs, shapeFor } from './analysis.js';
+import { byTemplate, commonCallSite, shapeFor } from './analysis.js';
 import type { Stmt } from '../sessions/types.js';
-import { defineDetector, type Confidence, type Draft } from './types.js';
+import { fmtMs } from '../text/duration.js';
+import { defineKind } from './kind.js';
+import type { Confidence, Draft } from './draft.js';
 
-export default defineDetector({
+export interface UnboundedFetchDetails {
+  /** The largest row count logged for the statement, when the log has row counts. */
+  rows: number | null;
+}
+
+export default defineKind<UnboundedFetchDetails>()({
   id: 'unbounded-fetch',
-  summary: 'A SELECT with no LIMIT and no selective predicate, or one that returned very many rows',
+  meta: {
+    title: 'Unbounded fetch',
+    summary: 'A SELECT with no LIMIT and no selective predicate, or one that returned very many rows',
+    loop: false,
+    severity: 'confidence',
+    repeatsInTitle: false,
+    sarif: {
+      name: 'UnboundedFetch',
+      short: 'SELECT with no LIMIT and no selective predicate',
+      full: 'A SELECT reads a whole table (or many rows). Paginate, aggregate in SQL, or add a predicate.',
+    },
+    options: ['unboundedRows', 'unboundedMs'],
+    runOrder: 100,
+  },
   detect(unit, a, o) {
-    const out: Draft[] = [];
+    const out: Draft<UnboundedFetchDetails>[] = [];
     for (const [t, stmts] of byTemplate(unit.statements, (s) => a.isClaimed(s))) {
       const s = shapeFor(t);
       if (s.kind !== 'select' || s.tables.length === 0) continue;
@@ -36,7 +56,6 @@ export default defineDetector({
         }
       }
       out.push({
-        kind: 'unbounded-fetch',
         templates: [t],
         tables: s.tables,
         callSite: commonCallSite(stmts),

@@ -1,10 +1,10 @@
 /** Baselines: `--write-baseline` records the findings of a run; `--baseline` keeps only findings that are new or got worse. */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { z as Zod } from 'zod';
-import type { AnalysisResult } from '../analyze.js';
-import { UsageError } from '../cli/values.js';
+import type { AnalysisResult } from './result.js';
+import { UsageError } from '../errors.js';
 import { loadZod, type Suppression } from '../config.js';
-import { FINDING_KINDS, type FindingKind } from '../detect/types.js';
+import { FINDING_KINDS, type FindingKind } from '../detect/registry.js';
 import { TOOL } from '../version.js';
 import { applySuppressions } from './suppress.js';
 import type { Finding } from './types.js';

@@ -3,7 +3,7 @@
  * only bounded samples of each: memory grows with the number of distinct findings, not with the log.
  */
 import { hash } from 'node:crypto';
-import type { Draft, FindingKind } from '../detect/types.js';
+import { kindMeta, type AnyDraft, type FindingKind } from '../detect/registry.js';
 import type { Stmt, Unit } from '../sessions/types.js';
 import { suggest } from '../rewrite/index.js';
 import type { Finding, Severity, StatementSample, UnitRef } from './types.js';
@@ -15,7 +15,7 @@ const MAX_KEPT_STATEMENTS = 200;
 
 interface Group {
   id: string;
-  draft: Draft;
+  draft: AnyDraft;
   orm: string | null;
   occurrences: number;
   statements: number;
@@ -32,7 +32,7 @@ export type StmtState = Omit<Stmt, 't'> & { template: string };
 
 /** One finding's accumulated data, as plain JSON, for --save-state and merge: a Group with templates by text and sets as arrays. */
 export interface GroupState extends Omit<Group, 'draft' | 'applications' | 'distinctValues'> {
-  draft: Omit<Draft, 'templates' | 'statements' | 'parent'> & { templates: string[]; statements: StmtState[]; parent: StmtState | null };
+  draft: Omit<AnyDraft, 'templates' | 'statements' | 'parent'> & { templates: string[]; statements: StmtState[]; parent: StmtState | null };
   applications: string[];
   distinctValues: string[];
 }
@@ -67,7 +67,7 @@ export class FindingStore {
   }
 
   /** Adds one draft; returns the id of the finding it went to. */
-  add(draft: Draft, unit: Unit): string {
+  add(draft: AnyDraft, unit: Unit): string {
     const fps = draft.templates.map((t) => t.id);
     const id = findingId(draft.kind, fps, draft.callSite);
     let g = this.groups.get(id);
@@ -133,12 +133,13 @@ export class FindingStore {
    * per-input states equal those of one run over the inputs in the same order.
    */
   importState(gs: GroupState, intern: TemplateInterner): void {
-    const draft: Draft = {
+    // written by exportState from a draft of this kind: its details are that kind's
+    const draft = {
       ...gs.draft,
       templates: gs.draft.templates.map(intern),
       statements: gs.draft.statements.map((x) => stmtFromState(x, intern)),
       parent: gs.draft.parent ? stmtFromState(gs.draft.parent, intern) : null,
-    };
+    } as AnyDraft;
     const g = this.groups.get(gs.id);
     if (g === undefined) {
       this.groups.set(gs.id, {
@@ -189,11 +190,11 @@ export class FindingStore {
   }
 }
 
-function trim(d: Draft): Draft {
+function trim(d: AnyDraft): AnyDraft {
   return d.statements.length > MAX_KEPT_STATEMENTS ? { ...d, statements: d.statements.slice(0, MAX_KEPT_STATEMENTS) } : d;
 }
 
-function unitRef(unit: Unit, draft: Draft): UnitRef {
+function unitRef(unit: Unit, draft: AnyDraft): UnitRef {
   const st = unit.statements;
   const first = st[0]!;
   const last = st[st.length - 1]!;
@@ -213,33 +214,19 @@ function unitRef(unit: Unit, draft: Draft): UnitRef {
   };
 }
 
-const LOOP_KINDS = new Set<FindingKind>(['n-plus-one', 'repeated-sequence', 'aggregate-loop', 'latest-per-parent', 'per-row-insert', 'per-row-update', 'per-row-delete', 'select-then-insert']);
-
-function severityOf(kind: FindingKind, repeats: number, occurrences: number, wasted: number | null, confidence: Draft['confidence']): Severity {
+function severityOf(kind: FindingKind, repeats: number, occurrences: number, wasted: number | null, confidence: AnyDraft['confidence']): Severity {
+  const rule = kindMeta(kind).severity;
   let level: number;
-  if (LOOP_KINDS.has(kind)) {
+  if (rule === 'loop') {
     level = repeats >= 50 || (wasted ?? 0) >= 1000 || repeats * occurrences >= 500 ? 2 : 1;
-  } else if (kind === 'duplicate-query') {
+    if (confidence === 'low') level = Math.max(0, level - 1);
+  } else if (rule === 'repeats') {
     level = repeats >= 10 ? 1 : 0;
   } else {
     level = confidence === 'low' ? 0 : 1;
   }
-  if (confidence === 'low' && LOOP_KINDS.has(kind)) level = Math.max(0, level - 1);
   return (['info', 'warning', 'error'] as const)[level]!;
 }
-
-const KIND_TITLES: Record<FindingKind, string> = {
-  'n-plus-one': 'N+1 query',
-  'repeated-sequence': 'Repeated block of statements (MN+1)',
-  'aggregate-loop': 'Aggregate computed in a loop',
-  'latest-per-parent': 'Latest row fetched per parent',
-  'per-row-insert': 'Rows inserted one at a time',
-  'per-row-update': 'Rows updated one at a time',
-  'per-row-delete': 'Rows deleted one at a time',
-  'select-then-insert': 'SELECT then INSERT per row (hand-made upsert)',
-  'duplicate-query': 'Same query repeated with the same values',
-  'unbounded-fetch': 'Unbounded fetch',
-};
 
 function toFinding(g: Group): Finding {
   const d = g.draft;
@@ -255,7 +242,8 @@ function toFinding(g: Group): Finding {
   }));
   const tables = d.tables.length ? d.tables : [];
   const where = tables.length ? ` on ${tables.join(', ')}` : '';
-  const per = LOOP_KINDS.has(d.kind) || d.kind === 'duplicate-query' ? `: ${repeats}× in one unit of work` : '';
+  const meta = kindMeta(d.kind);
+  const per = meta.repeatsInTitle ? `: ${repeats}× in one unit of work` : '';
   const units = g.units.slice();
   // compared by content: a finding merged from saved states holds copies, not the same objects
   const largest = g.largest;
@@ -264,7 +252,7 @@ function toFinding(g: Group): Finding {
     id: g.id,
     kind: d.kind,
     severity: severityOf(d.kind, repeats, g.occurrences, wasted, d.confidence),
-    title: `${KIND_TITLES[d.kind]}${where}${per}${g.occurrences > 1 ? `, ${g.occurrences} times` : ''}`,
+    title: `${meta.title}${where}${per}${g.occurrences > 1 ? `, ${g.occurrences} times` : ''}`,
     tables,
     fingerprint: d.templates[0]!.id,
     fingerprints: d.templates.map((t) => t.id),
@@ -283,7 +271,7 @@ function toFinding(g: Group): Finding {
       confidence: d.confidence,
       basis: d.basis,
       distinctValues: g.distinctValues.size,
-      valuesLookLikeKeys: (d.details['valuesLookLikeKeys'] as boolean | undefined) ?? null,
+      valuesLookLikeKeys: 'valuesLookLikeKeys' in d.details ? d.details.valuesLookLikeKeys : null,
       parent: d.parent ? { template: d.parent.t.template, fingerprint: d.parent.t.id, source: source(d.parent) } : null,
       samples,
       ...Object.fromEntries(Object.entries(d.details).filter(([k]) => k !== 'valuesLookLikeKeys' && k !== 'distinctValues')),

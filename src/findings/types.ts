@@ -1,5 +1,7 @@
 /** Findings as every reporter and the JSON contract see them (documented in docs/json-output.md). */
-import type { Confidence, FindingKind } from '../detect/types.js';
+import type { Confidence } from '../detect/draft.js';
+import type { FindingKind } from '../detect/registry.js';
+import type { Suggestion } from '../rewrite/types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: Severity[] = ['info', 'warning', 'error'];
@@ -24,15 +26,6 @@ export interface StatementSample {
   source: string;
   durationMs: number | null;
   callSite: string | null;
-}
-
-export interface Suggestion {
-  summary: string;
-  /** The statements as the loop ran them (a sample). */
-  insteadOf: string;
-  /** The set-based rewrite; null when none could be built that PostgreSQL's grammar accepts. */
-  use: string | null;
-  orm?: { name: string; advice: string };
 }
 
 export interface Finding {

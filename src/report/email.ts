@@ -2,9 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Transporter } from 'nodemailer';
-import type { AnalysisResult } from '../analyze.js';
-import { UsageError } from '../cli/values.js';
-import { fmtMs } from '../detect/analysis.js';
+import type { AnalysisResult } from '../findings/result.js';
+import { UsageError } from '../errors.js';
+import { fmtMs } from '../text/duration.js';
 import type { Finding } from '../findings/types.js';
 import { TOOL } from '../version.js';
 import { baselineStatus, describeInputs, repeatsText, timeRange } from './markdown.js';

@@ -1,7 +1,7 @@
 /** `--format json`: the versioned contract other tools build on (schema/sqloupe-report.schema.json). */
 import { TOOL } from '../version.js';
 import { defineReporter } from './types.js';
-import type { AnalysisResult } from '../analyze.js';
+import type { AnalysisResult } from '../findings/result.js';
 
 export const SCHEMA_VERSION = 1;
 

@@ -1,6 +1,6 @@
 /** `--format markdown`: a report to paste into a ticket or a wiki page (GitHub-flavoured tables and fenced SQL). */
-import type { AnalysisResult } from '../analyze.js';
-import { fmtMs } from '../detect/analysis.js';
+import type { AnalysisResult } from '../findings/result.js';
+import { fmtMs } from '../text/duration.js';
 import type { Finding } from '../findings/types.js';
 import { TOOL } from '../version.js';
 import { defineReporter, type ReportContext } from './types.js';

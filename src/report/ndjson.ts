@@ -1,5 +1,5 @@
 /** `--format ndjson`: one finding per line (`"type":"finding"`), then one `"type":"summary"` line, for line-oriented consumers. */
-import type { AnalysisResult } from '../analyze.js';
+import type { AnalysisResult } from '../findings/result.js';
 import { TOOL } from '../version.js';
 import { SCHEMA_VERSION } from './json.js';
 import { defineReporter } from './types.js';

@@ -2,8 +2,9 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import type { AnalysisResult } from '../analyze.js';
-import { FINDING_KINDS, type FindingKind } from '../detect/types.js';
+import type { AnalysisResult } from '../findings/result.js';
+import { FINDING_KINDS, kindMeta } from '../detect/registry.js';
+import { kindDocsUrl } from '../version.js';
 import type { Finding, Severity } from '../findings/types.js';
 import { TOOL } from '../version.js';
 import { defineReporter } from './types.js';
@@ -17,59 +18,6 @@ export default defineReporter({
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The key under partialFingerprints: versioned, so a change of id scheme shows up as new alerts rather than wrong matches. */
 export const FINGERPRINT_KEY = 'sqloupeFindingId/v1';
-
-const RULES: Record<FindingKind, { name: string; short: string; full: string }> = {
-  'n-plus-one': {
-    name: 'NPlusOneQuery',
-    short: 'N+1 query: one query per row of a parent query',
-    full: 'A statement runs once per row returned by an earlier statement in the same unit of work. Load the rows in one query with = ANY($1) or a JOIN, or use the ORM\'s eager loading.',
-  },
-  'repeated-sequence': {
-    name: 'RepeatedSequence',
-    short: 'A block of statements repeated per item (MN+1)',
-    full: 'The same block of 2–8 statements runs again and again with different keys. Batch each member of the block.',
-  },
-  'aggregate-loop': {
-    name: 'AggregateLoop',
-    short: 'Aggregate computed in a loop',
-    full: 'count/sum/avg/min/max is queried once per key. One GROUP BY query (with FILTER where the condition varies) returns all of them.',
-  },
-  'latest-per-parent': {
-    name: 'LatestPerParent',
-    short: 'Latest row fetched per parent in a loop',
-    full: 'ORDER BY … LIMIT 1 runs once per parent. DISTINCT ON, a window function or a LATERAL join returns all of them at once.',
-  },
-  'per-row-insert': {
-    name: 'PerRowInsert',
-    short: 'Rows inserted one at a time',
-    full: 'Single-row INSERTs into one table in a loop. Use a multi-row VALUES list, INSERT … SELECT, or COPY.',
-  },
-  'per-row-update': {
-    name: 'PerRowUpdate',
-    short: 'Rows updated one at a time',
-    full: 'UPDATE … WHERE id = $1 in a loop. Use UPDATE … FROM (VALUES …) or WHERE id = ANY($1).',
-  },
-  'per-row-delete': {
-    name: 'PerRowDelete',
-    short: 'Rows deleted one at a time',
-    full: 'DELETE … WHERE id = $1 in a loop. Use DELETE … WHERE id = ANY($1).',
-  },
-  'select-then-insert': {
-    name: 'SelectThenInsert',
-    short: 'SELECT then INSERT per row (hand-made upsert)',
-    full: 'A lookup by key followed by an INSERT into the same table, repeated. INSERT … ON CONFLICT does both in one statement.',
-  },
-  'duplicate-query': {
-    name: 'DuplicateQuery',
-    short: 'Same query repeated with the same values',
-    full: 'The same statement with the same parameters runs several times in one unit of work. Reuse the first result.',
-  },
-  'unbounded-fetch': {
-    name: 'UnboundedFetch',
-    short: 'SELECT with no LIMIT and no selective predicate',
-    full: 'A SELECT reads a whole table (or many rows). Paginate, aggregate in SQL, or add a predicate.',
-  },
-};
 
 const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -158,10 +106,11 @@ export function toSarif(result: AnalysisResult, cwd: string = process.cwd()): Sa
   }
   const rules: Sarif.ReportingDescriptor[] = FINDING_KINDS.map((k) => ({
     id: k,
-    name: RULES[k].name,
-    shortDescription: { text: RULES[k].short },
-    fullDescription: { text: RULES[k].full },
-    help: { text: RULES[k].full },
+    name: kindMeta(k).sarif.name,
+    shortDescription: { text: kindMeta(k).sarif.short },
+    fullDescription: { text: kindMeta(k).sarif.full },
+    help: { text: kindMeta(k).sarif.full },
+    helpUri: kindDocsUrl(k),
     defaultConfiguration: { level: 'warning' },
     properties: { tags: ['performance', 'sql', 'postgresql'] },
   }));

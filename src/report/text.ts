@@ -1,8 +1,8 @@
 /** Terminal report: header, findings (worst first) with evidence and the Instead-of/Use pair, then top queries. */
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
-import type { AnalysisResult } from '../analyze.js';
-import { fmtMs } from '../detect/analysis.js';
+import type { AnalysisResult } from '../findings/result.js';
+import { fmtMs } from '../text/duration.js';
 import type { Finding } from '../findings/types.js';
 import { TOOL } from '../version.js';
 import { defineReporter, type ReportContext } from './types.js';

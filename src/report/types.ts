@@ -1,5 +1,5 @@
 /** The reporter contract: a function of the finished analysis (ESLint formatter style). */
-import type { AnalysisResult } from '../analyze.js';
+import type { AnalysisResult } from '../findings/result.js';
 
 export interface ReportContext {
   /** ANSI colours allowed (a TTY and no NO_COLOR); JSON-like formats ignore it. */

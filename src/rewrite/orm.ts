@@ -1,5 +1,5 @@
 /** Which ORM wrote a finding's statements: from the log format, sqlcommenter tags, application_name, then the SQL's shape. */
-import type { Draft } from '../detect/types.js';
+import type { Draft } from '../detect/draft.js';
 import type { Stmt } from '../sessions/types.js';
 
 export const ORMS = ['sqlalchemy', 'django', 'rails', 'sequelize', 'typeorm', 'prisma', 'hibernate', 'gorm'] as const;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type * as Sarif from 'sarif';
-import { FINDING_KINDS } from '../../src/detect/types.js';
+import { FINDING_KINDS } from '../../src/detect/registry.js';
 import { artifactUri, FINGERPRINT_KEY, parseFileLine } from '../../src/report/sarif.js';
 import { runCli } from '../support/cli.js';
 

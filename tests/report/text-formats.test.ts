@@ -1,6 +1,6 @@
 /** Markdown (ticket/wiki) and NDJSON (one finding per line, then a summary line) carry the same findings as the JSON report. */
 import { describe, expect, it } from 'vitest';
-import type { AnalysisResult } from '../../src/analyze.js';
+import type { AnalysisResult } from '../../src/findings/result.js';
 import { OUTPUT_FORMATS } from '../../src/config.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { reporters } from '../../src/report/index.js';

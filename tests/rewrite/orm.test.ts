@@ -65,7 +65,7 @@ describe('ORM from tags and application_name', () => {
 });
 
 describe('advice per ORM and kind', () => {
-  const d = (kind: Parameters<typeof draftOf>[0]) => ({ ...draftOf(kind, []), tables: ['books'], details: { keyColumns: ['"authorId"'] } });
+  const d = (kind: Parameters<typeof draftOf>[0]) => ({ ...draftOf(kind, [], null, { keyColumns: ['"authorId"'] }), tables: ['books'] });
   it.each([
     ['sqlalchemy', 'n-plus-one', 'selectinload'],
     ['sqlalchemy', 'per-row-insert', 'session.execute(insert(T)'],

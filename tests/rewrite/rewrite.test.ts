@@ -1,6 +1,6 @@
 /** Rewrites built from the real sample logs: exact SQL, prepared in a real PostgreSQL 15, and returning the loop's rows. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Draft, FindingKind } from '../../src/detect/types.js';
+import type { AnyDraft, FindingKind } from '../../src/detect/registry.js';
 import { build, suggest } from '../../src/rewrite/index.js';
 import { parseStmt } from '../../src/rewrite/statement.js';
 import type { Stmt } from '../../src/sessions/types.js';
@@ -19,7 +19,7 @@ afterAll(async () => {
   await db?.stop();
 });
 
-function draft(kind: FindingKind, application: string): Draft {
+function draft(kind: FindingKind, application: string): AnyDraft {
   const f = found.find((x) => x.draft.kind === kind && x.unit.application === application);
   if (!f) throw new Error(`no ${kind} draft for ${application}`);
   return f.draft;

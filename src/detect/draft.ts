@@ -1,20 +1,8 @@
-/** The detector contract: every detector consumes finished units of work and reports loop drafts. */
-import type { Stmt, Unit } from '../sessions/types.js';
-import type { UnitAnalysis } from './analysis.js';
-
-export const FINDING_KINDS = [
-  'n-plus-one',
-  'repeated-sequence',
-  'aggregate-loop',
-  'latest-per-parent',
-  'per-row-insert',
-  'per-row-update',
-  'per-row-delete',
-  'select-then-insert',
-  'duplicate-query',
-  'unbounded-fetch',
-] as const;
-export type FindingKind = (typeof FINDING_KINDS)[number];
+/**
+ * What a detector reports for one unit of work, and the thresholds it reads. Kept apart from the kinds
+ * and the shared analysis so that both can use it without importing each other.
+ */
+import type { Stmt } from '../sessions/types.js';
 
 export type Confidence = 'high' | 'medium' | 'low';
 
@@ -43,9 +31,11 @@ export const DEFAULT_DETECT_OPTIONS: DetectOptions = {
   burstGapMs: 2,
 };
 
-/** What one detector found in one unit. The findings stage groups drafts across units. */
-export interface Draft {
-  kind: FindingKind;
+/**
+ * What one detector found in one unit, before the registry stamps its kind on it. The findings stage
+ * groups drafts across units. `D` is the kind's own evidence, typed by the kind that declares it.
+ */
+export interface Draft<D = unknown> {
   /** Fingerprints of the statements that make the pattern (one for single-template loops, the block for sequences). */
   templates: Stmt['t'][];
   tables: string[];
@@ -59,17 +49,20 @@ export interface Draft {
   confidence: Confidence;
   /** What the finding rests on, in words a reviewer can check. */
   basis: string[];
-  /** Detector-specific evidence (key column, rows, member kinds…). */
-  details: Record<string, unknown>;
+  /** Kind-specific evidence (key column, rows, member kinds…). */
+  details: D;
 }
 
-export interface Detector {
-  id: FindingKind;
-  summary: string;
-  /** Inspect one finished unit. `analysis` is shared by all detectors and records which statements a loop already claimed. */
-  detect(unit: Unit, analysis: UnitAnalysis, options: DetectOptions): Draft[];
+/** Evidence every single-template loop carries (UnitAnalysis.loopDraft). */
+export interface LoopDetails {
+  distinctValues: number;
+  /** Whether the varying values look like keys (ids, uuids, short codes) rather than free text. */
+  valuesLookLikeKeys: boolean;
 }
 
-export function defineDetector(d: Detector): Detector {
-  return d;
+/** Evidence every repeated block carries (sequence-draft.ts). */
+export interface BlockDetails {
+  blockLength: number;
+  /** The statement kind of each member of the block, in order. */
+  memberKinds: string[];
 }

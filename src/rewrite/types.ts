@@ -1,0 +1,66 @@
+/** What a rewrite is: the set-based form built from a loop's statements, and how a kind declares its own. */
+import type { DetailsOf, FindingKind } from '../detect/registry.js';
+import type { Stmt, TemplateInfo } from '../sessions/types.js';
+import type { OrmName } from './orm.js';
+
+/** A rewrite before the grammar check: the main statement, other forms, and what the reader must know. */
+export interface Built {
+  use: string | null;
+  /** Other forms, each with how to bind its own parameters. */
+  alternatives: { label: string; sql: string; params?: string[]; binds?: Binds }[];
+  /** Values for `use`'s parameters from the log (`$n` → value or array), so a tool can run the rewrite beside the loop. */
+  binds?: Binds;
+  /** How to bind the new parameters ("$1 = the 12 order_id values: {…}"). */
+  params: string[];
+  notes: string[];
+}
+
+/** `$n` (1-based index n-1) → the value to bind: a scalar, or an array for `= ANY($n)` / unnest(). */
+export type Binds = (string | null | (string | null)[])[];
+
+/** A finding's suggestion as every reporter and the JSON contract show it. */
+export interface Suggestion {
+  summary: string;
+  /** The statements as the loop ran them (a sample). */
+  insteadOf: string;
+  /** The set-based rewrite; null when none could be built that PostgreSQL's grammar accepts. */
+  use: string | null;
+  orm?: { name: string; advice: string };
+}
+
+/** What a builder reads of a draft: the loop's statements, its parent, and the key columns the detector saw. */
+export interface BuildInput {
+  templates: TemplateInfo[];
+  tables: string[];
+  statements: Stmt[];
+  parent: Stmt | null;
+  /** The columns the detector saw compared with the key (a hint when several columns vary). */
+  keyColumns: readonly string[];
+}
+
+/** What the registry lends a builder that composes others (repeated-sequence batches each member by its own kind). */
+export interface BuildContext {
+  /** The rewrite `kind`'s builder makes of `input`. */
+  buildAs(kind: FindingKind, input: BuildInput): Built;
+  /** `sql` if PostgreSQL's grammar accepts it, else null (counted as dropped). */
+  checked(sql: string | null): string | null;
+}
+
+/**
+ * A kind's half in this stage: the one-line fix, the builder, and the fix in each ORM (`{t}` the loop's table
+ * as a model name, `{T}` the same capitalised, `{k}` its key column). Every ORM needs its text: the compiler says which is missing.
+ */
+export interface RewriteKind<K extends FindingKind> {
+  summary: string;
+  /** The key columns among the kind's evidence (omit when it has none). */
+  keyColumns?(details: DetailsOf<K>): readonly string[];
+  build(input: BuildInput, context: BuildContext): Built;
+  advice: Record<OrmName, string>;
+}
+
+/** Declare the rewrite of kind K (the type of `build`'s draft follows from K). */
+export function defineRewrite<K extends FindingKind>(_kind: K, def: RewriteKind<K>): RewriteKind<K> {
+  return def;
+}
+
+

@@ -1,0 +1,48 @@
+import { testKind } from '../../support/kind-tester.js';
+
+testKind('repeated-sequence', {
+  valid: [
+    {
+      name: 'a block run twice is below the threshold',
+      log: `
+        12:00:00.000 [7] BEGIN
+        12:00:00.001 [7] SELECT * FROM authors WHERE id = 1
+        12:00:00.002 [7] SELECT * FROM publishers WHERE id = 10
+        12:00:00.003 [7] SELECT * FROM authors WHERE id = 2
+        12:00:00.004 [7] SELECT * FROM publishers WHERE id = 20
+        12:00:00.005 [7] COMMIT
+      `,
+    },
+    {
+      name: 'the same block with the same values is a retry, not a loop',
+      allow: ['duplicate-query'],
+      log: `
+        12:00:00.000 [7] BEGIN
+        12:00:00.001 [7] SELECT * FROM authors WHERE id = 1
+        12:00:00.002 [7] SELECT * FROM publishers WHERE id = 10
+        12:00:00.003 [7] SELECT * FROM authors WHERE id = 1
+        12:00:00.004 [7] SELECT * FROM publishers WHERE id = 10
+        12:00:00.005 [7] SELECT * FROM authors WHERE id = 1
+        12:00:00.006 [7] SELECT * FROM publishers WHERE id = 10
+        12:00:00.007 [7] COMMIT
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: 'two lookups per book, three books',
+      log: `
+        12:00:00.000 [7] BEGIN
+        12:00:00.001 [7] SELECT id, author_id, publisher_id FROM books WHERE shelf = 4
+        12:00:00.002 [7] SELECT * FROM authors WHERE id = 1
+        12:00:00.003 [7] SELECT * FROM publishers WHERE id = 10
+        12:00:00.004 [7] SELECT * FROM authors WHERE id = 2
+        12:00:00.005 [7] SELECT * FROM publishers WHERE id = 20
+        12:00:00.006 [7] SELECT * FROM authors WHERE id = 3
+        12:00:00.007 [7] SELECT * FROM publishers WHERE id = 30
+        12:00:00.008 [7] COMMIT
+      `,
+      findings: [{ kind: 'repeated-sequence', tables: ['authors', 'publishers'], repeats: 3, confidence: 'high' }],
+    },
+  ],
+});
