@@ -48,6 +48,11 @@ function buildSchemas(z: typeof Zod) {
       thresholds: z
         .strictObject({
           minRepeats: z.int().min(2).optional().describe('statements of one shape in one unit of work before it is a loop (default 5)'),
+          minParentRepeats: z
+            .int()
+            .min(2)
+            .optional()
+            .describe('statements back to back right after their parent query, each with a different key, before it is a loop (default 2)'),
           minSequenceRepeats: z.int().min(2).optional().describe('repeats of a 2–8 statement block before it is a repeated sequence (default 3)'),
           minDuplicates: z.int().min(2).optional().describe('identical statements in one unit before it is a duplicate (default 3)'),
           unboundedRows: z.int().min(1).optional().describe('logged rows above which a SELECT is an unbounded fetch (default 1000)'),
@@ -215,6 +220,7 @@ function flagValuesFrom(c: Config): Record<string, string | boolean | undefined>
     user: joinList(c.filters?.user),
     application: joinList(c.filters?.application),
     minRepeats: str(c.thresholds?.minRepeats),
+    minParentRepeats: str(c.thresholds?.minParentRepeats),
     idleGap: c.thresholds?.idleGap,
     to: joinList(c.email?.to),
     from: c.email?.from,

@@ -36,6 +36,7 @@ export interface AnalyzeFlags {
   user?: string;
   application?: string;
   minRepeats: string;
+  minParentRepeats?: string;
   idleGap: string;
   failOn: string;
   top: string;
@@ -83,7 +84,11 @@ export function buildOptions(flags: AnalyzeFlags): AnalyzeOptions {
       users: parseList(flags.user),
       applications: parseList(flags.application),
     },
-    detect: { ...DEFAULT_DETECT_OPTIONS, minRepeats: parseInteger(flags.minRepeats, '--min-repeats', 2) },
+    detect: {
+      ...DEFAULT_DETECT_OPTIONS,
+      minRepeats: parseInteger(flags.minRepeats, '--min-repeats', 2),
+      minParentRepeats: parentRepeats(flags),
+    },
     tracker: { ...DEFAULT_ANALYZE_OPTIONS.tracker, idleGapMs: parseDuration(flags.idleGap, '--idle-gap') },
     top: parseInteger(flags.top, '--top', 0),
   };
@@ -184,4 +189,14 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
     if (flags.format !== 'text') for (const w of i.warnings) process.stderr.write(`sqloupe: ${w}\n`);
   }
   return exitCodeFor(result, flags.failOn);
+}
+
+/**
+ * Loops right after their parent count from 2 unless the user says otherwise; a user who raises --min-repeats
+ * above its default asks for fewer, larger loops, so that floor then holds for parent-backed loops too.
+ */
+function parentRepeats(flags: Pick<AnalyzeFlags, 'minRepeats' | 'minParentRepeats'>): number {
+  if (flags.minParentRepeats !== undefined) return parseInteger(flags.minParentRepeats, '--min-parent-repeats', 2);
+  const min = parseInteger(flags.minRepeats, '--min-repeats', 2);
+  return min > DEFAULT_DETECT_OPTIONS.minRepeats ? min : DEFAULT_DETECT_OPTIONS.minParentRepeats;
 }

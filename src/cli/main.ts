@@ -63,6 +63,7 @@ const analyze = program
   .option('--user <names>', 'only these users (comma-separated)')
   .option('--application <names>', 'only these application_name values (comma-separated)')
   .option('--min-repeats <n>', 'statements of one shape in one unit of work before it is a loop', '5')
+  .option('--min-parent-repeats <n>', 'the same, for statements back to back right after their parent query, each with a different key (default 2, or --min-repeats when that is raised above 5)')
   .option('--idle-gap <duration>', 'a pause that ends an autocommit unit of work', '1s')
   .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['none', 'info', 'warning', 'error']).default('none'))
   .option('--top <n>', 'top queries to list', '10')

@@ -22,7 +22,7 @@ export default defineKind<AggregateLoopDetails>()({
       short: 'Aggregate computed in a loop',
       full: 'count/sum/avg/min/max is queried once per key. One GROUP BY query (with FILTER where the condition varies) returns all of them.',
     },
-    options: ['minRepeats', 'burstGapMs'],
+    options: ['minRepeats', 'minParentRepeats', 'burstGapMs'],
     runOrder: 30,
   },
   detect(unit, a) {

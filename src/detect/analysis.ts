@@ -28,6 +28,11 @@ export interface LoopCandidate {
   t: TemplateInfo;
   statements: Stmt[];
   distinctKeys: number;
+  /**
+   * Other templates of the same loop body (one row's lookups of two relations interleave: holder, series,
+   * holder…), when this candidate came from such a body: never its parent, never a break in its run.
+   */
+  siblings?: Set<TemplateInfo>;
 }
 
 /** Pauses of a run of statements, for evidence: span, longest pause inside, pauses before and after. */
@@ -42,6 +47,36 @@ const shapes = new Map<TemplateInfo, Shape>();
 
 /** Statements that wrap a loop body without being part of its work (Rails wraps each create in a savepoint). */
 export const CONTROL_VERBS = new Set(['savepoint', 'release', 'set', 'show', 'reset']);
+
+const CATALOG = /^(?:pg_catalog\.|information_schema\.|pg_)/;
+const catalogOrControl = new Map<TemplateInfo, boolean>();
+
+/**
+ * Statements an ORM or driver sends around the application's own work: session settings, savepoints, and
+ * schema introspection (pg_catalog, information_schema). They never make a loop of their own.
+ */
+export function isCatalogOrControl(t: TemplateInfo): boolean {
+  let n = catalogOrControl.get(t);
+  if (n === undefined) {
+    if (CONTROL_VERBS.has(t.verb)) n = true;
+    else if (t.verb !== 'select' && t.verb !== 'with') n = false;
+    else {
+      const tables = shapeFor(t).tables;
+      n = tables.length > 0 && tables.every((x) => CATALOG.test(x));
+    }
+    catalogOrControl.set(t, n);
+  }
+  return n;
+}
+
+/**
+ * Statements that never break the chain from a parent to its loop, nor a loop's run: the above, and reads of
+ * no table (`select current_schema()`, `select nextval(…)`), which drivers send on connect and ORMs between
+ * inserts. ActiveRecord loads a table's columns between a parent and its first lookup.
+ */
+export function isNoise(t: TemplateInfo): boolean {
+  return isCatalogOrControl(t) || ((t.verb === 'select' || t.verb === 'with') && shapeFor(t).tables.length === 0);
+}
 
 /** Statements per template, in the order of each template's first statement; `skip` leaves statements out. */
 export function byTemplate(stmts: Stmt[], skip: ((s: Stmt) => boolean) | null = null): Map<TemplateInfo, Stmt[]> {
@@ -76,6 +111,8 @@ export class UnitAnalysis {
     readonly options: DetectOptions,
   ) {
     this.claimed = new Uint8Array(unit.statements.length);
+    // a fan-out unit already reported these lookups; their sessions' own units must not count them again
+    if (unit.kind !== 'fan-out') for (const s of unit.statements) if (s.fannedOut) this.claimed[s.index] = 1;
     this.bursts = splitBursts(unit, options);
   }
 
@@ -88,34 +125,96 @@ export class UnitAnalysis {
   }
 
   /**
-   * Templates repeated at least minRepeats times with at least two different argument lists. In explicit
+   * Templates repeated at least minRepeats times with at least two different argument lists, or at least
+   * minParentRepeats times back to back after their parent (small, checked by trusted()). In explicit
    * transactions and untimed streams all statements of the unit count; in timed autocommit traffic only
-   * consecutive runs do, since the same lookups recur across the requests that share a connection.
+   * consecutive runs do (noise statements between them aside), since the same lookups recur across the
+   * requests that share a connection.
    */
   loopCandidates(): LoopCandidate[] {
     if (this.candidates !== null) return this.candidates.filter((c) => !c.statements.some((s) => this.isClaimed(s)));
     const out: LoopCandidate[] = [];
-    const push = (burst: Burst, t: TemplateInfo, stmts: Stmt[]) => {
-      if (stmts.length < this.options.minRepeats) return;
+    const min = Math.min(this.options.minRepeats, this.options.minParentRepeats);
+    const push = (burst: Burst, t: TemplateInfo, stmts: Stmt[], siblings: Set<TemplateInfo> | null = null) => {
+      if (stmts.length < min || isCatalogOrControl(t)) return;
       const distinctKeys = new Set(stmts.map((s) => s.key)).size;
-      if (distinctKeys >= 2) out.push({ burst, t, statements: stmts, distinctKeys });
+      if (distinctKeys < 2) return;
+      const c: LoopCandidate = { burst, t, statements: stmts, distinctKeys };
+      if (siblings !== null && siblings.size > 1) c.siblings = siblings;
+      out.push(c);
     };
     if (this.timedAutocommit) {
       const whole = this.wholeUnit();
       const st = this.unit.statements;
       let i = 0;
       while (i < st.length) {
+        if (isCatalogOrControl(st[i]!.t)) {
+          i++;
+          continue;
+        }
         let j = i + 1;
-        while (j < st.length && st[j]!.t === st[i]!.t) j++;
+        let n = 1;
+        while (j < st.length && (st[j]!.t === st[i]!.t || isNoise(st[j]!.t))) if (st[j++]!.t === st[i]!.t) n++;
         // most runs are one statement: cut out only those long enough to be a loop
-        if (j - i >= this.options.minRepeats) push(whole, st[i]!.t, st.slice(i, j));
+        if (n >= min) push(whole, st[i]!.t, n === j - i ? st.slice(i, j) : st.slice(i, j).filter((x) => x.t === st[i]!.t));
         i = j;
       }
+      // a loop body of several lookups (two relations per row) repeats as a block, not as runs
+      for (const b of this.repeatedBlocks()) {
+        const members = blockMembers(b);
+        if (!readsOnly(members)) continue;
+        const stretch = b.burst.statements.slice(b.start, b.start + b.length * b.repeats);
+        for (const t of members) if (!isCatalogOrControl(t)) push(whole, t, stretch.filter((x) => x.t === t), new Set(members));
+      }
     } else {
-      for (const burst of this.bursts) for (const [t, stmts] of byTemplate(burst.statements)) push(burst, t, stmts);
+      for (const burst of this.bursts) {
+        const groups = byTemplate(burst.statements);
+        for (const [t, stmts] of groups) push(burst, t, stmts, interleaved(groups, t, stmts));
+      }
     }
     this.candidates = out;
     return out;
+  }
+
+  /** Fewer statements than --min-repeats: a loop only with its parent in sight (see smallLoopTrusted). */
+  small(c: LoopCandidate): boolean {
+    return c.statements.length < this.options.minRepeats;
+  }
+
+  /**
+   * A loop shorter than --min-repeats counts only on the evidence Prosopite uses: the statements run back to
+   * back right after their parent query (noise statements aside), each with a different key, and where the
+   * log has the parent's rows, every key is among them. Writes need no parent: back-to-back single-row
+   * writes with different values inside one explicit transaction are the loop.
+   */
+  smallLoopTrusted(c: LoopCandidate): boolean {
+    const st = c.statements;
+    if (c.distinctKeys !== st.length) return false;
+    const all = this.unit.statements;
+    const body = this.bodyOf(c);
+    for (let k = st[0]!.index + 1; k < st[st.length - 1]!.index; k++) if (!body.has(all[k]!.t) && !isNoise(all[k]!.t)) return false;
+    const parent = this.parentOf(st[0]!, c.burst, body);
+    if (parent === null) return this.unit.kind === 'transaction' && (c.t.verb === 'insert' || c.t.verb === 'update' || c.t.verb === 'delete');
+    // parents in a row (a, b, then a's and b's lookup) are requests interleaved on one pooled connection:
+    // one lookup per parent is not a loop
+    const before = this.previousWork(parent);
+    if (before !== null && before.t === parent.t) return false;
+    // whole-second times cannot show that lookups ran back to back: a short run there is no evidence
+    if (this.timedAutocommit && this.coarse) return false;
+    if (this.timedAutocommit) {
+      // requests in a row on a pooled connection share it: a loop's lookups follow each other at the pace
+      // at which the first followed its parent (the code's own rhythm, fast or slow), requests do not
+      const t = runTiming(this.unit.statements, st);
+      if (t.maxInnerGap > Math.max(this.options.burstGapMs, 3 * gapBetween(parent, st[0]!))) return false;
+      // a block of lookups repeated after a parent is a loop body only if the block itself is trusted
+      const block = c.siblings ? this.blockOf(c) : null;
+      if (block !== null && !this.blockTrusted(block, c.siblings!)) return false;
+    }
+    if (parent.resultValues !== null) {
+      const rows = new Set(parent.resultValues);
+      return st.every((s) => s.values.some((v) => v !== null && rows.has(v)));
+    }
+    return true;
   }
 
   /** True for autocommit units whose statements carry times: loops there must show as back-to-back runs. */
@@ -169,12 +268,38 @@ export class UnitAnalysis {
     return out;
   }
 
+  /** The templates of a candidate's loop body: its own, and its siblings'. */
+  bodyOf(c: LoopCandidate): Set<TemplateInfo> {
+    return c.siblings ?? new Set([c.t]);
+  }
+
+  /** The repeated block a sibling candidate was cut from (timed autocommit). */
+  private blockOf(c: LoopCandidate): Block | null {
+    const first = c.statements[0]!;
+    for (const b of this.repeatedBlocks()) {
+      const st = b.burst.statements;
+      if (st[b.start]!.index <= first.index && first.index < st[b.start + b.length * b.repeats - 1]!.index + 1) return b;
+    }
+    return null;
+  }
+
+  /** The statement of the unit before `s` that is not noise, or null. */
+  previousWork(s: Stmt): Stmt | null {
+    const all = this.unit.statements;
+    for (let k = s.index - 1; k >= 0; k--) if (!isNoise(all[k]!.t)) return all[k]!;
+    return null;
+  }
+
   /** The statement before `first` in its burst that returned the keys the loop uses: a different SELECT. */
   parentOf(first: Stmt, burst: Burst, loopTemplates: Set<TemplateInfo>): Stmt | null {
     const st = burst.statements;
     const at = st.indexOf(first);
-    for (let i = at - 1; i >= 0 && i >= at - 3; i--) {
+    let looked = 0;
+    for (let i = at - 1; i >= 0 && looked < 3; i--) {
       const p = st[i]!;
+      // settings and schema lookups the ORM sends between the parent and its loop are not the parent
+      if (isNoise(p.t)) continue;
+      looked++;
       if (loopTemplates.has(p.t)) continue;
       return p.t.verb === 'select' || p.t.verb === 'with' ? p : null;
     }
@@ -233,7 +358,7 @@ export class UnitAnalysis {
   /** A draft for a single-template loop; claims its statements. */
   loopDraft<D extends object>(c: LoopCandidate, details: D): Draft<LoopDetails & D> {
     this.claim(c.statements);
-    const parent = this.parentOf(c.statements[0]!, c.burst, new Set([c.t]));
+    const parent = this.parentOf(c.statements[0]!, c.burst, this.bodyOf(c));
     const ev = this.evidence(c.statements, c.burst, parent);
     const shape = shapeFor(c.t);
     return {
@@ -254,8 +379,11 @@ export class UnitAnalysis {
    * be truly back to back; a run of lookups spread over separate requests is not a loop.
    */
   trusted(c: LoopCandidate): boolean {
+    if (this.small(c)) return this.smallLoopTrusted(c);
     if (!this.timedAutocommit) return true;
-    if (this.parentOf(c.statements[0]!, c.burst, new Set([c.t])) !== null) return true;
+    const block = c.siblings ? this.blockOf(c) : null;
+    if (block !== null) return this.blockTrusted(block, c.siblings!);
+    if (this.parentOf(c.statements[0]!, c.burst, this.bodyOf(c)) !== null) return true;
     return !this.coarse && runTiming(c.burst.statements, c.statements).maxInnerGap <= this.options.burstGapMs;
   }
 
@@ -439,4 +567,30 @@ export function looksLikeKeys(stmts: Stmt[]): boolean {
     }
   }
   return seen > 0;
+}
+
+/** The templates of a block, in order, each once. */
+export function blockMembers(b: Block): TemplateInfo[] {
+  return [...new Set(b.burst.statements.slice(b.start, b.start + b.length).map((s) => s.t))];
+}
+
+/** A block made only of reads (besides control statements): each member is a loop of its own kind. */
+export function readsOnly(members: TemplateInfo[]): boolean {
+  return members.every((t) => isCatalogOrControl(t) || (shapeFor(t).kind === 'select' && (t.verb === 'select' || t.verb === 'with')));
+}
+
+/**
+ * Templates whose statements interleave with `stmts` and repeat too: the other lookups of one loop body
+ * (a row's holder and series, loaded as the identity map first meets each key).
+ */
+function interleaved(groups: Map<TemplateInfo, Stmt[]>, t: TemplateInfo, stmts: Stmt[]): Set<TemplateInfo> | null {
+  if (stmts.length < 2) return null;
+  const from = stmts[0]!.index;
+  const to = stmts[stmts.length - 1]!.index;
+  let out: Set<TemplateInfo> | null = null;
+  for (const [u, other] of groups) {
+    if (u === t || other.length < 2 || isNoise(u) || u.verb !== 'select') continue;
+    if (other[0]!.index < to && other[other.length - 1]!.index > from && other.some((x) => x.index > from && x.index < to)) (out ??= new Set([t])).add(u);
+  }
+  return out;
 }

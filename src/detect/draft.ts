@@ -8,8 +8,13 @@ export type Confidence = 'high' | 'medium' | 'low';
 
 /** Thresholds, from flags and the config file. */
 export interface DetectOptions {
-  /** Statements of one template in one unit before it is a loop (Sentry uses 5). */
+  /** Statements of one template in one unit before it is a loop when no parent query is in sight (Sentry uses 5). */
   minRepeats: number;
+  /**
+   * Statements before it is a loop when they run back to back right after their parent query, each with a
+   * different key (Prosopite and Bullet flag at 2: a test suite's seed data makes loops of 2–4).
+   */
+  minParentRepeats: number;
   /** Repeats of a 2–8 statement block before it is a repeated sequence (Sentry MN+1 uses 3). */
   minSequenceRepeats: number;
   /** The same statement with the same values this often in one unit is a duplicate. */
@@ -24,6 +29,7 @@ export interface DetectOptions {
 
 export const DEFAULT_DETECT_OPTIONS: DetectOptions = {
   minRepeats: 5,
+  minParentRepeats: 2,
   minSequenceRepeats: 3,
   minDuplicates: 3,
   unboundedRows: 1000,

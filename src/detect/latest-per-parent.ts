@@ -23,7 +23,7 @@ export default defineKind<LatestPerParentDetails>()({
       short: 'Latest row fetched per parent in a loop',
       full: 'ORDER BY … LIMIT 1 runs once per parent. DISTINCT ON, a window function or a LATERAL join returns all of them at once.',
     },
-    options: ['minRepeats', 'burstGapMs'],
+    options: ['minRepeats', 'minParentRepeats', 'burstGapMs'],
     runOrder: 40,
   },
   detect(unit, a) {

@@ -21,7 +21,7 @@ export default defineKind<NPlusOneDetails>()({
       short: 'N+1 query: one query per row of a parent query',
       full: "A statement runs once per row returned by an earlier statement in the same unit of work. Load the rows in one query with = ANY($1) or a JOIN, or use the ORM's eager loading.",
     },
-    options: ['minRepeats', 'burstGapMs'],
+    options: ['minRepeats', 'minParentRepeats', 'burstGapMs'],
     runOrder: 80,
   },
   detect(unit, a) {

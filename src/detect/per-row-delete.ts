@@ -20,7 +20,7 @@ export default defineKind<PerRowDeleteDetails>()({
       short: 'Rows deleted one at a time',
       full: 'DELETE … WHERE id = $1 in a loop. Use DELETE … WHERE id = ANY($1).',
     },
-    options: ['minRepeats', 'burstGapMs'],
+    options: ['minRepeats', 'minParentRepeats', 'burstGapMs'],
     runOrder: 70,
   },
   detect(unit, a) {

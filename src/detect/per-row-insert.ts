@@ -23,19 +23,19 @@ export default defineKind<PerRowInsertDetails>()({
       short: 'Rows inserted one at a time',
       full: 'Single-row INSERTs into one table in a loop. Use a multi-row VALUES list, INSERT … SELECT, or COPY.',
     },
-    options: ['minRepeats', 'burstGapMs'],
+    options: ['minRepeats', 'minParentRepeats', 'burstGapMs'],
     runOrder: 50,
   },
   detect(unit, a, o) {
     const out: Draft<PerRowInsertDetails>[] = [];
     for (const c of a.loopCandidates()) {
       const s = shapeFor(c.t);
-      if (s.kind !== 'insert' || !a.trusted(c)) continue;
+      if (s.kind !== 'insert' || (!a.small(c) && !a.trusted(c))) continue;
       // multi-row VALUES share the template of single-row ones; batched writes are already set-based
       const singles = c.statements.filter((st) => st.valuesRows <= 1);
-      if (singles.length < o.minRepeats) continue;
+      if (singles.length < Math.min(o.minRepeats, o.minParentRepeats)) continue;
       const loop = singles.length === c.statements.length ? c : { ...c, statements: singles, distinctKeys: new Set(singles.map((st) => st.key)).size };
-      if (loop.distinctKeys < 2) continue;
+      if (loop.distinctKeys < 2 || (a.small(loop) && !a.smallLoopTrusted(loop))) continue;
       out.push(a.loopDraft(loop, { columns: s.insertColumns, fromSelect: s.insertFromSelect }));
     }
     return out;

@@ -22,7 +22,7 @@ export default defineKind<PerRowUpdateDetails>()({
       short: 'Rows updated one at a time',
       full: 'UPDATE … WHERE id = $1 in a loop. Use UPDATE … FROM (VALUES …) or WHERE id = ANY($1).',
     },
-    options: ['minRepeats', 'burstGapMs'],
+    options: ['minRepeats', 'minParentRepeats', 'burstGapMs'],
     runOrder: 60,
   },
   detect(unit, a) {

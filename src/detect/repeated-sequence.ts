@@ -1,4 +1,5 @@
 /** repeated-sequence (MN+1): a block of 2–8 statements run once per row, each member a loop of its own. */
+import { blockMembers, readsOnly } from './analysis.js';
 import { blockDraft, blockStatements, blockTrusted } from './sequence-draft.js';
 import { defineKind } from './kind.js';
 import type { BlockDetails, Draft } from './draft.js';
@@ -26,6 +27,8 @@ export default defineKind<RepeatedSequenceDetails>()({
     for (const b of a.repeatedBlocks()) {
       const { st, varying } = blockStatements(b);
       if (!varying || st.some((s) => a.isClaimed(s)) || !blockTrusted(a, b)) continue;
+      // a row's lookups of several relations are one N+1 per relation, each with its own count, keys and rewrite
+      if (readsOnly(blockMembers(b))) continue;
       // a block that holds only transaction-less writes of one row each is still a sequence: report it as one
       out.push(blockDraft(a, b, {}));
     }

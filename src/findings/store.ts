@@ -51,6 +51,16 @@ const stmtFromState = (s: StmtState, intern: TemplateInterner): Stmt => {
 };
 
 const MAX_DISTINCT_VALUES = 10_000;
+/** Occurrences per finding remembered for overlap, and statements of each (a fan-out and its part overlap early). */
+const MAX_RECENT = 4;
+const MAX_REMEMBERED = 200;
+
+interface Occurrence {
+  lines: Set<string>;
+  ref: UnitRef;
+}
+
+const lineOf = (s: Stmt) => `${s.file}:${s.line}`;
 
 export function findingId(kind: FindingKind, fingerprints: string[], callSite: string | null): string {
   return hash('sha1', `${kind}|${fingerprints.join(',')}|${callSite ?? ''}`).slice(0, 12);
@@ -61,6 +71,22 @@ const source = (s: Stmt) => `${s.file}:${s.line}`;
 
 export class FindingStore {
   private readonly groups = new Map<string, Group>();
+  /** The statements (file:line) of each finding's last few occurrences, to tell one loop reported twice. */
+  private readonly recent = new Map<string, Occurrence[]>();
+
+  private overlapping(id: string, draft: AnyDraft): Occurrence | null {
+    const list = this.recent.get(id);
+    if (list === undefined) return null;
+    for (const o of list) for (const s of draft.statements.slice(0, MAX_REMEMBERED)) if (o.lines.has(lineOf(s))) return o;
+    return null;
+  }
+
+  private remember(id: string, draft: AnyDraft, ref: UnitRef): void {
+    let list = this.recent.get(id);
+    if (list === undefined) this.recent.set(id, (list = []));
+    list.push({ lines: new Set(draft.statements.slice(0, MAX_REMEMBERED).map(lineOf)), ref });
+    if (list.length > MAX_RECENT) list.shift();
+  }
 
   get size(): number {
     return this.groups.size;
@@ -90,15 +116,29 @@ export class FindingStore {
     } else if (draft.repeats > g.draft.repeats) {
       g.draft = trim(draft);
     }
-    g.occurrences++;
-    g.statements += draft.statements.length;
+    // A loop fanned out over pooled connections is reported twice: by the fan-out unit, and by the unit of the
+    // connection that ran a part of it after the parent. Drafts that share a statement are one occurrence.
+    const seen = this.overlapping(id, draft);
+    if (seen === null) g.occurrences++;
     for (const s of draft.statements) {
+      if (seen !== null && seen.lines.has(lineOf(s))) continue;
+      g.statements++;
       if (s.durationMs !== null) {
         g.totalDurationMs += s.durationMs;
         g.timed = true;
       }
       if (g.distinctValues.size < MAX_DISTINCT_VALUES) g.distinctValues.add(s.key);
     }
+    if (seen !== null) {
+      const at = g.units.indexOf(seen.ref);
+      if (at >= 0 && ref.repeats > seen.ref.repeats) g.units[at] = ref;
+      if (g.largest === seen.ref && ref.repeats > seen.ref.repeats) g.largest = ref;
+      if (unit.application) g.applications.add(unit.application);
+      if (g.largest === null || ref.repeats > g.largest.repeats) g.largest = ref;
+      this.remember(id, draft, ref);
+      return id;
+    }
+    this.remember(id, draft, ref);
     if (unit.application) g.applications.add(unit.application);
     if (g.units.length < MAX_UNITS) g.units.push(ref);
     if (g.largest === null || ref.repeats > g.largest.repeats) g.largest = ref;

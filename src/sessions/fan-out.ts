@@ -192,6 +192,7 @@ export class FanOutCollector {
     if (!saturated && !wide) return;
     statements.sort((a, b) => startOf(a)! - startOf(b)!);
     const ordered = parent !== null ? [parent, ...statements] : statements;
+    for (const s of statements) s.fannedOut = true;
     // synthetic statements carry their position in the synthetic unit
     const copies = ordered.map((s, index) => ({ ...s, index }));
     this.onUnit({

@@ -30,6 +30,8 @@ export interface Stmt {
   tags: Record<string, string> | null;
   file: string;
   line: number;
+  /** Set once the statement is part of a fan-out unit: its own session's unit must not report it again. */
+  fannedOut?: true;
 }
 
 /** fan-out: one loop's statements gathered from several pooled connections (sessions/fan-out.ts). */

@@ -46,8 +46,100 @@ testKind('n-plus-one', {
         12:00:01.000 [7] SELECT * FROM products WHERE id = 6
       `,
     },
+    {
+      name: 'requests interleaved on one pooled connection: two parents, then one lookup for each',
+      log: `
+        12:00:00.001 [11] SELECT * FROM authors WHERE id = 13
+        12:00:00.002 [11] SELECT * FROM authors WHERE id = 14
+        12:00:00.003 [11] SELECT * FROM books WHERE author_id = 13
+        12:00:00.004 [11] SELECT * FROM books WHERE author_id = 14
+      `,
+    },
+    {
+      name: 'two lookups after a parent with the same key are a duplicate, not a loop',
+      allow: ['duplicate-query'],
+      log: `
+        12:00:00.000 [7] BEGIN
+        12:00:00.001 [7] SELECT id FROM orders WHERE customer_id = 42
+        12:00:00.002 [7] SELECT * FROM customers WHERE id = 42
+        12:00:00.003 [7] SELECT * FROM customers WHERE id = 42
+        12:00:00.004 [7] COMMIT
+      `,
+    },
+    {
+      name: 'two lookups with other work between them are not a run',
+      log: `
+        12:00:00.000 [7] BEGIN
+        12:00:00.001 [7] SELECT id FROM orders WHERE customer_id = 42
+        12:00:00.002 [7] SELECT * FROM customers WHERE id = 1
+        12:00:00.003 [7] UPDATE carts SET seen = true WHERE id = 9
+        12:00:00.004 [7] SELECT * FROM customers WHERE id = 2
+        12:00:00.005 [7] COMMIT
+      `,
+    },
   ],
   invalid: [
+    {
+      name: "a loop of two right after its parent: a test suite's seed data",
+      log: `
+        12:00:00.000 [7] BEGIN
+        12:00:00.001 [7] SELECT id FROM posts WHERE published
+        12:00:00.002 [7] SELECT * FROM comments WHERE post_id = 1
+        12:00:00.003 [7] SELECT * FROM comments WHERE post_id = 2
+        12:00:00.004 [7] COMMIT
+      `,
+      findings: [{ kind: 'n-plus-one', tables: ['comments'], repeats: 2, confidence: 'high', parent: 'select id from posts where published' }],
+    },
+    {
+      name: 'two lookups per book, three books: one N+1 per relation',
+      log: `
+        12:00:00.000 [7] BEGIN
+        12:00:00.001 [7] SELECT id, author_id, publisher_id FROM books WHERE shelf = 4
+        12:00:00.002 [7] SELECT * FROM authors WHERE id = 1
+        12:00:00.003 [7] SELECT * FROM publishers WHERE id = 10
+        12:00:00.004 [7] SELECT * FROM authors WHERE id = 2
+        12:00:00.005 [7] SELECT * FROM publishers WHERE id = 20
+        12:00:00.006 [7] SELECT * FROM authors WHERE id = 3
+        12:00:00.007 [7] SELECT * FROM publishers WHERE id = 30
+        12:00:00.008 [7] COMMIT
+      `,
+      findings: [
+        { kind: 'n-plus-one', tables: ['authors'], repeats: 3, confidence: 'high', parent: 'select id, author_id, publisher_id from books where shelf = $1' },
+        { kind: 'n-plus-one', tables: ['publishers'], repeats: 3, confidence: 'high', parent: 'select id, author_id, publisher_id from books where shelf = $1' },
+      ],
+    },
+    {
+      name: 'two relations per row, the second deduplicated by the identity map: one N+1 each',
+      log: `
+        12:00:00.000 [7] BEGIN
+        12:00:00.001 [7] SELECT id, holder_id, series_id FROM debentures WHERE fund_id = 3
+        12:00:00.002 [7] SELECT * FROM holders WHERE id = 1
+        12:00:00.003 [7] SELECT * FROM series WHERE id = 7
+        12:00:00.004 [7] SELECT * FROM holders WHERE id = 2
+        12:00:00.005 [7] SELECT * FROM holders WHERE id = 3
+        12:00:00.006 [7] SELECT * FROM series WHERE id = 8
+        12:00:00.007 [7] SELECT * FROM holders WHERE id = 4
+        12:00:00.008 [7] SELECT * FROM holders WHERE id = 5
+        12:00:00.009 [7] COMMIT
+      `,
+      findings: [
+        { kind: 'n-plus-one', tables: ['holders'], repeats: 5, confidence: 'high', distinctKeys: 5, parent: 'select id, holder_id, series_id from debentures where fund_id = $1' },
+        { kind: 'n-plus-one', tables: ['series'], repeats: 2, confidence: 'high', distinctKeys: 2, parent: 'select id, holder_id, series_id from debentures where fund_id = $1' },
+      ],
+    },
+    {
+      name: 'schema introspection and settings between the parent and its lookups do not break the chain',
+      log: `
+        12:00:00.000 [8 app=job] SELECT id FROM users WHERE active
+        12:00:00.004 [8 app=job] SELECT a.attname FROM pg_attribute a WHERE a.attrelid = 16384
+        12:00:00.005 [8 app=job] SHOW search_path
+        12:00:00.009 [8 app=job] SELECT * FROM profiles WHERE user_id = 1
+        12:00:00.010 [8 app=job] SELECT a.attname FROM pg_attribute a WHERE a.attrelid = 16390
+        12:00:00.015 [8 app=job] SELECT * FROM profiles WHERE user_id = 2
+        12:00:00.021 [8 app=job] SELECT * FROM profiles WHERE user_id = 3
+      `,
+      findings: [{ kind: 'n-plus-one', tables: ['profiles'], repeats: 3, confidence: 'medium', parent: 'select id from users where active' }],
+    },
     {
       name: 'a lookup per order inside one transaction, after the orders query',
       log: `
