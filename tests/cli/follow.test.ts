@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, repoRoot, runJson } from '../support/cli.js';
-import { pgLogs } from '../support/pg-logs.js';
+import { pgLogs, readLog } from '../support/pg-logs.js';
 
 const billing = readFileSync(path.join(repoRoot, 'samples', 'billing.log'), 'utf8');
 const dir = mkdtempSync(path.join(tmpdir(), 'sqloupe-follow-'));
@@ -198,7 +198,7 @@ describe('EPIPE', () => {
     const log = path.join(dir, 'fanout.log');
     writeFileSync(log, '');
     const run = follow(['--format', 'ndjson', log]);
-    appendFileSync(log, readFileSync(logs.log, 'utf8'));
+    appendFileSync(log, readLog(logs.log));
     await waitFor(() => run.out().includes('"applications":["gateway"]'), 20_000, 'the fan-out finding');
     run.child.kill('SIGINT');
     await run.exited;
