@@ -10,6 +10,8 @@ import path from 'node:path';
 export default function setup(): () => void {
   const outer = os.tmpdir();
   const dir = fs.mkdtempSync(path.join(outer, 'sqloupe-test-run-'));
+  // searchable like the system temp folder: throwaway PostgreSQL clusters in it run as the postgres user
+  fs.chmodSync(dir, 0o755);
   const before = process.env.TMPDIR;
   process.env.TMPDIR = dir;
   return () => {
