@@ -1,5 +1,5 @@
-// The real-log generator itself: the three files exist, describe the same events, and the
-// number of statements they log matches what the workload's client executed.
+// The recorded real logs (tests/fixtures/pg-recorded, made by scripts/make-pg-logs.mjs): the three files
+// exist, describe the same events, and the number of statements they log matches what the workload's client executed.
 import fs from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
