@@ -1,11 +1,12 @@
 /** Baseline flow: a rerun reports 0 new findings; a planted regression (a second log with more loops, or grown repeats) is reported. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'sqloupe-baseline-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const env = { HOME: tmp, XDG_CONFIG_HOME: path.join(tmp, 'xdg') };
 const BILLING = 'samples/billing.log';
 // a second log with loops of its own: the "regression" a cron job must mail about

@@ -1,16 +1,20 @@
 /** sqloupe.config.json: discovery (upward to the git root or $HOME, then XDG), validation naming the key, flags over file, suppressions. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { configJsonSchema, findConfig, parseConfig } from '../../src/config.js';
 import { repoRoot, runCli } from '../support/cli.js';
 import { validatorFor } from '../report/schema.js';
 
 const BILLING = path.join(repoRoot, 'samples/billing.log');
 
+/** Every sandbox of this file lives in one temp folder, removed at the end. */
+const sandboxes = mkdtempSync(path.join(tmpdir(), 'sqloupe-config-'));
+afterAll(() => rmSync(sandboxes, { recursive: true, force: true }));
+
 function sandbox() {
-  const root = mkdtempSync(path.join(tmpdir(), 'sqloupe-config-'));
+  const root = mkdtempSync(path.join(sandboxes, 'sandbox-'));
   const home = path.join(root, 'home');
   const xdg = path.join(root, 'xdg');
   mkdirSync(home, { recursive: true });

@@ -1,12 +1,13 @@
 /** `sqloupe doctor`: names exactly what a log lacks and the postgresql.conf lines to add. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { pgLogs } from '../support/pg-logs.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sqloupe-doctor-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const lines = (out: string, word: string) => out.split('\n').filter((l) => l.trimStart().startsWith(word)).map((l) => l.trim());
 
 describe('sqloupe doctor', () => {

@@ -1,12 +1,13 @@
 /** Exit codes as documented (0 ok, 1 --fail-on, 2 usage/config/input), and NO_COLOR winning over FORCE_COLOR for chalk and commander. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 
 const ANSI = /\x1b\[/;
 const tmp = mkdtempSync(path.join(tmpdir(), 'sqloupe-exit-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 // isolate from any config on this machine: no discovery above tmp, no per-user file
 const env = { HOME: tmp, XDG_CONFIG_HOME: path.join(tmp, 'xdg') };
 

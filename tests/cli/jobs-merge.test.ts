@@ -1,8 +1,8 @@
 /** --jobs N and merged --save-state files give exactly the report of one single-threaded run. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { pgLogs } from '../support/pg-logs.js';
 
@@ -13,6 +13,14 @@ function report(args: string[]): string {
   return r.stdout;
 }
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const stateDir = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'sqloupe-state-'));
+  dirs.push(d);
+  return d;
+};
+
 describe('parallel and merged analysis', () => {
   it('--jobs 1, --jobs 2 and merged per-input states report the same findings, counts and top queries', async () => {
     const logs = await pgLogs('default');
@@ -21,7 +29,7 @@ describe('parallel and merged analysis', () => {
     const two = report(['--jobs', '2', ...inputs]);
     expect(two).toBe(one);
 
-    const dir = mkdtempSync(path.join(tmpdir(), 'sqloupe-state-'));
+    const dir = stateDir();
     const states = inputs.map((p, i) => {
       const file = path.join(dir, `${i}.state.json`);
       report(['--jobs', '1', '--save-state', file, p]);
@@ -37,7 +45,7 @@ describe('parallel and merged analysis', () => {
   });
 
   it('a merged state can itself be merged, and a file that is not a state is a usage error', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sqloupe-state-'));
+    const dir = stateDir();
     const a = path.join(dir, 'a.json');
     const ab = path.join(dir, 'ab.json');
     report(['--save-state', a, 'samples/billing.log']);

@@ -1,11 +1,10 @@
 /** The same real PG 15 workload logged as stderr, csvlog and jsonlog must give the same statement events. */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import pgCsv from '../../src/formats/pg-csv.js';
 import pgJson from '../../src/formats/pg-json.js';
 import pgStderr from '../../src/formats/pg-stderr.js';
 import type { LogEvent, LogFormat } from '../../src/formats/types.js';
-import { pgLogs, type PgLogs } from '../support/pg-logs.js';
+import { pgLogs, readLog, type PgLogs } from '../support/pg-logs.js';
 
 interface Run {
   events: LogEvent[];
@@ -23,7 +22,7 @@ function run(format: LogFormat, file: string): Run {
     emit: (e) => events.push(e),
     skip: (line, reason) => skipped.push({ line, reason }),
   });
-  const text = readFileSync(file, 'utf8');
+  const text = readLog(file);
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   lines.forEach((l, i) => p.push(l, i + 1));
@@ -125,7 +124,7 @@ describe('cross-format: stderr, csvlog and jsonlog of one real workload', () => 
   });
 
   it('sniffers pick their own format for each file and score the others low', () => {
-    const head = (f: string) => readFileSync(f, 'utf8').split('\n').slice(0, 200);
+    const head = (f: string) => readLog(f).split('\n').slice(0, 200);
     const files = { stderr: head(logs.log), csv: head(logs.csv), json: head(logs.json) };
     expect(pgCsv.sniff(files.csv)).toBeGreaterThan(0.9);
     expect(pgJson.sniff(files.json)).toBeGreaterThan(0.9);

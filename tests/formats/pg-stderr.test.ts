@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import stderr from '../../src/formats/pg-stderr.js';
 import { parseDecimal, parseParameters } from '../../src/formats/pg-message.js';
 import fc from 'fast-check';
 import { compilePrefix, detectPrefix, inferPrefix } from '../../src/formats/pg-prefix.js';
 import { createTimeParser } from '../../src/formats/pg-time.js';
 import type { LogEvent } from '../../src/formats/types.js';
-import { pgLogs } from '../support/pg-logs.js';
+import { pgLogs, readLog } from '../support/pg-logs.js';
 
 function parse(text: string, prefix: string | null = null) {
   const events: LogEvent[] = [];
@@ -156,7 +155,7 @@ describe('pg-stderr on synthetic lines', () => {
 describe('pg-stderr on real PostgreSQL 15 logs', () => {
   it('finds the prefix and every statement the server executed (duration mode)', async () => {
     const logs = await pgLogs('default');
-    const { events, skipped, facts } = parse(readFileSync(logs.log, 'utf8'));
+    const { events, skipped, facts } = parse(readLog(logs.log));
     expect(facts['prefix']).toBe('%m [%p] %q%u@%d/%a [%c] %x ');
     expect(skipped).toEqual([]);
     expect(statements(events).length).toBe(logs.truth.totals.statements);
@@ -164,7 +163,7 @@ describe('pg-stderr on real PostgreSQL 15 logs', () => {
 
   it('counts the same statements with log_statement=all + log_duration', async () => {
     const logs = await pgLogs('statement');
-    const { events } = parse(readFileSync(logs.log, 'utf8'));
+    const { events } = parse(readLog(logs.log));
     expect(statements(events).length).toBe(logs.truth.totals.calls);
     expect(statements(events).filter((e) => e.durationMs !== null).length).toBeGreaterThan(logs.truth.totals.statements * 0.99);
   });
@@ -172,7 +171,7 @@ describe('pg-stderr on real PostgreSQL 15 logs', () => {
   it('keeps sessions apart with the pgBadger prefix and with the minimal prefix (pid only)', async () => {
     for (const preset of ['pgbadger-prefix', 'minimal-prefix'] as const) {
       const logs = await pgLogs(preset);
-      const { events } = parse(readFileSync(logs.log, 'utf8'));
+      const { events } = parse(readLog(logs.log));
       const st = statements(events);
       expect(st.length).toBe(logs.truth.totals.statements);
       expect(new Set(st.map((e) => e.session)).size).toBe(logs.truth.totals.sessions);

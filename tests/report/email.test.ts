@@ -1,6 +1,6 @@
 /** The e-mail digest: a real mail parser reads both parts, and the message reaches a real SMTP server and a sendmail-compatible program. */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, repoRoot, runCli, type CliRun } from '../support/cli.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'sqloupe-email-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const env = { HOME: tmp, XDG_CONFIG_HOME: path.join(tmp, 'xdg') };
 
 /** runCli blocks the event loop; the SMTP server lives in this process, so this one must not. */

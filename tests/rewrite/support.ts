@@ -1,10 +1,10 @@
 /** Drafts from real logs for rewrite tests: runs the real pipeline and keeps each unit's drafts with the unit. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { fileURLToPath } from 'node:url';
+import { sharedPgDir } from '../support/pg-shared.js';
 import { analyze, DEFAULT_ANALYZE_OPTIONS } from '../../src/analyze.js';
 import type { AnalysisResult } from '../../src/findings/result.js';
 import { detectUnit, type AnyDraft, type FindingKind } from '../../src/detect/registry.js';
@@ -33,7 +33,12 @@ export async function draftsOf(file: string): Promise<{ found: Found[]; result: 
   return { found, result };
 }
 
-/** A throwaway PostgreSQL 15 with the workload's schema and seed data (scripts/pg-workload.mjs with no scenario: setup only). */
+/**
+ * A throwaway PostgreSQL 15 with the workload's schema and seed data (scripts/pg-workload.mjs with no scenario:
+ * setup only). One cluster serves the whole run: the first test file that asks starts it (the others wait on a
+ * lock in the run's temp folder) and the run's global teardown (tests/support/pg-shared.ts) stops it. Each
+ * file gets a database of its own, a copy of the seeded one, dropped when the file is done.
+ */
 export interface Db {
   client: pg.Client;
   stop(): Promise<void>;
@@ -47,35 +52,74 @@ function run(args: string[]): Promise<string> {
   });
 }
 
+interface ClusterInfo {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The run's shared cluster, started by the first caller; its folder is named in SHARED_PG_DIR (tests/support/pg-shared.ts). */
+async function sharedCluster(): Promise<ClusterInfo> {
+  const dir = sharedPgDir();
+  const info = path.join(dir, 'cluster.json');
+  const ready = path.join(dir, 'ready');
+  const lock = `${dir}.lock`;
+  const deadline = Date.now() + 170_000;
+  for (;;) {
+    if (existsSync(ready)) return JSON.parse(readFileSync(info, 'utf8')) as ClusterInfo;
+    if (existsSync(path.join(dir, 'failed'))) throw new Error(`the shared PostgreSQL cluster did not start: ${readFileSync(path.join(dir, 'failed'), 'utf8')}`);
+    try {
+      mkdirSync(lock);
+    } catch {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the shared PostgreSQL cluster in ${dir}`);
+      await sleep(200);
+      continue;
+    }
+    try {
+      if (existsSync(ready)) continue;
+      mkdirSync(dir, { recursive: true });
+      const cluster = path.join(repoRoot, 'scripts', 'pg-cluster.mjs');
+      try {
+        await run([cluster, 'start', dir]);
+        await run([path.join(repoRoot, 'scripts', 'pg-workload.mjs'), '--cluster', info, '--scenarios', ',']);
+      } catch (e) {
+        writeFileSync(path.join(dir, 'failed'), (e as Error).message);
+        throw e;
+      }
+      writeFileSync(ready, '');
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+let copies = 0;
+
 export async function startDb(): Promise<Db> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sqloupe-rewrite-'));
-  const cluster = path.join(repoRoot, 'scripts', 'pg-cluster.mjs');
+  const info = await sharedCluster();
+  const admin = new pg.Client({ host: info.host, port: info.port, user: info.user, database: 'postgres' });
+  await admin.connect();
+  const name = `rw_${process.pid}_${++copies}`;
   try {
-    await run([cluster, 'start', dir]);
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
+    // a copy of the seeded database: what one file changes (schemas, rows) no other file sees
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${info.database}`);
+  } finally {
+    await admin.end();
   }
-  const info = JSON.parse(readFileSync(path.join(dir, 'cluster.json'), 'utf8')) as { host: string; port: number; user: string; database: string };
-  const stop = async () => {
-    await run([cluster, 'stop', dir]).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+  const client = new pg.Client({ host: info.host, port: info.port, user: info.user, database: name });
+  await client.connect();
+  return {
+    client,
+    async stop() {
+      await client.end().catch(() => undefined);
+      const a = new pg.Client({ host: info.host, port: info.port, user: info.user, database: 'postgres' });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name}`).finally(() => a.end());
+    },
   };
-  try {
-    await run([path.join(repoRoot, 'scripts', 'pg-workload.mjs'), '--cluster', path.join(dir, 'cluster.json'), '--scenarios', ',']);
-    const client = new pg.Client({ host: info.host, port: info.port, user: info.user, database: info.database });
-    await client.connect();
-    return {
-      client,
-      async stop() {
-        await client.end().catch(() => undefined);
-        await stop();
-      },
-    };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
 }
 
 /** Statements as the pipeline builds them, from literal SQL (and logged parameters), for hand-made drafts. */

@@ -27,3 +27,22 @@ export function runJson(args: string[], opts: Parameters<typeof runCli>[1] = {})
   if (r.code !== 0 && r.code !== 1) throw new Error(`sqloupe exited ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
+
+const shared = new Map<string, string>();
+
+/**
+ * runJson for a read-only run (no --write-baseline, --save-state, --output) that several tests of a file assert
+ * on: the CLI runs once per arguments, cwd and env in this file, and each caller parses its own copy of the report.
+ */
+export function runJsonShared(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}) {
+  if (args.some((a) => /^--(write-baseline|save-state|output)$|^-o$/.test(a))) throw new Error(`runJsonShared is for read-only runs: ${args.join(' ')}`);
+  const key = JSON.stringify([args, opts.cwd ?? null, opts.env ?? null]);
+  let stdout = shared.get(key);
+  if (stdout === undefined) {
+    const r = runCli([...args, '--format', 'json'], opts);
+    if (r.code !== 0 && r.code !== 1) throw new Error(`sqloupe exited ${r.code}: ${r.stderr}`);
+    stdout = r.stdout;
+    shared.set(key, stdout);
+  }
+  return JSON.parse(stdout);
+}

@@ -1,9 +1,9 @@
-// The real-log generator itself: the three files exist, describe the same events, and the
-// number of statements they log matches what the workload's client executed.
+// The recorded real logs (tests/fixtures/pg-recorded, made by scripts/make-pg-logs.mjs): the three files
+// exist, describe the same events, and the number of statements they log matches what the workload's client executed.
 import fs from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pgLogs, type PgLogs } from './pg-logs.js';
+import { pgLogs, readLog, type PgLogs } from './pg-logs.js';
 
 const STDERR_STATEMENT = / LOG: {2}duration: [\d.]+ ms {2}(?:statement: |execute [^:]*: )/;
 const MESSAGE_STATEMENT = /^duration: [\d.]+ ms {2}(?:statement: |execute [^:]*: )/;
@@ -28,18 +28,17 @@ describe('pgLogs(default): log_min_duration_statement=0', () => {
   });
 
   it('stderr: one duration line per executed statement (within 0.5%)', () => {
-    const lines = fs.readFileSync(logs.log, 'utf8').split('\n');
+    const lines = readLog(logs.log).split('\n');
     const n = lines.filter((l) => STDERR_STATEMENT.test(l)).length;
     within(n, logs.truth.expectedCounts.statements);
   });
 
   it('csvlog and jsonlog carry the same statements', () => {
-    const rows = parseCsv(fs.readFileSync(logs.csv), { relax_column_count: true }) as string[][];
+    const rows = parseCsv(readLog(logs.csv), { relax_column_count: true }) as string[][];
     expect(rows[0]).toHaveLength(26);
     const csvN = rows.filter((r) => MESSAGE_STATEMENT.test(r[13] ?? '')).length;
     within(csvN, logs.truth.expectedCounts.statements);
-    const json = fs
-      .readFileSync(logs.json, 'utf8')
+    const json = readLog(logs.json)
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as { message?: string; application_name?: string });
@@ -52,7 +51,7 @@ describe('pgLogs(default): log_min_duration_statement=0', () => {
     expect(Object.keys(t.scenarios)).toContain('pooled-web');
     const apps = new Set(Object.values(t.scenarios).map((s) => s.application));
     expect(apps.size).toBe(Object.keys(t.scenarios).length);
-    const log = fs.readFileSync(logs.log, 'utf8');
+    const log = readLog(logs.log);
     for (const app of apps) expect(log).toContain(`postgres@app/${app} [`);
     const web = t.scenarios['pooled-web']!;
     expect(web.expected).toEqual([expect.objectContaining({ kind: 'n-plus-one', table: 'products', application: 'web' })]);
@@ -68,7 +67,7 @@ describe('pgLogs(statement): log_statement=all + log_duration=on', () => {
   }, 180_000);
 
   it('logs every call (failed ones too) as statement:/execute lines', () => {
-    const lines = fs.readFileSync(logs.log, 'utf8').split('\n');
+    const lines = readLog(logs.log).split('\n');
     const n = lines.filter((l) => / LOG: {2}(?:statement: |execute [^:]*: )/.test(l)).length;
     within(n, logs.truth.expectedCounts.loggedStatements);
     expect(logs.truth.expectedCounts.loggedStatements).toBe(logs.truth.totals.calls);
