@@ -1,6 +1,8 @@
 /** PostgreSQL stderr log with any log_line_prefix: prefix compiled to a matcher, multi-line entries joined. */
 import { emptyFields, PgMessageInterpreter, type PgFields } from './pg-message.js';
-import { compilePrefix, detectedMatcher, detectPrefix, findSeverity, PrefixError, severityAt, type PrefixMatcher } from './pg-prefix.js';
+import { detectedMatcher, detectPrefix } from './pg-prefix/detect.js';
+import { compilePrefix, PrefixError, type PrefixMatcher } from './pg-prefix/matcher.js';
+import { findSeverity, severityAt } from './pg-prefix/severity.js';
 import { defineFormat, type FormatContext, type FormatParser } from './types.js';
 
 /** Lines read before the prefix is decided when none was given. */

@@ -3,7 +3,9 @@
  * ISO timestamp), with `[5-2]` chunks continuing the entry; the log_line_prefix inside is detected as for stderr.
  */
 import { emptyFields, PgMessageInterpreter, type PgFields } from './pg-message.js';
-import { compilePrefix, detectedMatcher, detectPrefix, findSeverity, PrefixError, type PrefixMatcher } from './pg-prefix.js';
+import { detectedMatcher, detectPrefix } from './pg-prefix/detect.js';
+import { compilePrefix, PrefixError, type PrefixMatcher } from './pg-prefix/matcher.js';
+import { findSeverity } from './pg-prefix/severity.js';
 import { createTimeParser } from './pg-time.js';
 import { defineFormat, type FormatContext, type FormatParser } from './types.js';
 
