@@ -27,6 +27,14 @@ export interface PrefixMatcher {
   fill(line: string, f: PgFields, pidSession: (pid: string) => string, full: boolean): void;
   /** The severity word found by the last successful match. */
   severity: string;
+  /**
+   * Match with the free-text field `esc` (%a, %u, %d …) taking exactly `value`: for a line whose value contains text
+   * that reads as the end of the prefix (an application_name with `LOG:  ` in it). The severity start or -1; fill()
+   * reads the fields as after matchOnly().
+   */
+  matchWith(line: string, esc: string, value: string): number;
+  /** Where each field of the last match is in the line ([escape, start, end] in prefix order), for detection. */
+  spans(): [string, number, number][];
   readonly time: TimeParser;
 }
 
@@ -166,9 +174,45 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
           return finish(line, sevAt, sev);
         }
       }
+      steps = 0;
       const at = matchFrom(line, 0, 0, 0);
       if (at >= 0 && headEnd > 0 && spanEnd[0] === headEnd) remember(line, headEnd, at);
       return at;
+    },
+    matchWith(line, esc, value) {
+      stopPart = parts.length;
+      lastTail = null;
+      spansFromTail = false;
+      steps = 0;
+      forcedEsc = esc;
+      forcedValue = value;
+      let at: number;
+      try {
+        at = matchFrom(line, 0, 0, 0);
+      } finally {
+        forcedEsc = null;
+      }
+      // the next lines of the session repeat this text: remembered, they are read this way without a second match
+      const headEnd = headEsc !== null && spanStart[0] === 0 ? spanEnd[0]! : -1;
+      if (at >= 0 && headEnd > 0) remember(line, headEnd, at);
+      return at;
+    },
+    spans() {
+      if (spansFromTail) {
+        const t = lastTail!;
+        const headEnd = spanEnd[0]!;
+        for (let pi = 1; pi < parts.length; pi++) {
+          spanStart[pi] = t.starts[pi]! + headEnd;
+          spanEnd[pi] = t.ends[pi]! + headEnd;
+        }
+        spansFromTail = false;
+      }
+      const out: [string, number, number][] = [];
+      for (let pi = 0; pi < stopPart; pi++) {
+        const esc = parts[pi]!.esc;
+        if (esc !== null && esc !== 'q') out.push([esc, spanStart[pi]!, spanEnd[pi]!]);
+      }
+      return out;
     },
     fill(line, f, pidSession, full) {
       f.time = null;
@@ -223,6 +267,16 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
     spanEnd[pi] = end;
   }
 
+  /**
+   * Free-text fields end where the rest of the prefix matches; a value may hold the separator that follows it
+   * (an application_name with spaces), so several ends are tried, within this many steps per line.
+   */
+  const STEPS = 256;
+  let steps = 0;
+  /** Set by matchWith(): this free-text escape takes exactly this value. */
+  let forcedEsc: string | null = null;
+  let forcedValue = '';
+
   function matchFrom(line: string, pi: number, pos: number, depth: number): number {
     for (; pi < parts.length; pi++) {
       if (pi === qIndex) {
@@ -249,11 +303,17 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
         continue;
       }
       // free text (%a %u %d %h %r %b %i): ends where the rest of the prefix matches
+      if (part.esc === forcedEsc) {
+        if (!line.startsWith(forcedValue, pos)) return -1;
+        mark(pi, pos, pos + forcedValue.length);
+        pos += forcedValue.length;
+        continue;
+      }
       const next = parts[pi + 1];
       if (next === undefined || (pi + 1 === qIndex && parts[pi + 2] === undefined)) {
         // last part: the value runs to the severity word; find the first "WORD:  " after pos
         let at = pos;
-        for (let tries = 0; tries < 8; tries++) {
+        for (let tries = 0; tries < 8 && steps++ < STEPS; tries++) {
           const colon = line.indexOf(':  ', at);
           if (colon < 0) return -1;
           let s = colon;
@@ -278,7 +338,8 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
         continue;
       }
       let at = line.indexOf(next.lit, pos);
-      for (let tries = 0; at >= 0 && tries < 8 && depth < 6; tries++) {
+      // PostgreSQL names are at most 63 bytes; host names and command tags a little longer
+      for (; at >= 0 && at - pos <= 300 && depth < 8 && steps++ < STEPS; ) {
         mark(pi, pos, at);
         const r = matchFrom(line, pi + 1, at, depth + 1);
         if (r >= 0) return r;
@@ -375,6 +436,8 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
     switch (esc) {
       case 'm':
       case 't':
+        // with both, the milliseconds of %m win over the seconds of %t
+        if (esc === 't' && f.time !== null) return;
         f.time = time.parse(line, start, end);
         if (Number.isNaN(f.time)) f.time = null;
         return;
@@ -406,7 +469,8 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
         return;
       }
       case 'v':
-        if (end > start && f.tx === null) f.tx = line.slice(start, end);
+        // N/0: no transaction open (autocommit statements are logged after theirs ended), as csvlog's txKey says
+        if (end > start && f.tx === null && !(line.charCodeAt(end - 1) === 48 && line.charCodeAt(end - 2) === 47)) f.tx = line.slice(start, end);
         return;
       case 'x':
         // xid 0 means "none assigned yet"; a vxid (%v) is preferred when both are present
