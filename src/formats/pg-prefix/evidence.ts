@@ -36,7 +36,7 @@ const AUTHORIZED = 'LOG:  connection authorized: user=';
 const RECEIVED = 'LOG:  connection received: host=';
 
 /** Parse `user=U database=D application_name=A[ SSL enabled (…)]` from `from`. */
-function parseAuthorized(line: string, from: number): Omit<Authorized, 'at'> | null {
+export function parseAuthorized(line: string, from: number): Omit<Authorized, 'at'> | null {
   const rest = line.slice(from);
   const db = rest.indexOf(' database=');
   if (db < 0) return null;
