@@ -262,6 +262,8 @@ function score(m: PrefixMatcher, sample: string[], ev: Evidence, f: PgFields): O
         case 't':
         case 's':
           fail(val.includes('.'));
+          // the log time in seconds is the one with milliseconds, cut (a session start is earlier, for a long session)
+          if (esc === 't' && v['m'] !== undefined) fail(v['m'].slice(0, 19) !== val.slice(0, 19));
           if (esc === 's' && sess) {
             if (sess.start === undefined) sess.start = val;
             else fail(sess.start !== val);

@@ -152,7 +152,13 @@ export function inferFromAuthorized(line: string, a: Authorized, ev: Evidence): 
           end += port[0].length;
         }
       }
-      slots.push([{ esc: e }]);
+      // padded (%-30a): the value is followed by more spaces than one separator
+      let pad = 0;
+      while (text[end + pad] === ' ') pad++;
+      if (pad >= 2 && 'uda'.includes(e)) {
+        slots.push([{ esc: `-${v.length + pad - 1}${e}` }]);
+        end += pad - 1;
+      } else slots.push([{ esc: e }]);
       i = end;
       continue outer;
     }
@@ -162,9 +168,12 @@ export function inferFromAuthorized(line: string, a: Authorized, ev: Evidence): 
       for (const [re, escs] of SHAPES) {
         const m = re.exec(rest);
         if (!m) continue;
+        // padded (%10p): a number after more than one space
+        const spaces = /^\d/.test(m[0]) ? (/ {2,}$/.exec(lit)?.[0].length ?? 0) : 0;
+        if (spaces) lit = lit.slice(0, -spaces);
         if (lit) slots.push([{ lit }]);
         lit = '';
-        slots.push(escs(m[0]).map((e) => (e === '' ? { lit: m[0] } : { esc: e })));
+        slots.push(escs(m[0]).map((e) => (e === '' ? { lit: ' '.repeat(spaces) + m[0] } : { esc: spaces ? `${spaces + m[0].length}${e}` : e })));
         i += m[0].length;
         continue outer;
       }

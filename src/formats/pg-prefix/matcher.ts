@@ -115,7 +115,11 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
   /** The last match hit a tail and left the spans after the time unset (fill() sets them from the tail). */
   let spansFromTail = false;
   const first = parts[0];
-  const headEsc = first !== undefined && first.esc !== null && first.pad === 0 && 'mtn'.includes(first.esc) ? first.esc : null;
+  // (a leading %t is no head when %m or %n follows: the time is theirs, and would not be read on a cached line)
+  const headEsc =
+    first !== undefined && first.esc !== null && first.pad === 0 && 'mtn'.includes(first.esc) && !(first.esc === 't' && (escapes.has('m') || escapes.has('n')))
+      ? first.esc
+      : null;
   const tails: Tail[] = [];
   const MAX_TAILS = 16;
 
