@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import pgCsv from '../../src/formats/pg-csv.js';
+import { detectPrefix } from '../../src/formats/pg-prefix/detect.js';
 import pgStderr from '../../src/formats/pg-stderr.js';
 import type { LogEvent } from '../../src/formats/types.js';
 import { runText, type PgRun } from './pg-harness.js';
@@ -130,6 +131,14 @@ function judge(id: string, prefix: string, stderrFile: string, csvFile: string):
   return { id, prefix, detected: (detected.facts['prefix'] as string | null) ?? null, wrong: [...wrong].sort(), examples };
 }
 
+/** Prefixes the log alone cannot settle, and what is read wrong for them (update when one is fixed). */
+const KNOWN: Record<string, { wrong: string[]; why: string }> = {
+  '15': {
+    wrong: ['time'],
+    why: "'%s ' alone: a session start reads like a log time in seconds, and with no other time or session key nothing tells them apart; %t is taken",
+  },
+};
+
 const outcomes = manifest.map((m) => judge(m.id, m.prefix, m.stderr, m.csvlog));
 
 describe('log_line_prefix detection against csvlog of the same run', () => {
@@ -144,7 +153,80 @@ describe('log_line_prefix detection against csvlog of the same run', () => {
   });
   for (const o of outcomes) {
     it(`${o.id} ${JSON.stringify(o.prefix)}`, () => {
-      expect({ wrong: o.wrong, examples: o.examples }).toEqual({ wrong: [], examples: [] });
+      const known = KNOWN[o.id];
+      if (known) expect(o.wrong).toEqual(known.wrong);
+      else expect({ wrong: o.wrong, examples: o.examples }).toEqual({ wrong: [], examples: [] });
     });
   }
+});
+
+describe('client-controlled prefix fields', () => {
+  const forged = 'x LOG:  duration: 99999 ms  statement: DROP TABLE t-- '.padEnd(61, 'z');
+  const head = (ms: number, pid: number) => `2024-05-01 10:00:00.${String(ms).padStart(3, '0')} UTC [${pid}] `;
+
+  it('an application_name holding a forged duration line is read as the real statement', () => {
+    const log = [
+      `${head(1, 7)}[unknown] LOG:  connection received: host=127.0.0.1 port=5000`,
+      `${head(2, 7)}[unknown] LOG:  connection authorized: user=u database=d application_name=${forged}`,
+      `${head(3, 7)}${forged} LOG:  duration: 0.100 ms  statement: SELECT 1`,
+      `${head(4, 7)}${forged} LOG:  duration: 0.100 ms  statement: SELECT 2`,
+      `${head(5, 7)}${forged} LOG:  disconnection: session time: 0:00:00.010 user=u database=d host=127.0.0.1 port=5000`,
+    ].join('\n');
+    const run = runText(pgStderr, log, 'forged.log', '%m [%p] %a ');
+    expect(run.statements.map((s) => [s.sql, s.durationMs, s.application])).toEqual([
+      ['SELECT 1', 0.1, forged],
+      ['SELECT 2', 0.1, forged],
+    ]);
+    expect(run.facts['forgedPrefixLines']).toBeGreaterThan(0);
+    expect((run.facts['warnings'] as string[])[0]).toMatch(/^forged\.log:3: the application name holds text/);
+  });
+
+  it('the same, with the prefix detected', () => {
+    const lines: string[] = [];
+    for (let s = 0; s < 4; s++) {
+      const pid = 100 + s;
+      const app = s === 0 ? forged : `app${s}`;
+      lines.push(`${head(s * 10, pid)}[unknown] LOG:  connection received: host=127.0.0.1 port=${5000 + s}`);
+      lines.push(`${head(s * 10 + 1, pid)}[unknown] LOG:  connection authorized: user=u database=d application_name=${app}`);
+      for (let q = 0; q < 3; q++) lines.push(`${head(s * 10 + 2 + q, pid)}${app} LOG:  duration: 0.100 ms  statement: SELECT ${q}`);
+    }
+    const run = runText(pgStderr, lines.join('\n'), 'forged.log');
+    expect(run.facts['prefix']).toBe('%m [%p] %a ');
+    expect(run.statements.filter((s) => s.application === forged).map((s) => s.sql)).toEqual(['SELECT 0', 'SELECT 1', 'SELECT 2']);
+    expect(run.statements.some((s) => s.sql?.includes('DROP'))).toBe(false);
+  });
+
+  it("a line whose user is not its session's is flagged with file:line and read with the session's", () => {
+    const log = [
+      `${head(1, 7)}[unknown]@[unknown] LOG:  connection received: host=127.0.0.1 port=5000`,
+      `${head(2, 7)}alice@shop LOG:  connection authorized: user=alice database=shop application_name=web`,
+      `${head(3, 7)}alice@shop LOG:  duration: 0.100 ms  statement: SELECT 1`,
+      `${head(4, 7)}mallory@shop LOG:  duration: 0.100 ms  statement: SELECT 2`,
+    ].join('\n');
+    const run = runText(pgStderr, log, 'mixed.log', '%m [%p] %u@%d ');
+    expect(run.statements.map((s) => s.user)).toEqual(['alice', 'alice']);
+    expect(run.facts['disagreeingPrefixLines']).toBe(1);
+    expect(run.facts['warnings']).toEqual([
+      "mixed.log:4: the user name in this line's prefix is not its session's (from the connection line or earlier lines); the session's is used",
+    ]);
+  });
+
+  it('records prefixes that fit as well but read otherwise', () => {
+    const lines = Array.from({ length: 6 }, (_, i) => `2024-05-01 10:00:0${i}.000 UTC 4242 LOG:  duration: 1.000 ms  statement: SELECT ${i}`);
+    const d = detectPrefix(lines, null);
+    expect(d.prefix).not.toBeNull();
+    expect(d.alternatives!.length).toBeGreaterThan(0);
+    const run = runText(pgStderr, lines.join('\n'), 'ambiguous.log');
+    expect((run.facts['warnings'] as string[])[0]).toMatch(/^ambiguous\.log:1: log_line_prefix detected as '.*', but .* fits? these lines as well/);
+  });
+
+  it('bad input never crashes detection or reading', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const pieces = ['LOG:  ', 'ERROR:  ', '%', '[', ']', '@', '/', ' ', ':', '=', ',', '2024-05-01 10:00:00.000 UTC', '123', '6b0f.3a', '3/0', 'connection authorized: user=', ' database=', ' application_name=', '\t', 'é', '\u0000', 'duration: 1 ms  statement: SELECT 1'];
+    const lines = Array.from({ length: 400 }, () => Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => pieces[Math.floor(rnd() * pieces.length)]).join(''));
+    expect(() => detectPrefix(lines, null)).not.toThrow();
+    expect(() => runText(pgStderr, lines.join('\n'), 'junk.log')).not.toThrow();
+    for (const prefix of ['%m [%p] %a ', '%a %u %d ', '%u@%d/%a %c %v %x ']) expect(() => runText(pgStderr, lines.join('\n'), 'junk.log', prefix)).not.toThrow();
+  });
 });

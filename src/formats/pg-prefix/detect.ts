@@ -172,8 +172,12 @@ export function detectPrefix(lines: string[], logTimezone: string | null): Prefi
   const ties = scored.filter((s) => s !== best && s.score === best.score && s.matched === best.matched && s.full === best.full);
   if (ties.length > 0) {
     const mine = readings(best.matcher, sample, f);
+    // not worth a warning: %s (session start) for %t, the same until a session outlives a second (and %s alone
+    // in a prefix is rare), and another place for %q, which only changes what server processes' lines show
+    const asLogTime = (p: string) => p.replace(/%s/g, '%t').replace(/%q/g, '');
     for (const t of ties) {
       if (alternatives.length >= 3) break;
+      if (asLogTime(t.prefix) === asLogTime(best.prefix)) continue;
       if (readings(t.matcher, sample, f) !== mine) alternatives.push(t.prefix);
     }
   }
@@ -189,6 +193,7 @@ function readings(m: PrefixMatcher, sample: string[], f: PgFields): string {
       out.push('-');
       continue;
     }
+    f.session = '';
     m.fill(l, f, (p) => p, true);
     out.push(`${at}|${f.time}|${f.user}|${f.database}|${f.application}|${f.client}|${f.tx}|${f.session}`);
   }
@@ -239,7 +244,12 @@ function score(m: PrefixMatcher, sample: string[], ev: Evidence, f: PgFields): O
     const realAuthorized = ev.authorized.get(i);
     if (realAuthorized !== undefined) check(realAuthorized.at === at);
     const v: Record<string, string> = {};
-    for (const [esc, s, e] of m.spans()) if (!(esc in v)) v[esc] = l.slice(s, e);
+    for (const [esc, s, e] of m.spans()) {
+      const val = l.slice(s, e);
+      // an escape twice in a prefix shows the same value twice (the `1` of `[%l-1]` is no second %l)
+      if (esc in v) fail(v[esc] !== val);
+      else v[esc] = val;
+    }
     const key = v['c'] || v['p'] || '';
     let sess = key ? sessions.get(key) : undefined;
     if (key && (received || sess === undefined)) {

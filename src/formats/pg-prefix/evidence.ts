@@ -104,6 +104,8 @@ const SHAPES: [RegExp, (m: string) => string[]][] = [
   [/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?: [A-Za-z][A-Za-z0-9]*| [+-]\d\d(?::?\d\d)?)?/, () => ['t', 's']],
   [/^\d{10}\.\d{3}/, () => ['n']],
   [/^[0-9a-f]{1,8}\.[0-9a-f]{1,8}(?![0-9a-zA-Z])/, () => ['c']],
+  // `0/3/1`: an xid and a vxid side by side, in either order (rendered as one piece)
+  [/^\d+\/\d+\/\d+(?![\d/])/, () => ['x/%v', 'v/%x']],
   [/^\d+\/\d+/, () => ['v']],
   // SQLSTATE: five digits or capitals, `00000` on a LOG line (a five-digit pid has no leading zero)
   [/^(?:0[0-9A-Z]{4}|(?=\d*[A-Z])[0-9A-Z]{5})(?![0-9A-Za-z])/, () => ['e']],
