@@ -164,7 +164,7 @@ export class StderrParser implements FormatParser {
         const msgAt = sevAt + m.severity.length + 3;
         const full = needsFields(m.severity, text, msgAt);
         m.fill(text, f, this.sessionForPid, full);
-        if (full && this.checksFields(m)) {
+        if (full && this.suspicious(m, f)) {
           const at = this.verify(m, text, f, sevAt);
           if (at !== sevAt) {
             this.curSeverity = m.severity;
@@ -284,9 +284,27 @@ export class StderrParser implements FormatParser {
     return e !== undefined && (e.has('c') || e.has('p'));
   }
 
-  private checksFields(m: PrefixMatcher): boolean {
-    return m.escapes.has('a') || m.escapes.has('u') || m.escapes.has('d');
+  /** Whether a line's user, database or application name may not be its session's (cheap: most lines are). */
+  private suspicious(m: PrefixMatcher, f: PgFields): boolean {
+    if (m !== this.checkedMatcher) {
+      this.checkedMatcher = m;
+      this.checkFields = m.escapes.has('a') || m.escapes.has('u') || m.escapes.has('d');
+      this.keyedMatcher = m.escapes.has('c') || m.escapes.has('p');
+    }
+    if (!this.checkFields) return false;
+    if (!this.keyedMatcher) return f.application !== null && this.knownApps.size > 0 && !this.knownApps.has(f.application);
+    const s = this.sessionFacts.get(f.session);
+    return (
+      s === undefined ||
+      (f.application !== null && f.application !== s.application) ||
+      (f.user !== null && f.user !== s.user) ||
+      (f.database !== null && f.database !== s.database)
+    );
   }
+
+  private checkedMatcher: PrefixMatcher | null = null;
+  private checkFields = false;
+  private keyedMatcher = false;
 
   /**
    * Check a line's client-controlled fields against its session's. A value that stops short of the session's where

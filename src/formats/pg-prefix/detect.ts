@@ -91,7 +91,9 @@ export function detectedMatcher(d: PrefixDetection, logTimezone: string | null):
 }
 
 /** Connection lines used to infer candidates (each gives a few). */
-const INFER_FROM_CONNECTIONS = 4;
+const INFER_FROM_CONNECTIONS = 3;
+/** Candidates scored against the evidence: the ones matching most lines (scoring costs more than matching). */
+const SCORED = 16;
 
 interface Scored {
   prefix: string;
@@ -131,8 +133,9 @@ export function detectPrefix(lines: string[], logTimezone: string | null): Prefi
     if (++used >= INFER_FROM_CONNECTIONS) break;
   }
   const f: PgFields = { line: 0, time: null, session: '', tx: null, user: null, database: null, application: null, client: null };
-  const scored: Scored[] = [];
-  let order = 0;
+  // a first, cheap pass: only candidates that match nearly as many lines as the best one are scored
+  const compiled: { prefix: string; matcher: PrefixMatcher; hits: number }[] = [];
+  let most = 0;
   for (const prefix of candidates) {
     let m: PrefixMatcher;
     try {
@@ -140,8 +143,22 @@ export function detectPrefix(lines: string[], logTimezone: string | null): Prefi
     } catch {
       continue;
     }
-    const s = score(m, sample, ev, f);
-    scored.push({ prefix, matcher: m, order: order++, ...s });
+    let hits = 0;
+    for (const l of sample) if (m.matchOnly(l) >= 0) hits++;
+    if (hits > most) most = hits;
+    compiled.push({ prefix, matcher: m, hits });
+  }
+  const scored: Scored[] = [];
+  let order = 0;
+  const leaders = new Set(
+    compiled
+      .filter((c) => c.hits > 0 && c.hits >= most * 0.8)
+      .sort((a, b) => b.hits - a.hits)
+      .slice(0, SCORED),
+  );
+  for (const c of compiled) {
+    if (leaders.has(c)) scored.push({ prefix: c.prefix, matcher: c.matcher, order, ...score(c.matcher, sample, ev, f) });
+    order++;
   }
   if (scored.length === 0) return { prefix: null, matched: 0, sampled: sample.length, alternatives: [], agreed: 0, disagreed: 0 };
   // %q does not count as a field: a prefix with it is preferred only when it reads more lines

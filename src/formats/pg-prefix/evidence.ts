@@ -129,7 +129,8 @@ export function inferFromAuthorized(line: string, a: Authorized, ev: Evidence): 
   for (const h of ev.hosts) values.push([h, 'h']);
   for (const b of BACKEND_TYPES) values.push([b, 'b']);
   values.push(['authentication', 'i']);
-  values.sort((x, y) => y[0].length - x[0].length);
+  // only those in the text (most backend types are not), longest first
+  const present = values.filter(([v]) => v !== '' && text.includes(v)).sort((x, y) => y[0].length - x[0].length);
   // token alternatives per position
   const slots: Token[][] = [];
   let lit = '';
@@ -137,7 +138,7 @@ export function inferFromAuthorized(line: string, a: Authorized, ev: Evidence): 
   let i = 0;
   let seenU = false;
   outer: while (i < text.length) {
-    for (const [v, esc] of values) {
+    for (const [v, esc] of present) {
       if (!text.startsWith(v, i) || (word(v[0]) && word(text[i - 1])) || (word(v[v.length - 1]) && word(text[i + v.length]))) continue;
       // `app=` names the field that follows: a key, not a value
       if (text[i + v.length] === '=') continue;
@@ -189,8 +190,8 @@ export function inferFromAuthorized(line: string, a: Authorized, ev: Evidence): 
   const pick = (choice: Map<number, number>) => slots.map((alts, k) => alts[choice.get(k) ?? 0]!);
   const combos: Token[][] = [pick(new Map())];
   for (const k of ambiguous) for (let alt = 1; alt < slots[k]!.length; alt++) combos.push(pick(new Map([[k, alt]])));
-  for (let x = 0; x < ambiguous.length && combos.length < 24; x++)
-    for (let y = x + 1; y < ambiguous.length && combos.length < 24; y++) combos.push(pick(new Map([[ambiguous[x]!, 1], [ambiguous[y]!, 1]])));
+  for (let x = 0; x < ambiguous.length && combos.length < 16; x++)
+    for (let y = x + 1; y < ambiguous.length && combos.length < 16; y++) combos.push(pick(new Map([[ambiguous[x]!, 1], [ambiguous[y]!, 1]])));
   const out = combos.map((c) => c.map((t) => ('esc' in t ? `%${t.esc}` : t.lit.replace(/%/g, '%%'))).join(''));
   return out;
 }
