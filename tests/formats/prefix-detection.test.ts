@@ -230,3 +230,19 @@ describe('client-controlled prefix fields', () => {
     for (const prefix of ['%m [%p] %a ', '%a %u %d ', '%u@%d/%a %c %v %x ']) expect(() => runText(pgStderr, lines.join('\n'), 'junk.log', prefix)).not.toThrow();
   });
 });
+
+describe('doctor names an ambiguous prefix', () => {
+  it('says which other prefixes fit as well', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { diagnose, renderDiagnosis } = await import('../../src/doctor.js');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'sqloupe-prefix-')), 'ambiguous.log');
+    writeFileSync(file, Array.from({ length: 6 }, (_, i) => `2024-05-01 10:00:0${i}.000 UTC 4242 LOG:  duration: 1.000 ms  statement: SELECT ${i}\n`).join(''));
+    const d = await diagnose(file);
+    expect(d.prefix).toBe('%m %p ');
+    expect(d.prefixAlternatives).toEqual(['%m %l ']);
+    expect(renderDiagnosis(d)).toContain(
+      "  missing  log_line_prefix '%m %p ' (detected, ambiguous): 6 lines matched it, but '%m %l ' fits them as well and reads them otherwise: give the right one with --prefix",
+    );
+  });
+});

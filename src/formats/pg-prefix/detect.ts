@@ -192,9 +192,11 @@ export function detectPrefix(lines: string[], logTimezone: string | null): Prefi
     // not worth a warning: %s (session start) for %t, the same until a session outlives a second (and %s alone
     // in a prefix is rare), and another place for %q, which only changes what server processes' lines show
     const asLogTime = (p: string) => p.replace(/%s/g, '%t').replace(/%q/g, '');
+    const named = new Set([asLogTime(best.prefix)]);
     for (const t of ties) {
       if (alternatives.length >= 3) break;
-      if (asLogTime(t.prefix) === asLogTime(best.prefix)) continue;
+      if (named.has(asLogTime(t.prefix))) continue;
+      named.add(asLogTime(t.prefix));
       if (readings(t.matcher, sample, f) !== mine) alternatives.push(t.prefix);
     }
   }
