@@ -451,6 +451,9 @@ function openInput(
             report.warnings.push(`${file}:${c.line}: the lines stopped matching the log_line_prefix in use; from here on they match '${c.prefix}'`);
           }
         }
+        // warnings a format raised about particular lines, already as `file:line: message`
+        const formatWarnings = facts['warnings'];
+        if (Array.isArray(formatWarnings)) for (const w of formatWarnings) if (typeof w === 'string') report.warnings.push(w);
       }
       report.firstTimestamp = Number.isFinite(first) ? new Date(first).toISOString() : null;
       report.lastTimestamp = Number.isFinite(last) ? new Date(last).toISOString() : null;

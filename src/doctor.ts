@@ -12,6 +12,8 @@ export interface Diagnosis {
   format: string | null;
   prefix: string | null;
   prefixSource: string | null;
+  /** Other prefixes that fit the log as well as the detected one but read it otherwise (empty when the choice is clear). */
+  prefixAlternatives: string[];
   lines: number;
   statements: number;
   unparsedLines: number;
@@ -55,7 +57,16 @@ export async function diagnose(path: string | null, options: AnalyzeOptions = DE
     if (r.prefix === null) {
       checks.push({ ok: false, what: 'log_line_prefix', why: 'no prefix fits these lines: give it with --prefix (copy it from `SHOW log_line_prefix;`)' });
     } else {
-      checks.push({ ok: true, what: `log_line_prefix '${r.prefix}' (${String(f['prefixSource'] ?? 'detected')})`, why: `${f['matchedLines'] ?? 0} lines matched it` });
+      const alternatives = stringList(f['prefixAlternatives']);
+      if (alternatives.length > 0) {
+        checks.push({
+          ok: false,
+          what: `log_line_prefix '${r.prefix}' (${String(f['prefixSource'] ?? 'detected')}, ambiguous)`,
+          why: `${f['matchedLines'] ?? 0} lines matched it, but ${alternatives.map((a) => `'${a}'`).join(', ')} fit${alternatives.length === 1 ? 's' : ''} them as well and read${alternatives.length === 1 ? 's' : ''} them otherwise: give the right one with --prefix (copy it from \`SHOW log_line_prefix;\`)`,
+        });
+      } else {
+        checks.push({ ok: true, what: `log_line_prefix '${r.prefix}' (${String(f['prefixSource'] ?? 'detected')})`, why: `${f['matchedLines'] ?? 0} lines matched it` });
+      }
       let missing = false;
       for (const c of ESCAPE_CHECKS) {
         const ok = c.any.some((e) => escapes.has(e));
@@ -63,6 +74,14 @@ export async function diagnose(path: string | null, options: AnalyzeOptions = DE
         if (!ok) missing = true;
       }
       if (missing) settings.push(`log_line_prefix = '${RECOMMENDED_PREFIX}'`);
+    }
+    const forged = Number(f['forgedPrefixLines'] ?? 0);
+    if (forged > 0) {
+      notes.push(`${forged} lines have an application name (or user, database) holding text that reads as the end of the log line prefix, such as a forged 'LOG:  duration: …'; they were read with the session's value from its connection line`);
+    }
+    const disagreeing = Number(f['disagreeingPrefixLines'] ?? 0);
+    if (disagreeing > 0) {
+      notes.push(`${disagreeing} lines have prefix fields (user, database, application) that are not their session's from its connection line; the session's were used (the warnings give file:line). If this is many lines, the prefix is probably misread: give --prefix`);
     }
     const unmatched = Number(f['unmatchedLines'] ?? 0);
     if (unmatched > 0 && r.prefix !== null) {
@@ -103,6 +122,7 @@ export async function diagnose(path: string | null, options: AnalyzeOptions = DE
     format: r.format,
     prefix: r.prefix,
     prefixSource: (f['prefixSource'] as string | undefined) ?? null,
+    prefixAlternatives: stringList(f['prefixAlternatives']),
     lines: r.lines,
     statements: r.statements,
     unparsedLines: r.unparsedLines,
@@ -122,4 +142,8 @@ export function renderDiagnosis(d: Diagnosis): string {
     for (const s of d.settings) out.push(`    ${s}`);
   }
   return out.join('\n') + '\n';
+}
+
+function stringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }

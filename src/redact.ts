@@ -49,7 +49,7 @@ const SAFE_EVIDENCE = new Set([
 ]);
 
 /** Input facts whose strings are configuration, not log content. */
-const SAFE_FACTS = new Set(['prefix', 'prefixSource', 'escapes', 'unsureZones', 'prefixChanges', 'columns']);
+const SAFE_FACTS = new Set(['prefix', 'prefixSource', 'prefixAlternatives', 'escapes', 'unsureZones', 'prefixChanges', 'columns']);
 
 function scrub(v: unknown): unknown {
   if (typeof v === 'string') return redactText(v);

@@ -1,6 +1,6 @@
 /** Google CloudSQL for PostgreSQL logs exported from Cloud Logging: one JSON entry per line, the stderr line in `textPayload`. */
 import { PgJsonParser, sniffShare } from './pg-json.js';
-import { findSeverity } from './pg-prefix.js';
+import { findSeverity } from './pg-prefix/severity.js';
 import { defineFormat } from './types.js';
 
 export default defineFormat({

@@ -166,7 +166,8 @@ export class PgMessageInterpreter {
     ev.tx = f.tx;
     ev.user = f.user;
     ev.database = f.database;
-    ev.application = f.application ?? this.sessionApp.get(f.session) ?? null;
+    // without a session key (the file stands for it) the application of the last connection is not this line's
+    ev.application = f.application ?? (f.session !== this.ctx.file ? this.sessionApp.get(f.session) : undefined) ?? null;
     ev.client = f.client;
     return ev;
   }

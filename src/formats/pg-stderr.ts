@@ -1,12 +1,19 @@
 /** PostgreSQL stderr log with any log_line_prefix: prefix compiled to a matcher, multi-line entries joined. */
 import { emptyFields, PgMessageInterpreter, type PgFields } from './pg-message.js';
-import { compilePrefix, detectedMatcher, detectPrefix, findSeverity, PrefixError, severityAt, type PrefixMatcher } from './pg-prefix.js';
+import { detectedMatcher, detectPrefix } from './pg-prefix/detect.js';
+import { compilePrefix, PrefixError, type PrefixMatcher } from './pg-prefix/matcher.js';
+import { parseAuthorized } from './pg-prefix/evidence.js';
+import { findSeverity, severityAt } from './pg-prefix/severity.js';
 import { defineFormat, type FormatContext, type FormatParser } from './types.js';
 
 /** Lines read before the prefix is decided when none was given. */
 const DETECT_LINES = 400;
 /** Unmatched lines with a severity marker, in a row, before the prefix is detected again (it may have changed). */
 const REDETECT_LINES = 20;
+/** Warnings kept about lines whose prefix fields disagree with their session's (the rest are only counted). */
+const MAX_WARNINGS = 10;
+/** Application names remembered from connection lines, for prefixes without a session key. */
+const MAX_KNOWN_APPS = 64;
 /** Bounds on the lines held while deciding, so a long run of junk costs no more memory than this. */
 const MAX_HELD_LINES = 2000;
 const MAX_HELD_CHARS = 4 << 20;
@@ -49,6 +56,16 @@ export class StderrParser implements FormatParser {
   private heldWithSeverity = 0;
   private redetectAt = REDETECT_LINES;
   private readonly prefixChanges: { line: number; prefix: string }[] = [];
+  /** Other prefixes the detection found to fit as well (the log alone cannot tell them apart). */
+  private prefixAlternatives: string[] = [];
+  /** user/database/application of each session, from its connection line (or its first line). */
+  private readonly sessionFacts = new Map<string, SessionFacts>();
+  private readonly knownApps = new Set<string>();
+  /** Lines whose prefix fields disagreed with their session's: the session's were used. */
+  private disagreeingLines = 0;
+  /** Lines whose application name (or user, database) held text that ended the prefix early. */
+  private forgedLines = 0;
+  private readonly warnings: string[] = [];
 
   constructor(private readonly ctx: FormatContext) {
     this.interp = new PgMessageInterpreter(ctx);
@@ -94,6 +111,10 @@ export class StderrParser implements FormatParser {
       unmatchedLines: this.unmatchedLines,
       unsureZones: this.matcher ? [...this.matcher.time.unsureZones] : [],
       prefixChanges: this.prefixChanges,
+      prefixAlternatives: this.prefixAlternatives,
+      disagreeingPrefixLines: this.disagreeingLines,
+      forgedPrefixLines: this.forgedLines,
+      warnings: this.warnings,
       ...this.interp.facts,
     };
   }
@@ -109,6 +130,13 @@ export class StderrParser implements FormatParser {
     if (detected !== null) {
       this.matcher = detected;
       this.prefixSource = 'detected';
+      this.prefixAlternatives = d.alternatives ?? [];
+      if (this.prefixAlternatives.length > 0) {
+        this.warn(
+          lines[0]?.line ?? 1,
+          `log_line_prefix detected as '${d.prefix}', but ${this.prefixAlternatives.map((a) => `'${a}'`).join(', ')} fit${this.prefixAlternatives.length === 1 ? 's' : ''} these lines as well and read${this.prefixAlternatives.length === 1 ? 's' : ''} them otherwise: give the right one with --prefix (SHOW log_line_prefix;)`,
+        );
+      }
     }
     for (const l of lines) this.consume(l.text, l.line);
   }
@@ -136,6 +164,16 @@ export class StderrParser implements FormatParser {
         const msgAt = sevAt + m.severity.length + 3;
         const full = needsFields(m.severity, text, msgAt);
         m.fill(text, f, this.sessionForPid, full);
+        if (full && this.suspicious(m, f)) {
+          const at = this.verify(m, text, f, sevAt);
+          if (at !== sevAt) {
+            this.curSeverity = m.severity;
+            this.curPrefix = text.slice(0, at);
+            this.curFull = true;
+            this.startEntry(text, at + m.severity.length + 3);
+            return;
+          }
+        }
         this.curPrefix = text.slice(0, sevAt);
         this.curFull = full;
         this.startEntry(text, msgAt);
@@ -225,7 +263,109 @@ export class StderrParser implements FormatParser {
     this.curMessage = text.slice(msgAt);
     this.hasCur = true;
     this.matchedLines++;
-    if (this.curSeverity === 'LOG' && this.curMessage.startsWith('connection received:')) this.newPidSession(this.cur);
+    if (this.curSeverity === 'LOG' && this.curMessage.startsWith('connection ')) {
+      if (this.curMessage.startsWith('connection received:')) this.newPidSession(this.cur);
+      else if (this.curMessage.startsWith('connection authorized: user=')) this.learnSession(this.cur, this.curMessage);
+    }
+  }
+
+  /** The true user, database and application of a session, from its `connection authorized` line. */
+  private learnSession(f: PgFields, message: string): void {
+    const a = parseAuthorized(message, 28);
+    if (a === null) return;
+    const application = a.application === '' ? null : a.application;
+    if (this.keyed()) this.sessionFacts.set(f.session, { user: a.user, database: a.database, application });
+    if (application !== null && this.knownApps.size < MAX_KNOWN_APPS) this.knownApps.add(application);
+  }
+
+  /** Whether lines carry a session key (%c, %p), so that a session's lines can be checked against each other. */
+  private keyed(): boolean {
+    const e = this.matcher?.escapes;
+    return e !== undefined && (e.has('c') || e.has('p'));
+  }
+
+  /** Whether a line's user, database or application name may not be its session's (cheap: most lines are). */
+  private suspicious(m: PrefixMatcher, f: PgFields): boolean {
+    if (m !== this.checkedMatcher) {
+      this.checkedMatcher = m;
+      this.checkFields = m.escapes.has('a') || m.escapes.has('u') || m.escapes.has('d');
+      this.keyedMatcher = m.escapes.has('c') || m.escapes.has('p');
+    }
+    if (!this.checkFields) return false;
+    if (!this.keyedMatcher) return f.application !== null && this.knownApps.size > 0 && !this.knownApps.has(f.application);
+    const s = this.sessionFacts.get(f.session);
+    return (
+      s === undefined ||
+      (f.application !== null && f.application !== s.application) ||
+      (f.user !== null && f.user !== s.user) ||
+      (f.database !== null && f.database !== s.database)
+    );
+  }
+
+  private checkedMatcher: PrefixMatcher | null = null;
+  private checkFields = false;
+  private keyedMatcher = false;
+
+  /**
+   * Check a line's client-controlled fields against its session's. A value that stops short of the session's where
+   * the line holds the whole of it (an application_name with `LOG:  ` or the separator in it) is read again with
+   * the whole value; a value that disagrees otherwise is not trusted: counted, warned about, and the session's used.
+   * Returns where the severity word starts (moved when the line was read again).
+   */
+  private verify(m: PrefixMatcher, text: string, f: PgFields, sevAt: number): number {
+    const keyed = this.keyed();
+    let facts = keyed ? this.sessionFacts.get(f.session) : undefined;
+    let at = sevAt;
+    for (const esc of FREE_ESCAPES) {
+      if (!m.escapes.has(esc)) continue;
+      const field = FIELD_OF[esc]!;
+      const got = f[field];
+      if (got === null) continue;
+      const want = facts?.[field];
+      let wanted: string[] | null = null;
+      if (want !== undefined && want !== null && got !== want && want.length > got.length) wanted = [want];
+      else if (facts === undefined && esc === 'a' && this.knownApps.size > 0 && !this.knownApps.has(got)) wanted = [...this.knownApps];
+      if (wanted === null) continue;
+      const span = m.spans().find((x) => x[0] === esc);
+      if (span === undefined) continue;
+      for (const w of wanted) {
+        if (w.length <= got.length || !text.startsWith(w, span[1])) continue;
+        const again = m.matchWith(text, esc, w);
+        if (again < 0) continue;
+        m.fill(text, f, this.sessionForPid, true);
+        at = again;
+        this.forgedLines++;
+        this.warn(f.line, `the ${FIELD_NAME[esc]} holds text that reads as the end of the log line prefix (a forged log line?); read with the ${FIELD_NAME[esc]} of the session`);
+        facts = keyed ? this.sessionFacts.get(f.session) : undefined;
+        break;
+      }
+    }
+    if (!keyed) return at;
+    if (facts === undefined) {
+      // no connection line seen: the session's first line says what its fields are
+      this.sessionFacts.set(f.session, { user: f.user, database: f.database, application: f.application });
+      return at;
+    }
+    for (const esc of FREE_ESCAPES) {
+      if (!m.escapes.has(esc)) continue;
+      const field = FIELD_OF[esc]!;
+      const got = f[field];
+      const want = facts[field];
+      if (got === null || want === null || got === want) continue;
+      // SET application_name changes it for the rest of the session: the SET line already shows the new one
+      if (esc === 'a' && /application_name/i.test(text.slice(at))) {
+        facts.application = got;
+        continue;
+      }
+      this.disagreeingLines++;
+      this.warn(f.line, `the ${FIELD_NAME[esc]} in this line's prefix is not its session's (from the connection line or earlier lines); the session's is used`);
+      f[field] = want;
+    }
+    return at;
+  }
+
+  private warn(line: number, message: string): void {
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(`${this.ctx.file}:${line}: ${message}`);
   }
 
   /**
@@ -305,7 +445,10 @@ export class StderrParser implements FormatParser {
     if (!this.hasCur) return;
     this.hasCur = false;
     this.interp.entry(this.cur, this.curSeverity, this.curMessage);
-    if (this.curSeverity === 'LOG' && this.curMessage.startsWith('disconnection:')) this.pidSessions.delete(this.pidOf(this.cur.session));
+    if (this.curSeverity === 'LOG' && this.curMessage.startsWith('disconnection:')) {
+      this.pidSessions.delete(this.pidOf(this.cur.session));
+      this.sessionFacts.delete(this.cur.session);
+    }
   }
 
   /** Without %c a session is the pid; a new connection on a reused pid starts a new session. */
@@ -331,6 +474,17 @@ export class StderrParser implements FormatParser {
     return colon < 0 ? session : session.slice(0, colon);
   }
 }
+
+interface SessionFacts {
+  user: string | null;
+  database: string | null;
+  application: string | null;
+}
+
+/** Fields a client chooses (application_name, and which user and database it connects as), in the order checked. */
+const FREE_ESCAPES = ['a', 'u', 'd'] as const;
+const FIELD_OF: Record<string, 'user' | 'database' | 'application'> = { a: 'application', u: 'user', d: 'database' };
+const FIELD_NAME: Record<string, string> = { a: 'application name', u: 'user name', d: 'database name' };
 
 /**
  * Whether an entry's prefix fields matter beyond its session: DETAIL/STATEMENT lines attach to the

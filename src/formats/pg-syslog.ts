@@ -3,7 +3,9 @@
  * ISO timestamp), with `[5-2]` chunks continuing the entry; the log_line_prefix inside is detected as for stderr.
  */
 import { emptyFields, PgMessageInterpreter, type PgFields } from './pg-message.js';
-import { compilePrefix, detectedMatcher, detectPrefix, findSeverity, PrefixError, type PrefixMatcher } from './pg-prefix.js';
+import { detectedMatcher, detectPrefix, type PrefixDetection } from './pg-prefix/detect.js';
+import { compilePrefix, PrefixError, type PrefixMatcher } from './pg-prefix/matcher.js';
+import { findSeverity } from './pg-prefix/severity.js';
 import { createTimeParser } from './pg-time.js';
 import { defineFormat, type FormatContext, type FormatParser } from './types.js';
 
@@ -117,7 +119,7 @@ function blankHeader(): Header {
 }
 
 /** The prefix that fits most entry lines, the empty prefix included (a common choice with syslog). */
-function choosePrefix(entryLines: string[], tz: string | null): { prefix: string | null; matched: number; sampled: number } {
+function choosePrefix(entryLines: string[], tz: string | null): PrefixDetection {
   const d = detectPrefix(entryLines, tz);
   const empty = compilePrefix('', tz);
   const f = emptyFields('');
@@ -163,6 +165,8 @@ interface OpenEntry {
 export class SyslogParser implements FormatParser {
   private matcher: PrefixMatcher | null = null;
   private prefixSource: 'given' | 'detected' | 'none' = 'none';
+  /** Other prefixes the detection found to fit as well (doctor names them). */
+  private prefixAlternatives: string[] = [];
   private ident: string | null = null;
   private buffered: { text: string; line: number }[] | null = [];
   private readonly interp: PgMessageInterpreter;
@@ -211,6 +215,7 @@ export class SyslogParser implements FormatParser {
     return {
       prefix: this.matcher?.prefix ?? null,
       prefixSource: this.prefixSource,
+      prefixAlternatives: this.prefixAlternatives,
       ident: this.ident,
       escapes: this.matcher ? [...this.matcher.escapes].sort() : [],
       ...this.counts,
@@ -236,6 +241,7 @@ export class SyslogParser implements FormatParser {
       if (detected !== null) {
         this.matcher = detected;
         this.prefixSource = 'detected';
+        this.prefixAlternatives = d.alternatives ?? [];
       }
     }
     for (const l of lines) this.consume(l.text, l.line);

@@ -42,8 +42,8 @@ describe('pg-cloudsql (Cloud Logging export, stderr line in textPayload)', () =>
 
   it('detects the CloudSQL prefix in the payloads and reads the entries', () => {
     expect(r.skipped).toEqual([]);
-    // inferred from the payloads (CloudSQL's prefix is not in the common list); `[%l-%l]` reads `[2-1]` the same way
-    expect(r.facts.prefix).toBe('%m [%p]: [%l-%l] db=%d,user=%u ');
+    // inferred from the payloads' connection lines (CloudSQL's prefix is not in the common list): CloudSQL's own '%m [%p]: [%l-1] db=%d,user=%u '
+    expect(r.facts.prefix).toBe('%m [%p]: [%l-1] db=%d,user=%u ');
     expect(r.statements.map((e) => e.sql)).toEqual([
       'SELECT id, total FROM orders WHERE customer_id = $1',
       "SELECT o.id,\n       o.total\n  FROM orders o\n WHERE o.status = 'open'",

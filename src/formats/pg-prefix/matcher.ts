@@ -1,10 +1,8 @@
-/**
- * log_line_prefix → a matcher that reads the prefix fields of a line without regular expressions,
- * plus detection of the prefix from sample lines (common prefixes, then one inferred from the lines).
- */
-import { ENGLISH_SEVERITIES, isSeverity, type PgFields } from './pg-message.js';
-import { createTimeParser, parseEpochSeconds, type TimeParser } from './pg-time.js';
-import { detach } from '../input/lines.js';
+/** log_line_prefix → a matcher that reads the prefix fields of a line without regular expressions. */
+import type { PgFields } from '../pg-message.js';
+import { createTimeParser, parseEpochSeconds, type TimeParser } from '../pg-time.js';
+import { detach } from '../../input/lines.js';
+import { severityEnd, severityWord } from './severity.js';
 
 type Part =
   | { lit: string; esc: null; pad: 0 }
@@ -29,6 +27,14 @@ export interface PrefixMatcher {
   fill(line: string, f: PgFields, pidSession: (pid: string) => string, full: boolean): void;
   /** The severity word found by the last successful match. */
   severity: string;
+  /**
+   * Match with the free-text field `esc` (%a, %u, %d …) taking exactly `value`: for a line whose value contains text
+   * that reads as the end of the prefix (an application_name with `LOG:  ` in it). The severity start or -1; fill()
+   * reads the fields as after matchOnly().
+   */
+  matchWith(line: string, esc: string, value: string): number;
+  /** Where each field of the last match is in the line ([escape, start, end] in prefix order), for detection. */
+  spans(): [string, number, number][];
   readonly time: TimeParser;
 }
 
@@ -71,36 +77,6 @@ function compileParts(prefix: string): Part[] {
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isHex = (c: number) => isDigit(c) || (c >= 97 && c <= 102);
 
-/** End of a severity word (`LOG`, `ERROR`, `DEBUG1`, or a translated one) followed by ":  ", or -1. */
-function severityEnd(line: string, at: number): number {
-  let i = at;
-  const n = line.length;
-  while (i < n) {
-    const c = line.charCodeAt(i);
-    // upper-case ASCII, digits, and non-ASCII letters of translated severities (FEHLER, ERREUR, ОШИБКА)
-    if ((c >= 65 && c <= 90) || isDigit(c) || c > 127) i++;
-    else break;
-  }
-  if (i === at || i - at > 20) return -1;
-  return line.charCodeAt(i) === 58 && line.charCodeAt(i + 1) === 32 && line.charCodeAt(i + 2) === 32 ? i : -1;
-}
-
-/** The English severities by length, so that reading one costs no new string. */
-const SEVERITY_BY_LENGTH: string[][] = [];
-for (const w of ENGLISH_SEVERITIES) (SEVERITY_BY_LENGTH[w.length] ??= []).push(w);
-
-/** The severity word followed by ":  " at `at`, or null. */
-export function severityAt(line: string, at: number): string | null {
-  const end = severityEnd(line, at);
-  return end > 0 ? severityWord(line, at, end) : null;
-}
-
-function severityWord(line: string, start: number, end: number): string {
-  const known = SEVERITY_BY_LENGTH[end - start];
-  if (known !== undefined) for (const w of known) if (line.startsWith(w, start)) return w;
-  return line.slice(start, end);
-}
-
 export function compilePrefix(prefix: string, logTimezone: string | null): PrefixMatcher {
   const parts = compileParts(prefix);
   const escapes = new Set(parts.filter((p) => p.esc !== null).map((p) => p.esc!));
@@ -139,7 +115,11 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
   /** The last match hit a tail and left the spans after the time unset (fill() sets them from the tail). */
   let spansFromTail = false;
   const first = parts[0];
-  const headEsc = first !== undefined && first.esc !== null && first.pad === 0 && 'mtn'.includes(first.esc) ? first.esc : null;
+  // (a leading %t is no head when %m or %n follows: the time is theirs, and would not be read on a cached line)
+  const headEsc =
+    first !== undefined && first.esc !== null && first.pad === 0 && 'mtn'.includes(first.esc) && !(first.esc === 't' && (escapes.has('m') || escapes.has('n')))
+      ? first.esc
+      : null;
   const tails: Tail[] = [];
   const MAX_TAILS = 16;
 
@@ -198,9 +178,45 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
           return finish(line, sevAt, sev);
         }
       }
+      steps = 0;
       const at = matchFrom(line, 0, 0, 0);
       if (at >= 0 && headEnd > 0 && spanEnd[0] === headEnd) remember(line, headEnd, at);
       return at;
+    },
+    matchWith(line, esc, value) {
+      stopPart = parts.length;
+      lastTail = null;
+      spansFromTail = false;
+      steps = 0;
+      forcedEsc = esc;
+      forcedValue = value;
+      let at: number;
+      try {
+        at = matchFrom(line, 0, 0, 0);
+      } finally {
+        forcedEsc = null;
+      }
+      // the next lines of the session repeat this text: remembered, they are read this way without a second match
+      const headEnd = headEsc !== null && spanStart[0] === 0 ? spanEnd[0]! : -1;
+      if (at >= 0 && headEnd > 0) remember(line, headEnd, at);
+      return at;
+    },
+    spans() {
+      if (spansFromTail) {
+        const t = lastTail!;
+        const headEnd = spanEnd[0]!;
+        for (let pi = 1; pi < parts.length; pi++) {
+          spanStart[pi] = t.starts[pi]! + headEnd;
+          spanEnd[pi] = t.ends[pi]! + headEnd;
+        }
+        spansFromTail = false;
+      }
+      const out: [string, number, number][] = [];
+      for (let pi = 0; pi < stopPart; pi++) {
+        const esc = parts[pi]!.esc;
+        if (esc !== null && esc !== 'q') out.push([esc, spanStart[pi]!, spanEnd[pi]!]);
+      }
+      return out;
     },
     fill(line, f, pidSession, full) {
       f.time = null;
@@ -255,6 +271,16 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
     spanEnd[pi] = end;
   }
 
+  /**
+   * Free-text fields end where the rest of the prefix matches; a value may hold the separator that follows it
+   * (an application_name with spaces), so several ends are tried, within this many steps per line.
+   */
+  const STEPS = 256;
+  let steps = 0;
+  /** Set by matchWith(): this free-text escape takes exactly this value. */
+  let forcedEsc: string | null = null;
+  let forcedValue = '';
+
   function matchFrom(line: string, pi: number, pos: number, depth: number): number {
     for (; pi < parts.length; pi++) {
       if (pi === qIndex) {
@@ -281,11 +307,17 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
         continue;
       }
       // free text (%a %u %d %h %r %b %i): ends where the rest of the prefix matches
+      if (part.esc === forcedEsc) {
+        if (!line.startsWith(forcedValue, pos)) return -1;
+        mark(pi, pos, pos + forcedValue.length);
+        pos += forcedValue.length;
+        continue;
+      }
       const next = parts[pi + 1];
       if (next === undefined || (pi + 1 === qIndex && parts[pi + 2] === undefined)) {
         // last part: the value runs to the severity word; find the first "WORD:  " after pos
         let at = pos;
-        for (let tries = 0; tries < 8; tries++) {
+        for (let tries = 0; tries < 8 && steps++ < STEPS; tries++) {
           const colon = line.indexOf(':  ', at);
           if (colon < 0) return -1;
           let s = colon;
@@ -310,7 +342,8 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
         continue;
       }
       let at = line.indexOf(next.lit, pos);
-      for (let tries = 0; at >= 0 && tries < 8 && depth < 6; tries++) {
+      // PostgreSQL names are at most 63 bytes; host names and command tags a little longer
+      for (; at >= 0 && at - pos <= 300 && depth < 8 && steps++ < STEPS; ) {
         mark(pi, pos, at);
         const r = matchFrom(line, pi + 1, at, depth + 1);
         if (r >= 0) return r;
@@ -407,6 +440,8 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
     switch (esc) {
       case 'm':
       case 't':
+        // with both, the milliseconds of %m win over the seconds of %t
+        if (esc === 't' && f.time !== null) return;
         f.time = time.parse(line, start, end);
         if (Number.isNaN(f.time)) f.time = null;
         return;
@@ -438,7 +473,8 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
         return;
       }
       case 'v':
-        if (end > start && f.tx === null) f.tx = line.slice(start, end);
+        // N/0: no transaction open (autocommit statements are logged after theirs ended), as csvlog's txKey says
+        if (end > start && f.tx === null && !(line.charCodeAt(end - 1) === 48 && line.charCodeAt(end - 2) === 47)) f.tx = line.slice(start, end);
         return;
       case 'x':
         // xid 0 means "none assigned yet"; a vxid (%v) is preferred when both are present
@@ -459,138 +495,3 @@ function emptyToNull(v: string): string | null {
   return v === '' || v === '[unknown]' ? null : v;
 }
 
-/** Prefixes seen in the wild, most specific first: PG default, Debian, RDS, pgBadger's advice, Heroku/Azure-style. */
-export const COMMON_PREFIXES = [
-  '%m [%p] %q%u@%d/%a [%c] %x ',
-  '%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ',
-  '%m [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ',
-  '%t [%p]: [%l-1] db=%d,user=%u,app=%a,client=%h ',
-  '%t [%p]: user=%u,db=%d,app=%a,client=%h ',
-  '%m [%p]: user=%u,db=%d,app=%a,client=%h ',
-  '%t [%p]: [%l-1] ',
-  '%m [%p] %q%u@%d ',
-  '%m [%p] %q[%u@%d] ',
-  '%m [%p] %u@%d ',
-  '%t [%p] %q%u@%d ',
-  '%m [%p] %q%u@%d %a ',
-  '%t:%r:%u@%d:[%p]:',
-  '%m:%r:%u@%d:[%p]:',
-  '%m [%p-%l] %q%u@%d ',
-  '%t [%p-%l] %q%u@%d ',
-  '%m [%p] ',
-  '%t [%p] ',
-  '%m %p ',
-  '%m [%c] ',
-  '%n [%p] ',
-  '< %m > ',
-  '%m ',
-  '%t ',
-];
-
-/** Index of a severity marker ("LOG:  ", "ERROR:  " …) in a line, or -1. */
-export function findSeverity(line: string): number {
-  let at = line.indexOf(':  ');
-  while (at > 0) {
-    let s = at;
-    while (s > 0 && line.charCodeAt(s - 1) !== 32 && line.charCodeAt(s - 1) !== 58 && line.charCodeAt(s - 1) !== 93) s--;
-    const word = line.slice(s, at);
-    if (isSeverity(word)) return s;
-    at = line.indexOf(':  ', at + 1);
-  }
-  return -1;
-}
-
-/** Guess a prefix from the text before the severity of one line, for prefixes not in the common list. */
-export function inferPrefix(line: string): string | null {
-  const sev = findSeverity(line);
-  if (sev <= 0) return null;
-  let p = line.slice(0, sev).replace(/%/g, '%%');
-  const rules: [RegExp, string | ((...m: string[]) => string)][] = [
-    [/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+(?: [A-Za-z][A-Za-z0-9]*| [+-][\d:]+)?/, '%m'],
-    [/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?: [A-Za-z][A-Za-z0-9]*| [+-][\d:]+)?/, '%t'],
-    [/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?: [A-Za-z][A-Za-z0-9]*| [+-][\d:]+)?/, '%s'],
-    [/\b\d{10}\.\d{3}\b/, '%n'],
-    [/\b[0-9a-f]{4,16}\.[0-9a-f]{1,8}\b/, '%c'],
-    [/\b(user|usr|u|role)=[^ ,;\]]*/i, (_m, k) => `${k}=%u`],
-    [/\b(db|database|dbname|d)=[^ ,;\]]*/i, (_m, k) => `${k}=%d`],
-    [/\b(app|application|application_name|appname|a)=[^,;\]]*?(?=[,;\]]| [a-z]+=| $|$)/i, (_m, k) => `${k}=%a`],
-    [/\b(client|host|remote|h|r)=[^ ,;\]]*\(\d+\)/i, (_m, k) => `${k}=%r`],
-    [/\b(client|host|remote|h)=[^ ,;\]]*/i, (_m, k) => `${k}=%h`],
-    [/\b(xid|tx|txid|x)=\d+/i, (_m, k) => `${k}=%x`],
-    [/\b(vxid|v)=[\d/]*/i, (_m, k) => `${k}=%v`],
-    [/\b(pid|p)=\d+/i, (_m, k) => `${k}=%p`],
-    [/\[\d+\]/, '[%p]'],
-    [/\[\d+-1\]/, '[%l-1]'],
-    [/\b\d+\/\d+\b/, '%v'],
-    [/(^|[ \[])([A-Za-z0-9_.\-]+|\[unknown\])@([A-Za-z0-9_.\-]+|\[unknown\])(?=[ \]:/,]|$)/, (_m, pre) => `${pre}%u@%d`],
-  ];
-  for (const [re, to] of rules) p = p.replace(re, to as string);
-  // remaining bare numbers are per-line counters or ids: match them as digits
-  p = p.replace(/(^|[\s\[:(-])\d+(?=[\s\]:)-]|$)/g, '$1%l');
-  return p.includes('%') ? p : null;
-}
-
-export interface PrefixDetection {
-  prefix: string | null;
-  /** Lines (of those sampled that carry a severity marker) the prefix matched. */
-  matched: number;
-  sampled: number;
-}
-
-/** The matcher for a detected prefix, or null when no prefix fits the lines. */
-export function detectedMatcher(d: PrefixDetection, logTimezone: string | null): PrefixMatcher | null {
-  if (d.prefix === null || d.matched === 0) return null;
-  try {
-    return compilePrefix(d.prefix, logTimezone);
-  } catch (e) {
-    if (e instanceof PrefixError) return null;
-    throw e;
-  }
-}
-
-/** Pick the prefix that matches most sample lines: the common ones and the ones inferred from the first lines. */
-export function detectPrefix(lines: string[], logTimezone: string | null): PrefixDetection {
-  const sample = lines.filter((l) => findSeverity(l) > 0).slice(0, 200);
-  if (sample.length === 0) return { prefix: null, matched: 0, sampled: 0 };
-  const candidates = new Set(COMMON_PREFIXES);
-  for (const l of sample.slice(0, 5)) {
-    const inferred = inferPrefix(l);
-    if (inferred) candidates.add(inferred);
-  }
-  const f: PgFields = { line: 0, time: null, session: '', tx: null, user: null, database: null, application: null, client: null };
-  let best: PrefixDetection = { prefix: null, matched: 0, sampled: sample.length };
-  let bestEscapes = -1;
-  let bestFull = -1;
-  for (const prefix of candidates) {
-    let m: PrefixMatcher;
-    try {
-      m = compilePrefix(prefix, logTimezone);
-    } catch {
-      continue;
-    }
-    let matched = 0;
-    // lines read only up to %q do not show the fields after it: a prefix is only credited with those
-    // fields when lines carry them (else '%m [%p] %q%u@%d' would win over the '%m [%p] ' it was written with)
-    let full = 0;
-    for (const l of sample) {
-      if (m.match(l, f, (p) => p) >= 0 && (f.time !== null || !hasTimeEscape(m))) {
-        matched++;
-        if (!m.partial()) full++;
-      }
-    }
-    const escapes = m.escapes.size;
-    if (
-      matched > best.matched ||
-      (matched === best.matched && matched > 0 && (full > bestFull || (full === bestFull && escapes > bestEscapes)))
-    ) {
-      best = { prefix, matched, sampled: sample.length };
-      bestEscapes = escapes;
-      bestFull = full;
-    }
-  }
-  return best;
-}
-
-function hasTimeEscape(m: PrefixMatcher): boolean {
-  return m.escapes.has('m') || m.escapes.has('t') || m.escapes.has('n');
-}
