@@ -58,11 +58,11 @@ if have_python; then
   readme "$D" SQLAlchemy "$("$PY" -c 'import sqlalchemy; print(sqlalchemy.__version__)')" \
     "/usr/bin/python3 scripts/orm/python/sqlalchemy_app.py --url postgresql+psycopg2://postgres@127.0.0.1:PORT/app --log echo|debug|basic|bare|doubled --truth <variant>.truth.json > <variant>.log"
   D="$OUT/django"; mkdir -p "$D"
-  for v in plain verbose; do
+  for v in plain verbose sqlparse; do
     "$PY" "$ROOT/scripts/orm/python/django_app.py" --port "$PORT" --log "$v" --truth "$D/$v.truth.json" > "$D/$v.log"
   done
   readme "$D" Django "$("$PY" -c 'import django; print(django.get_version())')" \
-    "/usr/bin/python3 scripts/orm/python/django_app.py --port PORT --log plain|verbose --truth <variant>.truth.json > <variant>.log"
+    "/usr/bin/python3 scripts/orm/python/django_app.py --port PORT --log plain|verbose|sqlparse --truth <variant>.truth.json > <variant>.log"
 else
   echo "make-orm-logs: skipping SQLAlchemy and Django: python3-sqlalchemy/python3-django/python3-psycopg2 not importable by $PY" >&2
 fi

@@ -16,7 +16,7 @@ import { parsePyParams } from './orm-python.js';
 
 const MAX_PENDING_LINES = 2000;
 
-/** Index of `(d.ddd) ` that opens a Django SQL message in `line`, or -1. */
+/** Index of `(d.ddd) ` (or `(d.ddd)` at the end of the line) that opens a Django SQL message in `line`, or -1. */
 function messageStart(line: string): number {
   let from = 0;
   for (let tries = 0; tries < 4; tries++) {
@@ -40,7 +40,9 @@ function messageStart(line: string): number {
       j++;
       dec++;
     }
-    if (dec === 0 || line.charCodeAt(j) !== 41 || line.charCodeAt(j + 1) !== 32) continue;
+    // `(0.001) SQL…`, or `(0.001)` ending the line: the SQL starts on the next one (sqlparse-reindented SQL
+    // that began with a newline, as triple-quoted raw SQL does, with the trailing space trimmed by a paste)
+    if (dec === 0 || line.charCodeAt(j) !== 41 || (line.charCodeAt(j + 1) !== 32 && j + 1 !== line.length)) continue;
     return i;
   }
   return -1;
@@ -136,7 +138,9 @@ function create(ctx: FormatContext) {
       session: (prefix.length > 0 && prefixSession(prefix)) || ctx.file,
       durationMs: Math.round(secs * 1e6) / 1e3,
     };
-    addLine(line.slice(close + 2), lineNo);
+    const rest = line.slice(close + 2);
+    // `(0.001)` alone on its line: the SQL is on the lines after it, so no empty first line
+    if (rest.trim() !== '') addLine(rest, lineNo);
   }
 
   function addLine(text: string, lineNo: number): void {
@@ -192,14 +196,19 @@ export default defineFormat({
     let hits = 0;
     let starts = 0;
     let n = 0;
+    /** Inside a message whose SQL spans lines (sqlparse): its lines are one message, not n lines. */
+    let open = false;
     for (const raw of lines) {
       const line = cleanLine(raw);
       if (line.length === 0) continue;
-      n++;
       const at = messageStart(line);
+      const args = line.indexOf('; args=');
+      if (!open || at >= 0) n++;
       if (at >= 0) starts++;
-      if (line.indexOf('; args=') >= 0) hits++;
-      if (at >= 0 && line.indexOf('; args=') > at) hits++;
+      if (args >= 0) hits++;
+      if (at >= 0 && args > at) hits++;
+      else if (open && at < 0 && args >= 0) hits++; // the end of a multi-line message
+      open = at >= 0 ? args < 0 : open && args < 0;
     }
     if (n === 0 || hits === 0) return 0;
     return Math.min(1, 0.6 + 0.4 * (hits / (2 * n)) + (starts > 0 ? 0.1 : 0));
