@@ -72,6 +72,9 @@ if have_ruby; then
   for v in dev production; do
     ruby "$ROOT/scripts/orm/rails/ar_app.rb" --port "$PORT" --log "$v" --truth "$D/$v.truth.json" > "$D/$v.log"
   done
+  # production written by Logger into a file it creates (as log/production.log is): starts with Logger's header
+  rm -f "$D/logfile.log"
+  ruby "$ROOT/scripts/orm/rails/ar_app.rb" --port "$PORT" --log production --logfile "$D/logfile.log" --truth "$D/logfile.truth.json" > /dev/null
   readme "$D" ActiveRecord "$(ruby -e 'require "active_record"; puts ActiveRecord.version')" \
     "ruby scripts/orm/rails/ar_app.rb --port PORT --log dev|production --truth <variant>.truth.json > <variant>.log"
   cat >> "$D/README.md" <<'MD'
