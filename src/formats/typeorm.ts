@@ -59,6 +59,12 @@ function classify(line: string): boolean {
       const c = line.charCodeAt(q - 1);
       if (c !== 32 && c !== 93 && c !== 58) hit.tag = null;
     }
+    // `query: 'SELECT …',` is a key of a Node-inspected object (a Prisma query event printed with
+    // console.log(e)); TypeORM prints the SQL itself, which never starts with a quote.
+    if (hit.tag === 'query') {
+      const c = line.charCodeAt(hit.at);
+      if (c === 39 || c === 96) hit.tag = null;
+    }
     if (hit.tag !== null) return true;
   }
   if (line.startsWith('execution time: ', i)) {
