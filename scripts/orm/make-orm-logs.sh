@@ -57,6 +57,15 @@ if have_python; then
   done
   readme "$D" SQLAlchemy "$("$PY" -c 'import sqlalchemy; print(sqlalchemy.__version__)')" \
     "/usr/bin/python3 scripts/orm/python/sqlalchemy_app.py --url postgresql+psycopg2://postgres@127.0.0.1:PORT/app --log echo|debug|basic|bare|doubled --truth <variant>.truth.json > <variant>.log"
+  # several threads, one log, the thread name in the format (how many records interleave varies per run)
+  "$PY" "$ROOT/scripts/orm/python/sqlalchemy_threads.py" --url "postgresql+psycopg2://postgres@127.0.0.1:$PORT/app" \
+    --threads 8 --truth "$D/threads.truth.json" > "$D/threads.log"
+  cat >> "$D/README.md" <<'MD'
+
+`threads.log` comes from `/usr/bin/python3 scripts/orm/python/sqlalchemy_threads.py --url … --threads 8 --truth threads.truth.json > threads.log`:
+eight worker threads, each with its own Session and connection, logging through one handler with
+`%(asctime)s %(threadName)s %(levelname)s %(name)s %(message)s`, so records of different threads interleave.
+MD
   D="$OUT/django"; mkdir -p "$D"
   for v in plain verbose sqlparse; do
     "$PY" "$ROOT/scripts/orm/python/django_app.py" --port "$PORT" --log "$v" --truth "$D/$v.truth.json" > "$D/$v.log"
