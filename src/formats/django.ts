@@ -1,7 +1,8 @@
 /** Django `django.db.backends` SQL log: `(0.001) SQL; args=(…); alias=default`, any logging prefix. */
 import { blankEvent, defineFormat, type EventKind, type FormatContext } from './types.js';
-import { cleanLine, isDateAt, readStamp } from './orm-text.js';
-import { parsePyParams } from './orm-python.js';
+import { cleanLine } from './orm/line.js';
+import { isDateAt, readStamp } from './orm/time.js';
+import { parsePyParams } from './orm/python-repr.js';
 
 /*
  * django/db/backends/utils.py: logger.debug("(%.3f) %s; args=%s; alias=%s", duration, sql, params, alias)
@@ -158,7 +159,7 @@ function create(ctx: FormatContext) {
 
   return {
     push(text: string, lineNo: number): void {
-      const line = cleanLine(text);
+      const line = cleanLine(text, 'python');
       // No folding of identical consecutive lines here: the same lookup repeated is exactly what an
       // N+1 over a foreign key looks like in this log (`WHERE "authors"."id" = 1` three times).
       const at = messageStart(line);
@@ -199,7 +200,7 @@ export default defineFormat({
     /** Inside a message whose SQL spans lines (sqlparse): its lines are one message, not n lines. */
     let open = false;
     for (const raw of lines) {
-      const line = cleanLine(raw);
+      const line = cleanLine(raw, 'python');
       if (line.length === 0) continue;
       const at = messageStart(line);
       const args = line.indexOf('; args=');

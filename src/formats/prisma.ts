@@ -1,6 +1,11 @@
 /** Prisma query log: stdout `prisma:query SQL`, query events as JSON lines, and the docs' `Query:`/`Params:`/`Duration:` handler output. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, looksLikeSqlContinuation, localTime, useLocalTime, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind, lineIntake, plainLine } from './orm-js-common.js';
+import { sharedAdvice, tallying, txKind } from './orm/events.js';
+import { plainLine } from './orm/json-record.js';
+import { lineIntake, looksLikeSqlContinuation } from './orm/line.js';
+import { inspectObject, jsonParams } from './orm/params.js';
+import { sniffScore } from './orm/sniff.js';
+import { localTime, parseTimestamp, stamp, useLocalTime } from './orm/time.js';
 
 const STDOUT = 'prisma:query ';
 
@@ -39,73 +44,6 @@ function isInspectLine(l: string): boolean {
     return c === 39 || c === 34 || c === 96;
   }
   return false;
-}
-
-/**
- * Entries of a util.inspect object literal `{ key: value, … }` (one line or many): strings in '', "" or ``
- * with inspect's escapes are unescaped, anything else (numbers, a Date's ISO text) is kept as written.
- * Null when the text is not such an object.
- */
-export function inspectObject(text: string): Record<string, string> | null {
-  const t = text.trim();
-  if (t.charCodeAt(0) !== 123 || t.charCodeAt(t.length - 1) !== 125) return null;
-  const out: Record<string, string> = {};
-  const end = t.length - 1;
-  let i = 1;
-  while (i < end) {
-    while (i < end && t.charCodeAt(i) <= 32) i++;
-    if (i >= end) break;
-    let k = i;
-    while (k < end && t.charCodeAt(k) !== 58 && t.charCodeAt(k) > 32) k++;
-    if (t.charCodeAt(k) !== 58 || k === i) return null;
-    let key = t.slice(i, k);
-    const kq = key.charCodeAt(0);
-    if ((kq === 39 || kq === 34) && key.charCodeAt(key.length - 1) === kq) key = key.slice(1, -1);
-    i = k + 1;
-    while (i < end && t.charCodeAt(i) === 32) i++;
-    const q = t.charCodeAt(i);
-    if (q === 39 || q === 34 || q === 96) {
-      let v = '';
-      let j = i + 1;
-      while (j < end && t.charCodeAt(j) !== q) {
-        if (t.charCodeAt(j) === 92 && j + 1 < end) {
-          const n = t[j + 1]!;
-          if (n === 'x' || n === 'u') {
-            const len = n === 'x' ? 2 : 4;
-            const code = parseInt(t.slice(j + 2, j + 2 + len), 16);
-            if (Number.isFinite(code)) {
-              v += String.fromCharCode(code);
-              j += 2 + len;
-              continue;
-            }
-          }
-          v += n === 'n' ? '\n' : n === 't' ? '\t' : n === 'r' ? '\r' : n === 'b' ? '\b' : n === 'f' ? '\f' : n;
-          j += 2;
-          continue;
-        }
-        v += t[j];
-        j++;
-      }
-      if (j >= end) return null;
-      out[key] = v;
-      i = j + 1;
-    } else {
-      let depth = 0;
-      let j = i;
-      for (; j < end; j++) {
-        const c = t.charCodeAt(j);
-        if (c === 91 || c === 123) depth++;
-        else if (c === 93 || c === 125) depth--;
-        else if (c === 44 && depth === 0) break;
-      }
-      out[key] = t.slice(i, j).trim();
-      i = j;
-    }
-    while (i < end && t.charCodeAt(i) <= 32) i++;
-    if (i < end && t.charCodeAt(i) !== 44) return null;
-    i++;
-  }
-  return out;
 }
 
 function isPrismaLine(l: string): boolean {

@@ -1,6 +1,7 @@
 /** Rails ActiveRecord log (development.log / logger at debug): `Model Load (0.3ms)  SQL  [["id", 1]]`, `↳ file:line`, request lines. */
 import { blankEvent, defineFormat, type EventKind, type FormatContext, type LogEvent } from './types.js';
-import { cleanLine, readStamp } from './orm-text.js';
+import { cleanLine } from './orm/line.js';
+import { readStamp } from './orm/time.js';
 
 /*
  * activerecord/lib/active_record/log_subscriber.rb: debug "  #{name}  #{sql}#{binds}" where name is
@@ -224,7 +225,7 @@ function create(ctx: FormatContext) {
 
   return {
     push(text: string, lineNo: number): void {
-      const line = cleanLine(text, true);
+      const line = cleanLine(text, 'ruby');
       if (isLogfileHeader(line)) return;
       lineCount++;
       if (line.length > 0 && line === prev) {
@@ -385,7 +386,7 @@ export default defineFormat({
     let requests = 0;
     let n = 0;
     for (const raw of lines) {
-      const line = cleanLine(raw, true);
+      const line = cleanLine(raw, 'ruby');
       if (line.length === 0 || isLogfileHeader(line)) continue;
       n++;
       const t = line.trimStart();

@@ -1,7 +1,8 @@
 /** SQLAlchemy 1.4/2.0 engine log (echo=True / echo="debug" / the `sqlalchemy.engine` logger), with or without a logging prefix. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { cleanLine, isDateAt, readStamp } from './orm-text.js';
-import { parsePyParams, pushRowValues } from './orm-python.js';
+import { cleanLine } from './orm/line.js';
+import { isDateAt, readStamp } from './orm/time.js';
+import { parsePyParams, pushRowValues } from './orm/python-repr.js';
 
 /*
  * What SQLAlchemy writes (lib/sqlalchemy/engine/base.py, cursor.py), one logging record each:
@@ -422,7 +423,7 @@ function create(ctx: FormatContext) {
 
   return {
     push(text: string, lineNo: number): void {
-      const line = cleanLine(text);
+      const line = cleanLine(text, 'python');
       const at = engineMessageStart(line);
       if (at >= 0) {
         prefixed = true;
@@ -484,7 +485,7 @@ export default defineFormat({
     let tx = 0;
     let n = 0;
     for (const raw of lines) {
-      const line = cleanLine(raw);
+      const line = cleanLine(raw, 'python');
       if (line.length === 0) continue;
       n++;
       if (engineMessageStart(line) >= 0) engine++;

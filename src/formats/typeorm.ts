@@ -1,6 +1,11 @@
 /** TypeORM query log: console `query: SQL -- PARAMETERS: […]`, slow/failed variants, and the file logger's `[time][QUERY]: …` (CRLF). */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, looksLikeSqlContinuation, localTime, useLocalTime, inspectParams, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind, lineIntake, plainLine } from './orm-js-common.js';
+import { sharedAdvice, tallying, txKind } from './orm/events.js';
+import { plainLine } from './orm/json-record.js';
+import { lineIntake, looksLikeSqlContinuation } from './orm/line.js';
+import { inspectParams, jsonParams } from './orm/params.js';
+import { sniffScore } from './orm/sniff.js';
+import { localTime, parseTimestamp, stamp, useLocalTime } from './orm/time.js';
 
 const PARAMS = ' -- PARAMETERS: ';
 
