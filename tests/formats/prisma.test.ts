@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import prisma from '../../src/formats/prisma.js';
-import { sniffFormat } from '../../src/analyze.js';
+import { formats } from '../../src/formats/index.js';
 import { PG_SERVER_LINE, firstLines, runFile, runFormat } from './orm-js-harness.js';
 
 const dir = 'tests/fixtures/orm/prisma';
@@ -54,7 +54,9 @@ describe('prisma query events printed with console.log(e) (util.inspect)', () =>
     expect(a.statements.length).toBe(53);
     expect(a.events.map((e) => [e.kind, e.sql, e.params, e.durationMs, e.line])).toEqual(b.events.map((e, i) => [e.kind, e.sql, e.params, e.durationMs, i * 7 + 1]));
     expect(a.events[0]!.time).toBe(Date.parse('2024-05-02T10:15:30.384Z'));
-    expect(sniffFormat(firstLines(`${dir}/events-inspect.log`)).format?.id).toBe('prisma');
+    const head = firstLines(`${dir}/events-inspect.log`);
+    const ranked = formats.map((f) => [f.id, f.sniff(head)] as const).sort((x, y) => y[1] - x[1]);
+    expect(ranked[0]![0]).toBe('prisma');
   });
 
   it('one-line objects, colors, quotes inspect chose for the SQL, and a printed object that is no query event', () => {
