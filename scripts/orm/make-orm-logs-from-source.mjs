@@ -19,10 +19,11 @@
 //     6.x JdbcBindingLogging: "binding parameter (%s:%s) <- [%s]" on org.hibernate.orm.jdbc.bind;
 //     5.x BasicBinder: "binding parameter [%s] as [%s] - [%s]"; format_sql output starts with "\n    ".
 //   Prisma QueryEvent { timestamp: Date, query: string, params: string, duration: number, target: string };
-//     stdout: "prisma:query " + query; docs handler: 'Query: ' + e.query, 'Params: ' + e.params, 'Duration: ' + e.duration + 'ms';
+//     stdout: "prisma:query " + query; console.log(e): util.format(e), Node's inspect of the object; docs handler: 'Query: ' + e.query, 'Params: ' + e.params, 'Duration: ' + e.duration + 'ms';
 //     Prisma 7.1 sqlcommenter-query-insights: /*prismaQuery='Model.action:<base64url shape>'*/.
 import fs from 'node:fs';
 import path from 'node:path';
+import util from 'node:util';
 
 const out = path.resolve(process.argv[2] ?? 'tests/fixtures/orm');
 const AUTHORS = 5;
@@ -317,6 +318,14 @@ function prisma() {
       )
       .join('\n') + '\n',
     truth('Prisma 7.1+ with comments: [prismaQueryInsights()], events as JSON', { params: true, callSites: 'prismaQuery Model.action' }),
+  );
+  // events printed as objects: prisma.$on('query', (e) => console.log(e)); Node's util.inspect writes the
+  // event (timestamp is a Date) over several lines, a string with ' in it between backticks or double quotes
+  write(
+    path.join(out, 'prisma'),
+    'events-inspect.log',
+    work.map((w, i) => util.format({ timestamp: new Date(starts(i)), query: w.sql, params: JSON.stringify(w.params), duration: durations[i], target: 'quaint::connector::metrics' })).join('\n') + '\n',
+    truth("emit: 'event', console.log(e) (util.inspect of the event object)", { params: true, durations: durations.reduce((a, b) => a + b, 0) }),
   );
 }
 

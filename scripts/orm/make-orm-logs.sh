@@ -57,12 +57,21 @@ if have_python; then
   done
   readme "$D" SQLAlchemy "$("$PY" -c 'import sqlalchemy; print(sqlalchemy.__version__)')" \
     "/usr/bin/python3 scripts/orm/python/sqlalchemy_app.py --url postgresql+psycopg2://postgres@127.0.0.1:PORT/app --log echo|debug|basic|bare|doubled --truth <variant>.truth.json > <variant>.log"
+  # several threads, one log, the thread name in the format (how many records interleave varies per run)
+  "$PY" "$ROOT/scripts/orm/python/sqlalchemy_threads.py" --url "postgresql+psycopg2://postgres@127.0.0.1:$PORT/app" \
+    --threads 8 --truth "$D/threads.truth.json" > "$D/threads.log"
+  cat >> "$D/README.md" <<'MD'
+
+`threads.log` comes from `/usr/bin/python3 scripts/orm/python/sqlalchemy_threads.py --url … --threads 8 --truth threads.truth.json > threads.log`:
+eight worker threads, each with its own Session and connection, logging through one handler with
+`%(asctime)s %(threadName)s %(levelname)s %(name)s %(message)s`, so records of different threads interleave.
+MD
   D="$OUT/django"; mkdir -p "$D"
-  for v in plain verbose; do
+  for v in plain verbose sqlparse; do
     "$PY" "$ROOT/scripts/orm/python/django_app.py" --port "$PORT" --log "$v" --truth "$D/$v.truth.json" > "$D/$v.log"
   done
   readme "$D" Django "$("$PY" -c 'import django; print(django.get_version())')" \
-    "/usr/bin/python3 scripts/orm/python/django_app.py --port PORT --log plain|verbose --truth <variant>.truth.json > <variant>.log"
+    "/usr/bin/python3 scripts/orm/python/django_app.py --port PORT --log plain|verbose|sqlparse --truth <variant>.truth.json > <variant>.log"
 else
   echo "make-orm-logs: skipping SQLAlchemy and Django: python3-sqlalchemy/python3-django/python3-psycopg2 not importable by $PY" >&2
 fi
@@ -72,6 +81,9 @@ if have_ruby; then
   for v in dev production; do
     ruby "$ROOT/scripts/orm/rails/ar_app.rb" --port "$PORT" --log "$v" --truth "$D/$v.truth.json" > "$D/$v.log"
   done
+  # production written by Logger into a file it creates (as log/production.log is): starts with Logger's header
+  rm -f "$D/logfile.log"
+  ruby "$ROOT/scripts/orm/rails/ar_app.rb" --port "$PORT" --log production --logfile "$D/logfile.log" --truth "$D/logfile.truth.json" > /dev/null
   readme "$D" ActiveRecord "$(ruby -e 'require "active_record"; puts ActiveRecord.version')" \
     "ruby scripts/orm/rails/ar_app.rb --port PORT --log dev|production --truth <variant>.truth.json > <variant>.log"
   cat >> "$D/README.md" <<'MD'

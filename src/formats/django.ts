@@ -1,7 +1,8 @@
 /** Django `django.db.backends` SQL log: `(0.001) SQL; args=(…); alias=default`, any logging prefix. */
 import { blankEvent, defineFormat, type EventKind, type FormatContext } from './types.js';
-import { cleanLine, isDateAt, readStamp } from './orm-text.js';
-import { parsePyParams } from './orm-python.js';
+import { cleanLine } from './orm/line.js';
+import { isDateAt, readStamp } from './orm/time.js';
+import { parsePyParams } from './orm/python-repr.js';
 
 /*
  * django/db/backends/utils.py: logger.debug("(%.3f) %s; args=%s; alias=%s", duration, sql, params, alias)
@@ -16,7 +17,7 @@ import { parsePyParams } from './orm-python.js';
 
 const MAX_PENDING_LINES = 2000;
 
-/** Index of `(d.ddd) ` that opens a Django SQL message in `line`, or -1. */
+/** Index of `(d.ddd) ` (or `(d.ddd)` at the end of the line) that opens a Django SQL message in `line`, or -1. */
 function messageStart(line: string): number {
   let from = 0;
   for (let tries = 0; tries < 4; tries++) {
@@ -40,7 +41,9 @@ function messageStart(line: string): number {
       j++;
       dec++;
     }
-    if (dec === 0 || line.charCodeAt(j) !== 41 || line.charCodeAt(j + 1) !== 32) continue;
+    // `(0.001) SQL…`, or `(0.001)` ending the line: the SQL starts on the next one (sqlparse-reindented SQL
+    // that began with a newline, as triple-quoted raw SQL does, with the trailing space trimmed by a paste)
+    if (dec === 0 || line.charCodeAt(j) !== 41 || (line.charCodeAt(j + 1) !== 32 && j + 1 !== line.length)) continue;
     return i;
   }
   return -1;
@@ -136,7 +139,9 @@ function create(ctx: FormatContext) {
       session: (prefix.length > 0 && prefixSession(prefix)) || ctx.file,
       durationMs: Math.round(secs * 1e6) / 1e3,
     };
-    addLine(line.slice(close + 2), lineNo);
+    const rest = line.slice(close + 2);
+    // `(0.001)` alone on its line: the SQL is on the lines after it, so no empty first line
+    if (rest.trim() !== '') addLine(rest, lineNo);
   }
 
   function addLine(text: string, lineNo: number): void {
@@ -154,7 +159,7 @@ function create(ctx: FormatContext) {
 
   return {
     push(text: string, lineNo: number): void {
-      const line = cleanLine(text);
+      const line = cleanLine(text, 'python');
       // No folding of identical consecutive lines here: the same lookup repeated is exactly what an
       // N+1 over a foreign key looks like in this log (`WHERE "authors"."id" = 1` three times).
       const at = messageStart(line);
@@ -192,14 +197,19 @@ export default defineFormat({
     let hits = 0;
     let starts = 0;
     let n = 0;
+    /** Inside a message whose SQL spans lines (sqlparse): its lines are one message, not n lines. */
+    let open = false;
     for (const raw of lines) {
-      const line = cleanLine(raw);
+      const line = cleanLine(raw, 'python');
       if (line.length === 0) continue;
-      n++;
       const at = messageStart(line);
+      const args = line.indexOf('; args=');
+      if (!open || at >= 0) n++;
       if (at >= 0) starts++;
-      if (line.indexOf('; args=') >= 0) hits++;
-      if (at >= 0 && line.indexOf('; args=') > at) hits++;
+      if (args >= 0) hits++;
+      if (at >= 0 && args > at) hits++;
+      else if (open && at < 0 && args >= 0) hits++; // the end of a multi-line message
+      open = at >= 0 ? args < 0 : open && args < 0;
     }
     if (n === 0 || hits === 0) return 0;
     return Math.min(1, 0.6 + 0.4 * (hits / (2 * n)) + (starts > 0 ? 0.1 : 0));

@@ -1,6 +1,9 @@
 /** GORM logger output: `2021/05/14 11:36:28 /app/repo.go:98` then `[0.773ms] [rows:1] SQL` (v2, colored or not), and GORM v1's `(file.go:12)` form. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, localTime, useLocalTime, sharedAdvice, parseTimestamp, skipSpaces, stamp, sniffScore, txKind, lineIntake } from './orm-js-common.js';
+import { sharedAdvice, tallying, txKind } from './orm/events.js';
+import { lineIntake, skipSpaces } from './orm/line.js';
+import { sniffScore } from './orm/sniff.js';
+import { localTime, parseTimestamp, stamp, useLocalTime } from './orm/time.js';
 
 /** Scratch result of readTrace(): `[<ms>ms] [rows:<n>|-] <sql>`. */
 const tr = { ms: 0, rows: null as number | null, sql: 0 };

@@ -1,6 +1,10 @@
 /** Hibernate statement log: `Hibernate: …` (show_sql), `org.hibernate.SQL` debug lines under any log framework prefix, bind and slow-query lines. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, localTime, useLocalTime, sharedAdvice, parseTimestamp, stamp, sniffScore, txKind, lineIntake, plainLine } from './orm-js-common.js';
+import { sharedAdvice, tallying, txKind } from './orm/events.js';
+import { plainLine } from './orm/json-record.js';
+import { lineIntake } from './orm/line.js';
+import { sniffScore } from './orm/sniff.js';
+import { localTime, parseTimestamp, stamp, useLocalTime } from './orm/time.js';
 
 const BIND = 'binding parameter ';
 

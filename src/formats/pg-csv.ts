@@ -26,12 +26,17 @@ const parseCsv = (text: string, options: typeof CSV_OPTIONS): unknown => csvPars
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
-/** `YYYY-MM-DD HH:MM:SS` at the start of a line: how every csvlog record begins (log_time). */
+/**
+ * `YYYY-MM-DD HH:MM:SS` at the start of a line: how every csvlog record begins (log_time). PostgreSQL
+ * writes log_time unquoted; a CSV writer that quotes every text field (a re-export, pgBadger's own
+ * fixtures) writes `"YYYY-MM-DD …"`, which is the same record.
+ */
 export function startsWithLogTime(s: string): boolean {
+  const o = s.charCodeAt(0) === 34 ? 1 : 0;
   return (
-    s.length > 19 &&
-    isDigit(s.charCodeAt(0)) && isDigit(s.charCodeAt(3)) && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 &&
-    s.charCodeAt(10) === 32 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58
+    s.length > 19 + o &&
+    isDigit(s.charCodeAt(o)) && isDigit(s.charCodeAt(o + 3)) && s.charCodeAt(o + 4) === 45 && s.charCodeAt(o + 7) === 45 &&
+    s.charCodeAt(o + 10) === 32 && s.charCodeAt(o + 13) === 58 && s.charCodeAt(o + 16) === 58
   );
 }
 

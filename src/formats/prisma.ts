@@ -1,6 +1,11 @@
 /** Prisma query log: stdout `prisma:query SQL`, query events as JSON lines, and the docs' `Query:`/`Params:`/`Duration:` handler output. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, looksLikeSqlContinuation, localTime, useLocalTime, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind, lineIntake, plainLine } from './orm-js-common.js';
+import { sharedAdvice, tallying, txKind } from './orm/events.js';
+import { plainLine } from './orm/json-record.js';
+import { lineIntake, looksLikeSqlContinuation } from './orm/line.js';
+import { inspectObject, jsonParams } from './orm/params.js';
+import { sniffScore } from './orm/sniff.js';
+import { localTime, parseTimestamp, stamp, useLocalTime } from './orm/time.js';
 
 const STDOUT = 'prisma:query ';
 
@@ -24,8 +29,26 @@ export function prismaQueryTag(sql: string): string | null {
   }
 }
 
+/** Keys of a query event as util.inspect prints them, one per line: `  query: 'SELECT …',`. */
+const INSPECT_KEYS = ['timestamp: ', 'query: ', 'params: ', 'duration: ', 'target: '];
+
+/** A line of a query event printed with console.log(e) (Node's util.inspect), or its one-line form. */
+function isInspectLine(l: string): boolean {
+  const t = l.trimStart();
+  if (t.startsWith('{ timestamp: ') || t.startsWith('{ query: ')) return t.indexOf(' query: ') >= 0;
+  for (const k of INSPECT_KEYS) {
+    if (!t.startsWith(k)) continue;
+    const c = t.charCodeAt(k.length);
+    if (k === 'timestamp: ') return c >= 48 && c <= 57;
+    if (k === 'duration: ') return c >= 48 && c <= 57;
+    return c === 39 || c === 34 || c === 96;
+  }
+  return false;
+}
+
 function isPrismaLine(l: string): boolean {
   if (l.indexOf(STDOUT) >= 0) return true;
+  if (isInspectLine(l)) return true;
   if (l.indexOf('"query"') >= 0 && l.indexOf('"duration"') >= 0) return true;
   if (l.startsWith('Query: ') || l.indexOf(' Query: ') >= 0) return true;
   // The rest of the docs handler's output: `Params: [..]` and `Duration: Nms`.
@@ -98,7 +121,11 @@ export default defineFormat({
         return false;
       }
       if (obj === null || typeof obj !== 'object') return false;
-      const o = obj as Record<string, unknown>;
+      return fromEvent(obj as Record<string, unknown>, lineNo);
+    }
+
+    /** A query event's fields ({ timestamp, query, params, duration, target }) as JSON or inspect printed them. */
+    function fromEvent(o: Record<string, unknown>, lineNo: number): boolean {
       if (typeof o.query !== 'string') return false;
       let time: number | null = null;
       const ts = o.timestamp ?? o.time;
@@ -117,11 +144,56 @@ export default defineFormat({
       return true;
     }
 
+    /** The lines of a query event printed by console.log(e) over several lines, from `{` to `}`. */
+    let obj: string[] | null = null;
+    let objLines: number[] = [];
+    const MAX_OBJECT_LINES = 64;
+
+    /** Read a complete inspected object; false when it is not a query event. */
+    function fromInspect(text: string, lineNo: number): boolean {
+      const o = inspectObject(text);
+      if (o === null || o.query === undefined) return false;
+      const ev: Record<string, unknown> = { query: o.query, params: o.params, timestamp: o.timestamp };
+      if (o.duration !== undefined) ev.duration = Number(o.duration);
+      return fromEvent(ev, lineNo);
+    }
+
+    /** Handle the line as (part of) an inspected query event; false when it is not one. */
+    function inspected(line: string, lineNo: number): boolean {
+      const t = line.trim();
+      if (obj !== null) {
+        obj.push(line);
+        objLines.push(lineNo);
+        if (t === '}' || t === '},') {
+          const text = obj.join('\n').replace(/,\s*$/, '');
+          obj = null;
+          if (!fromInspect(text, objLines[0]!)) for (const n of objLines) ctx.skip(n, 'not a Prisma query log line (a printed object without a query key)');
+        } else if (obj.length > MAX_OBJECT_LINES) {
+          for (const n of objLines) ctx.skip(n, `not a Prisma query log line (a printed object longer than ${MAX_OBJECT_LINES} lines without its closing brace)`);
+          obj = null;
+        }
+        return true;
+      }
+      if (t === '{') {
+        flush();
+        obj = [line];
+        objLines = [lineNo];
+        return true;
+      }
+      if (t.charCodeAt(0) === 123 && t.charCodeAt(1) === 32 && isInspectLine(t)) {
+        flush();
+        if (!fromInspect(t.replace(/,$/, ''), lineNo)) ctx.skip(lineNo, 'Prisma query event printed on one line that could not be read');
+        return true;
+      }
+      return false;
+    }
+
     return {
       push(raw, lineNo) {
         useLocalTime(local);
         const cleaned = intake(raw);
         if (cleaned === null) return;
+        if (inspected(cleaned, lineNo)) return;
         // A structured logger's record whose message is the stdout text (`{"msg":"prisma:query …"}`);
         // Prisma's own query event JSON (it has a "query" key) is read as it is.
         let line = cleaned.indexOf('"query"') < 0 ? plainLine(cleaned, false) : cleaned;
@@ -192,6 +264,8 @@ export default defineFormat({
       return { ...f, advice };
       },
       end() {
+        if (obj !== null) for (const n of objLines) ctx.skip(n, 'a printed object cut before its closing brace (log cut?)');
+        obj = null;
         flush();
       },
       // follow mode, after a quiet poll: the query's params line would have come with it

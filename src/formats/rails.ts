@@ -1,6 +1,7 @@
 /** Rails ActiveRecord log (development.log / logger at debug): `Model Load (0.3ms)  SQL  [["id", 1]]`, `↳ file:line`, request lines. */
 import { blankEvent, defineFormat, type EventKind, type FormatContext, type LogEvent } from './types.js';
-import { cleanLine, readStamp } from './orm-text.js';
+import { cleanLine } from './orm/line.js';
+import { readStamp } from './orm/time.js';
 
 /*
  * activerecord/lib/active_record/log_subscriber.rb: debug "  #{name}  #{sql}#{binds}" where name is
@@ -224,7 +225,8 @@ function create(ctx: FormatContext) {
 
   return {
     push(text: string, lineNo: number): void {
-      const line = cleanLine(text, true);
+      const line = cleanLine(text, 'ruby');
+      if (isLogfileHeader(line)) return;
       lineCount++;
       if (line.length > 0 && line === prev) {
         if (doubled) return;
@@ -338,6 +340,14 @@ function create(ctx: FormatContext) {
   };
 }
 
+/**
+ * `# Logfile created on 2026-12-02 03:22:04 +0000 by logger.rb/v1.5.0`: the first line Ruby's Logger writes
+ * into every file it creates (log/production.log, and each file it rotates to). Not input to judge.
+ */
+function isLogfileHeader(line: string): boolean {
+  return line.startsWith('# Logfile created on ') && line.indexOf(' by ', 21) > 0;
+}
+
 /** Parentheses left open by the statement so far (quotes respected): > 0 means its next line belongs to it. */
 function openParens(lines: string[]): number {
   let depth = 0;
@@ -376,8 +386,8 @@ export default defineFormat({
     let requests = 0;
     let n = 0;
     for (const raw of lines) {
-      const line = cleanLine(raw, true);
-      if (line.length === 0) continue;
+      const line = cleanLine(raw, 'ruby');
+      if (line.length === 0 || isLogfileHeader(line)) continue;
       n++;
       const t = line.trimStart();
       if (t.startsWith('↳ ')) arrows++;

@@ -1,6 +1,11 @@
 /** Sequelize statement log: `Executing (default|uuid): SQL[; params]` / `Executed (…): … Elapsed time: Nms`. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, looksLikeSqlContinuation, localTime, useLocalTime, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind, lineIntake, plainLine } from './orm-js-common.js';
+import { sharedAdvice, tallying, txKind } from './orm/events.js';
+import { plainLine } from './orm/json-record.js';
+import { lineIntake, looksLikeSqlContinuation } from './orm/line.js';
+import { jsonParams } from './orm/params.js';
+import { sniffScore } from './orm/sniff.js';
+import { localTime, parseTimestamp, stamp, useLocalTime } from './orm/time.js';
 
 const EXECUTING = 'Executing (';
 const EXECUTED = 'Executed (';

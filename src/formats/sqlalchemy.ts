@@ -1,7 +1,8 @@
 /** SQLAlchemy 1.4/2.0 engine log (echo=True / echo="debug" / the `sqlalchemy.engine` logger), with or without a logging prefix. */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { cleanLine, isDateAt, readStamp } from './orm-text.js';
-import { parsePyParams, pushRowValues } from './orm-python.js';
+import { cleanLine } from './orm/line.js';
+import { isDateAt, readStamp } from './orm/time.js';
+import { parsePyParams, pushRowValues } from './orm/python-repr.js';
 
 /*
  * What SQLAlchemy writes (lib/sqlalchemy/engine/base.py, cursor.py), one logging record each:
@@ -130,41 +131,135 @@ interface Pending {
   session: string;
 }
 
+/**
+ * What one writer (a thread, or a logging_token) has open: a statement waiting for its params line, a
+ * statement that never got one, and the last complete statement while its Col/Row lines arrive.
+ */
+interface Stream {
+  cur: Pending | null;
+  orphan: Pending | null;
+  held: LogEvent | null;
+  colSeen: boolean;
+  rowCount: number;
+  values: string[];
+  rowsDoubled: boolean;
+  rowToggle: boolean;
+}
+
+function newStream(): Stream {
+  return { cur: null, orphan: null, held: null, colSeen: false, rowCount: 0, values: [], rowsDoubled: false, rowToggle: false };
+}
+
+/** Streams kept at once; past it the least recently used one is finished (its statements emitted). */
+const MAX_STREAMS = 256;
+
+/**
+ * Who wrote a record, from the logging prefix before the logger name: what is left of it without the
+ * timestamp, the level name and other numbers (msecs, relativeCreated, the process id). With
+ * `%(threadName)s` or `%(thread)d` in the format that is the thread (`Thread-3 (worker)`, `MainThread`,
+ * `140234567890123`); with neither it is usually '' (or a constant), which keeps one stream for the file.
+ * Several threads write one log at once and their records interleave, so a statement is paired with the
+ * next params line of the same writer, not with the next params line.
+ */
+function writerKey(line: string, from: number, to: number): string {
+  if (to <= from) return '';
+  let key = '';
+  let i = from;
+  while (i < to) {
+    while (i < to && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+    let j = i;
+    while (j < to && line.charCodeAt(j) !== 32 && line.charCodeAt(j) !== 9) j++;
+    let a = i;
+    let b = j;
+    // surrounding punctuation of a field: [name], (name), name:, name -, |
+    while (a < b && PUNCT.indexOf(line[a]!) >= 0) a++;
+    while (b > a && PUNCT.indexOf(line[b - 1]!) >= 0) b--;
+    i = j;
+    if (a >= b) continue;
+    const tok = line.slice(a, b);
+    if (LEVELS.includes(tok)) continue;
+    if (isNumberish(tok) && !isThreadId(tok)) continue;
+    key = key === '' ? tok : key + ' ' + tok;
+  }
+  return key;
+}
+
+const PUNCT = '[]():,|-<>{}';
+
+/** Digits with time/date separators only: a time, a date, msecs, a counter. */
+function isNumberish(t: string): boolean {
+  for (let k = 0; k < t.length; k++) {
+    const c = t.charCodeAt(k);
+    if (!((c >= 48 && c <= 57) || c === 46 || c === 58 || c === 44 || c === 47 || c === 45)) return false;
+  }
+  return true;
+}
+
+/** `%(thread)d`: Python's thread ident, a large integer (a pthread_t address on Linux). */
+function isThreadId(t: string): boolean {
+  if (t.length < 8) return false;
+  for (let k = 0; k < t.length; k++) {
+    const c = t.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 function create(ctx: FormatContext) {
   let prefixed = false;
-  /** The statement whose params line has not come yet. */
-  let cur: Pending | null = null;
-  /** A statement that never got a params line, kept to see whether it was a doubled record. */
-  let orphan: Pending | null = null;
-  /** The last complete statement, held while its Col/Row lines arrive. */
-  let held: LogEvent | null = null;
-  let colSeen = false;
-  let rowCount = 0;
-  let values: string[] = [];
-  /** Last message, to fold a record written twice by two handlers. */
+  /** Open state per writer (see writerKey); '' is the one stream of a log without thread names. */
+  const streams = new Map<string, Stream>();
+  /** The stream of the current writer: the one the last record went to (its continuation lines too). */
+  let s: Stream = newStream();
+  streams.set('', s);
+  /** Last message and its writer, to fold a record written twice by two handlers. */
   let lastMsg = '';
+  let lastKey = '';
   let lastMsgLine = -1;
-  let rowsDoubled = false;
-  let rowToggle = false;
   /** After a record of another logger, its continuation lines belong to it. */
   let inOther = false;
   let statements = 0;
   let executemany = 0;
   let executemanySets = 0;
   let paramsUnread = 0;
+  let writers = 0;
+  /** A Col/Row line was seen: statements wait for their rows, even while other writers go on. */
+  let rowsSeen = false;
+
+  /** Make the stream of `key` current (LRU order kept by re-inserting). */
+  function use(key: string): void {
+    let st = streams.get(key);
+    if (st === undefined) {
+      st = newStream();
+      if (key !== '') writers++;
+      if (streams.size >= MAX_STREAMS) {
+        const oldest = streams.keys().next().value!;
+        const was = s;
+        s = streams.get(oldest)!;
+        finishStream();
+        s = was;
+        streams.delete(oldest);
+      }
+    } else streams.delete(key);
+    streams.set(key, st);
+    // a statement is held only for the Col/Row lines of echo="debug"; without them, leaving its writer
+    // lets it go, so events come out in the order of the log's lines
+    if (st !== s && !rowsSeen) flushHeld();
+    s = st;
+  }
 
   function flushHeld(): void {
-    if (!held) return;
-    if (colSeen) {
-      held.rows = rowCount;
-      held.resultValues = values;
+    if (!s.held) return;
+    if (s.colSeen) {
+      s.held.rows = s.rowCount;
+      s.held.resultValues = s.values;
     }
-    ctx.emit(held);
-    held = null;
-    colSeen = false;
-    rowCount = 0;
-    values = [];
-    rowsDoubled = false;
+    ctx.emit(s.held);
+    s.held = null;
+    s.colSeen = false;
+    s.rowCount = 0;
+    s.values = [];
+    s.rowsDoubled = false;
   }
 
   /** The statement of a finished record, or null (counted as skipped) when its text cannot be one: a damaged record. */
@@ -192,32 +287,38 @@ function create(ctx: FormatContext) {
 
   /** A statement whose params line is missing: emit it on its own (the log was cut or filtered). */
   function flushOrphan(): void {
-    if (!orphan) return;
+    if (!s.orphan) return;
     flushHeld();
-    held = statementEvent(orphan);
-    orphan = null;
+    s.held = statementEvent(s.orphan);
+    s.orphan = null;
   }
 
   function flushCur(): void {
-    if (!cur) return;
-    orphan = cur;
-    cur = null;
+    if (!s.cur) return;
+    s.orphan = s.cur;
+    s.cur = null;
     flushOrphan();
   }
 
+  function finishStream(): void {
+    flushCur();
+    flushOrphan();
+    flushHeld();
+  }
+
   function onParams(msg: string, badgeEnd: number, lineNo: number, dup: boolean): void {
-    if (!cur) {
+    if (!s.cur) {
       if (dup) return; // the same params line again: a doubled handler
       ctx.skip(lineNo, 'SQLAlchemy parameters line with no statement before it (was the statement line cut from the log?)');
       return;
     }
-    if (orphan) {
-      if (orphan.lines.join('\n') === cur.lines.join('\n')) orphan = null; // doubled record
+    if (s.orphan) {
+      if (s.orphan.lines.join('\n') === s.cur.lines.join('\n')) s.orphan = null; // doubled record
       else flushOrphan();
     }
     flushHeld();
-    const ev = statementEvent(cur);
-    cur = null;
+    const ev = statementEvent(s.cur);
+    s.cur = null;
     if (ev === null) return;
     const rest = msg.slice(badgeEnd + 1).trim();
     if (rest.length > 0 && rest.charCodeAt(0) !== 91 /* [SQL parameters hidden …] */) {
@@ -230,21 +331,23 @@ function create(ctx: FormatContext) {
         }
       } else paramsUnread++;
     }
-    held = ev;
+    s.held = ev;
   }
 
-  /** One logging record's first line (after any prefix), or one line of an unprefixed log. */
-  function onMessage(raw: string, lineNo: number, time: number | null, hasPrefix: boolean): void {
+  /** One logging record's first line (after any prefix), or one line of an unprefixed log; `writer` from its prefix. */
+  function onMessage(raw: string, lineNo: number, time: number | null, hasPrefix: boolean, writer: string): void {
     let msg = raw;
-    let session = ctx.file;
+    let session = writer === '' ? ctx.file : writer;
+    let token = '';
     let badgeEnd = -1;
     if (msg.charCodeAt(0) === 91) {
       const close = msg.indexOf(']');
       if (close > 0) {
         if (isBadge(msg.slice(1, close))) badgeEnd = close;
         else if (msg.charCodeAt(close + 1) === 32) {
-          // logging_token: `[token] message`
-          session = msg.slice(1, close);
+          // logging_token (or a thread name written after the logger name): `[token] message`
+          token = msg.slice(1, close);
+          session = token;
           msg = msg.slice(close + 2);
           if (msg.charCodeAt(0) === 91) {
             const c2 = msg.indexOf(']');
@@ -253,8 +356,13 @@ function create(ctx: FormatContext) {
         }
       }
     }
-    const dup = msg === lastMsg && lineNo === lastMsgLine + 1;
+    // a logging_token (or a thread name after the logger name) marks the writer as well: one execution's
+    // statement and params lines carry the same one
+    const key = token === '' ? writer : writer + '\u0000' + token;
+    if (hasPrefix) use(key);
+    const dup = msg === lastMsg && key === lastKey && lineNo === lastMsgLine + 1;
     lastMsg = msg;
+    lastKey = key;
     lastMsgLine = lineNo;
 
     if (badgeEnd > 0) {
@@ -262,23 +370,24 @@ function create(ctx: FormatContext) {
       return;
     }
     if (msg.startsWith('Col (') || msg.startsWith('Row (')) {
-      if (!held) {
+      rowsSeen = true;
+      if (!s.held) {
         if (!dup) ctx.skip(lineNo, 'SQLAlchemy result row with no statement before it');
         return;
       }
       if (msg.charCodeAt(0) === 67 /* C */) {
-        if (colSeen && dup) rowsDoubled = true;
-        colSeen = true;
-        rowToggle = false;
+        if (s.colSeen && dup) s.rowsDoubled = true;
+        s.colSeen = true;
+        s.rowToggle = false;
         return;
       }
-      if (rowsDoubled) {
-        rowToggle = !rowToggle;
-        if (!rowToggle) return;
+      if (s.rowsDoubled) {
+        s.rowToggle = !s.rowToggle;
+        if (!s.rowToggle) return;
       }
-      colSeen = true;
-      rowCount++;
-      if (values.length < ROW_VALUE_CAP) pushRowValues(msg.slice(4), values, ROW_VALUE_CAP);
+      s.colSeen = true;
+      s.rowCount++;
+      if (s.values.length < ROW_VALUE_CAP) pushRowValues(msg.slice(4), s.values, ROW_VALUE_CAP);
       return;
     }
     const tx = txKind(msg);
@@ -304,28 +413,30 @@ function create(ctx: FormatContext) {
       ctx.skip(lineNo, 'sqlalchemy.engine line that is neither SQL nor parameters, rows or BEGIN/COMMIT (damaged?)');
       return;
     }
-    if (cur) {
+    if (s.cur) {
       // a second statement before the first one's params: keep it to compare (doubled handler) or emit alone
-      if (orphan) flushOrphan();
-      orphan = cur;
+      if (s.orphan) flushOrphan();
+      s.orphan = s.cur;
     }
-    cur = { lines: [msg], line: lineNo, time, session };
+    s.cur = { lines: [msg], line: lineNo, time, session };
   }
 
   return {
     push(text: string, lineNo: number): void {
-      const line = cleanLine(text);
+      const line = cleanLine(text, 'python');
       const at = engineMessageStart(line);
       if (at >= 0) {
         prefixed = true;
         inOther = false;
-        const st = readStamp(line, line.charCodeAt(0) === 91 ? 1 : 0);
-        onMessage(line.slice(at), lineNo, st ? st.ms : null, true);
+        const sf = line.charCodeAt(0) === 91 ? 1 : 0;
+        const st = readStamp(line, sf);
+        const nameAt = line.indexOf('sqlalchemy.engine');
+        onMessage(line.slice(at), lineNo, st ? st.ms : null, true, writerKey(line, st ? st.end : 0, nameAt));
         return;
       }
       if (line.length === 0) {
         // blank lines inside a statement (SQLAlchemy's DDL ends with two) are part of it; elsewhere nothing
-        if (cur) cur.lines.push(line);
+        if (s.cur) s.cur.lines.push(line);
         return;
       }
       if (isRecordStart(line)) {
@@ -339,24 +450,27 @@ function create(ctx: FormatContext) {
         ctx.skip(lineNo, 'continuation of another logger\'s record');
         return;
       }
-      if (cur) {
+      if (s.cur) {
         // continuation of a multi-line statement; a params/tx/row line without prefix ends it in unprefixed logs
         if (!prefixed && (line.charCodeAt(0) === 91 || txKind(line) || line.startsWith('Col (') || line.startsWith('Row ('))) {
-          onMessage(line, lineNo, null, false);
+          onMessage(line, lineNo, null, false, '');
           return;
         }
-        cur.lines.push(line);
+        s.cur.lines.push(line);
         return;
       }
-      onMessage(line, lineNo, null, false);
+      onMessage(line, lineNo, null, false, '');
     },
     end(): void {
-      flushCur();
-      flushOrphan();
-      flushHeld();
+      for (const st of streams.values()) {
+        s = st;
+        finishStream();
+      }
     },
     describe(): Record<string, unknown> {
-      return { prefixed, statements, executemany, executemanySets, paramsUnread, durations: false };
+      const d: Record<string, unknown> = { prefixed, statements, executemany, executemanySets, paramsUnread, durations: false };
+      if (writers > 1) d.writers = writers; // threads (or logging tokens) whose records were paired apart
+      return d;
     },
   };
 }
@@ -371,7 +485,7 @@ export default defineFormat({
     let tx = 0;
     let n = 0;
     for (const raw of lines) {
-      const line = cleanLine(raw);
+      const line = cleanLine(raw, 'python');
       if (line.length === 0) continue;
       n++;
       if (engineMessageStart(line) >= 0) engine++;

@@ -1,6 +1,11 @@
 /** TypeORM query log: console `query: SQL -- PARAMETERS: […]`, slow/failed variants, and the file logger's `[time][QUERY]: …` (CRLF). */
 import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
-import { tallying, looksLikeSqlContinuation, localTime, useLocalTime, inspectParams, sharedAdvice, jsonParams, parseTimestamp, stamp, sniffScore, txKind, lineIntake, plainLine } from './orm-js-common.js';
+import { sharedAdvice, tallying, txKind } from './orm/events.js';
+import { plainLine } from './orm/json-record.js';
+import { lineIntake, looksLikeSqlContinuation } from './orm/line.js';
+import { inspectParams, jsonParams } from './orm/params.js';
+import { sniffScore } from './orm/sniff.js';
+import { localTime, parseTimestamp, stamp, useLocalTime } from './orm/time.js';
 
 const PARAMS = ' -- PARAMETERS: ';
 
@@ -58,6 +63,12 @@ function classify(line: string): boolean {
     if (hit.tag !== null && q > 0) {
       const c = line.charCodeAt(q - 1);
       if (c !== 32 && c !== 93 && c !== 58) hit.tag = null;
+    }
+    // `query: 'SELECT …',` is a key of a Node-inspected object (a Prisma query event printed with
+    // console.log(e)); TypeORM prints the SQL itself, which never starts with a quote.
+    if (hit.tag === 'query') {
+      const c = line.charCodeAt(hit.at);
+      if (c === 39 || c === 96) hit.tag = null;
     }
     if (hit.tag !== null) return true;
   }

@@ -6,7 +6,7 @@ import { best, fixtures, PG_LINE, run } from './fixture-harness.js';
 const { read, truth } = fixtures('tests/fixtures/orm/django');
 
 describe('django fixtures (real Django 3.2 + psycopg2 output)', () => {
-  for (const v of ['plain', 'verbose']) {
+  for (const v of ['plain', 'verbose', 'sqlparse']) {
     it(`${v}: one statement per execute_wrapper call, durations in ms`, () => {
       const r = run(django, read(`${v}.log`));
       const t = truth(v);
@@ -41,6 +41,14 @@ describe('django fixtures (real Django 3.2 + psycopg2 output)', () => {
     expect(r.events[0]!.time).toBe(Date.UTC(n[0]!, n[1]! - 1, n[2]!, n[3]!, n[4]!, n[5]!, n[6]!));
     expect(r.events[0]!.session).toBe(`${m[8]}:${m[9]}`);
     expect(run(django, read('plain.log')).events[0]!.session).toBe('snippet.log');
+  });
+
+  it('sqlparse: SQL reindented over several lines reads to the same statements and args as plain', () => {
+    const plain = run(django, read('plain.log')).statements;
+    const pretty = run(django, read('sqlparse.log')).statements;
+    expect(pretty.length).toBe(54);
+    expect(pretty.map((e) => e.params)).toEqual(plain.map((e) => e.params));
+    expect(pretty.map((e) => e.sql!.replace(/\s+/g, ' ').toLowerCase())).toEqual(plain.map((e) => e.sql!.replace(/\s+/g, ' ').replace(/\( /g, '(').toLowerCase()));
   });
 
   it('does not claim a PostgreSQL server log line', () => {
@@ -99,6 +107,34 @@ describe('django snippets as users paste them (written from the source format st
       `(0.000) SELECT 1 FROM t WHERE a = %s AND b = %s AND c = %s; args=[UUID('6f1c2d8e-0000-4000-8000-000000000001'), datetime.datetime(2024, 1, 1, 0, 0, tzinfo=datetime.timezone.utc), Decimal('9.99')]\n`,
     );
     expect(r.statements[0]!.params).toEqual(['6f1c2d8e-0000-4000-8000-000000000001', '2024-01-01 00:00:00+00:00', '9.99']);
+  });
+
+  it('`(0.000)` on a line of its own, the reindented SQL after it, then `; args=…; alias=default`', () => {
+    const text = [
+      '(0.000)',
+      'SELECT "polls_question"."id",',
+      '       "polls_question"."question_text"',
+      'FROM "polls_question"',
+      'WHERE "polls_question"."id" = 1',
+      'LIMIT 21; args=(1,); alias=default',
+      '(0.001) ', // the trailing space kept (raw SQL from a triple-quoted string starts with a newline)
+      'SELECT "polls_choice"."id"',
+      'FROM "polls_choice"',
+      'WHERE "polls_choice"."question_id" = 1; args=(1,); alias=default',
+      'DEBUG 2026-11-25 14:30:00,120 utils 4242 140001 (0.002)',
+      'SELECT "polls_choice"."id"',
+      'FROM "polls_choice"',
+      'WHERE "polls_choice"."question_id" = 2; args=(2,); alias=default',
+    ].join('\n');
+    const r = run(django, text);
+    expect(r.skipped).toEqual([]);
+    expect(r.statements.map((e) => [e.line, e.sql!.split('\n')[0], e.params, e.durationMs])).toEqual([
+      [1, 'SELECT "polls_question"."id",', ['1'], 0],
+      [7, 'SELECT "polls_choice"."id"', ['1'], 1],
+      [11, 'SELECT "polls_choice"."id"', ['2'], 2],
+    ]);
+    expect(r.statements[2]).toMatchObject({ session: '4242:140001', time: Date.UTC(2026, 10, 25, 14, 30, 0, 120) });
+    expect(best(text.split('\n'))).toBe('django');
   });
 
   it('a cut message, a schema-editor announcement and stray lines are not statements', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import gorm from '../../src/formats/gorm.js';
 import hibernate from '../../src/formats/hibernate.js';
-import { inspectParams } from '../../src/formats/orm-js-common.js';
+import { inspectParams } from '../../src/formats/orm/params.js';
 import prisma from '../../src/formats/prisma.js';
 import sequelize from '../../src/formats/sequelize.js';
 import typeorm from '../../src/formats/typeorm.js';

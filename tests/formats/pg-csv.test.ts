@@ -89,6 +89,21 @@ describe('pg-csv', () => {
     expect(best[1]![1]).toBeLessThan(0.3);
   });
 
+  it('a csvlog whose every text field is quoted, log_time too (pgBadger fixture csv_statement_without_duration.log): sniffed and read', () => {
+    const text =
+      '"2026-05-16 05:11:50.269 UTC","example_user","example_db",1001,"192.0.2.10:54321",00000001.000003e9,1,"SELECT","2026-05-16 05:00:00 UTC",1/1,0,LOG,00000,"duration: 688786.283 ms  execute stmt_slow/stmt_slow: SELECT example_schema.slow_table.id FROM example_schema.slow_table",,,,,,,,,"example app","client backend",0\n' +
+      '"2026-05-16 05:20:03.994 UTC","health_user","health_db",1002,"192.0.2.20:54322",00000002.000003ea,2,"idle","2026-05-16 05:00:00 UTC",2/2,0,LOG,00000,"statement: SELECT example_schema.health_check()",,,,,,,,,"example healthcheck","client backend",0\n';
+    const lines = text.split('\n').filter((l) => l !== '');
+    const best = formats.map((f) => [f.id, f.sniff(lines)] as const).sort((a, b) => b[1] - a[1]);
+    expect(best[0]).toEqual(['pg-csv', 0.98]);
+    const r = runText(pgCsv, text);
+    expect(r.skipped).toEqual([]);
+    expect(r.statements.map((e) => [e.sql, e.durationMs, e.time])).toEqual([
+      ['SELECT example_schema.slow_table.id FROM example_schema.slow_table', 688786.283, Date.UTC(2026, 4, 16, 5, 11, 50, 269)],
+      ['SELECT example_schema.health_check()', null, Date.UTC(2026, 4, 16, 5, 20, 3, 994)],
+    ]);
+  });
+
   it('sniff: low for stderr, json, syslog and ORM lines', () => {
     for (const f of ['samples/billing.log', 'samples/pooled-web.json', 'tests/fixtures/pg/syslog-bsd.log', 'tests/fixtures/pg/rds.log', 'tests/fixtures/pg/cnpg.jsonl']) {
       expect(pgCsv.sniff(headLines(f)), f).toBeLessThan(0.3);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import prisma from '../../src/formats/prisma.js';
+import { formats } from '../../src/formats/index.js';
 import { PG_SERVER_LINE, firstLines, runFile, runFormat } from './orm-js-harness.js';
 
 const dir = 'tests/fixtures/orm/prisma';
@@ -13,6 +14,7 @@ describe('prisma fixtures (from Prisma log formats)', () => {
     ['events.jsonl', 'events'],
     ['docs-handler.log', 'docs-handler'],
     ['prisma7-comments.jsonl', 'prisma7-comments'],
+    ['events-inspect.log', 'events-inspect'],
   ] as const) {
     it(`${file}: statements and transactions`, () => {
       const r = runFile(prisma, `${dir}/${file}`);
@@ -41,6 +43,43 @@ describe('prisma fixtures (from Prisma log formats)', () => {
     const loop = c.statements.filter((e) => e.sql!.includes('"public"."Book"."authorId" = $1'));
     expect(loop.map((e) => e.callSite)).toEqual(Array(5).fill('Book.findMany'));
     expect(loop[0]!.sql).toMatch(/\/\*prismaQuery='Book\.findMany:[A-Za-z0-9_-]+'\*\/$/);
+  });
+});
+
+describe('prisma query events printed with console.log(e) (util.inspect)', () => {
+  it('the multi-line objects read to the same statements as the JSON events, and sniff as Prisma, not TypeORM', () => {
+    const a = runFile(prisma, `${dir}/events-inspect.log`);
+    const b = runFile(prisma, `${dir}/events.jsonl`);
+    expect(a.skipped).toEqual([]);
+    expect(a.statements.length).toBe(53);
+    expect(a.events.map((e) => [e.kind, e.sql, e.params, e.durationMs, e.line])).toEqual(b.events.map((e, i) => [e.kind, e.sql, e.params, e.durationMs, i * 7 + 1]));
+    expect(a.events[0]!.time).toBe(Date.parse('2024-05-02T10:15:30.384Z'));
+    const head = firstLines(`${dir}/events-inspect.log`);
+    const ranked = formats.map((f) => [f.id, f.sniff(head)] as const).sort((x, y) => y[1] - x[1]);
+    expect(ranked[0]![0]).toBe('prisma');
+  });
+
+  it('one-line objects, colors, quotes inspect chose for the SQL, and a printed object that is no query event', () => {
+    const text = [
+      "{ timestamp: 2026-01-05T10:00:00.000Z, query: 'SELECT 1', params: '[1]', duration: 0, target: 'quaint::connector::metrics' }",
+      '{',
+      '  timestamp: \u001b[35m2026-01-05T10:00:00.004Z\u001b[39m,',
+      '  query: \u001b[32m`SELECT "a" FROM "t" WHERE "b" = \'it\'\'s\'\\n  AND "c" = $1`\u001b[39m,',
+      "  params: \u001b[32m'[\"x\"]'\u001b[39m,",
+      '  duration: \u001b[33m3\u001b[39m,',
+      "  target: \u001b[32m'quaint::connector::metrics'\u001b[39m",
+      '}',
+      '{',
+      "  user: 'someone',",
+      '  id: 4',
+      '}',
+    ].join('\n');
+    const r = runFormat(prisma, text);
+    expect(r.statements.map((e) => [e.sql, e.params, e.durationMs, e.time, e.line])).toEqual([
+      ['SELECT 1', ['1'], 0, Date.UTC(2026, 0, 5, 10, 0, 0, 0), 1],
+      ['SELECT "a" FROM "t" WHERE "b" = \'it\'\'s\'\n  AND "c" = $1', ['x'], 3, Date.UTC(2026, 0, 5, 10, 0, 0, 4), 2],
+    ]);
+    expect(r.skipped.map((s) => s.line)).toEqual([9, 10, 11, 12]);
   });
 });
 

@@ -6,7 +6,7 @@ import { best, fixtures, PG_LINE, run } from './fixture-harness.js';
 const { read, truth } = fixtures('tests/fixtures/orm/rails');
 
 describe('rails fixtures (real ActiveRecord 6.1 + pg output)', () => {
-  for (const v of ['dev', 'production']) {
+  for (const v of ['dev', 'production', 'logfile']) {
     it(`${v}: statements and transactions equal the sql.active_record count`, () => {
       const r = run(rails, read(`${v}.log`));
       const t = truth(v);
@@ -52,6 +52,18 @@ describe('rails fixtures (real ActiveRecord 6.1 + pg output)', () => {
     expect(inRequest.length).toBe(5);
     expect(new Set(inRequest.map((e) => e.session)).size).toBe(1);
     expect(inRequest[0]!.session).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+
+  it("logfile: Logger's '# Logfile created on …' header is skipped quietly, at the top and where a rotated file starts", () => {
+    const text = read('logfile.log');
+    expect(text.startsWith('# Logfile created on ')).toBe(true);
+    const lines = text.split('\n');
+    // two rotated files read as one stream (cat production.log.1 production.log)
+    const joined = [...lines.slice(0, 40), lines[0]!, ...lines.slice(40)].join('\n');
+    const r = run(rails, joined);
+    expect(r.skipped).toEqual([]);
+    expect(r.statements.length).toBe(43);
+    expect(r.statements.length).toBe(run(rails, read('production.log')).statements.length);
   });
 
   it('does not claim a PostgreSQL server log line', () => {

@@ -234,3 +234,56 @@ INFO     sqlalchemy.engine.Engine:base.py:1850 [SQL parameters hidden due to hid
     expect(r.statements[0]!.params).toEqual({ a: null, b: 'true', c: 'it\'s "x"\n', d: '1.50', e: '2024-01-02 03:04:05.000600', f: 'ab', g: '{1,2}' });
   });
 });
+
+describe('sqlalchemy: several threads writing one log', () => {
+  it('threads.log (real, 8 threads, %(threadName)s in the format): every statement paired with its own thread\'s params', () => {
+    const text = read('threads.log');
+    const t = truth('threads');
+    const r = run(sqlalchemy, text);
+    expect(r.skipped).toEqual([]);
+    expect(r.statements.length).toBe(t.statements); // 374; one stream for all threads read 366, 16 of them without params
+    expect(r.statements.every((e) => e.params !== null)).toBe(true);
+    expect(r.count('begin')).toBe(t.begin);
+    expect(r.count('commit')).toBe(t.commit);
+    const perThread: Record<string, number> = {};
+    for (const e of r.statements) perThread[e.session!] = (perThread[e.session!] ?? 0) + 1;
+    expect(perThread).toEqual(t.per_thread);
+    // each thread's lazy loads get that thread's keys, in order: 1..5 per round
+    const lines = text.split('\n');
+    for (const name of Object.keys(t.per_thread).filter((n) => n !== 'MainThread')) {
+      const loads = r.statements.filter((e) => e.session === name && e.sql!.startsWith('SELECT books.id AS books_id'));
+      expect(loads.map((e) => (e.params as Record<string, string>).param_1)).toEqual(['1', '2', '3', '4', '5', '1', '2', '3', '4', '5', '1', '2', '3', '4', '5']);
+      expect(loads.every((e) => lines[e.line - 1]!.includes(` ${name} INFO `))).toBe(true);
+    }
+  });
+
+  it('thread names or ids in other layouts: [name:id] before the logger, a bare %(thread)d, a name after the logger', () => {
+    const layouts = [
+      (th: string, msg: string) => `2026-12-02 10:00:00,001 INFO [${th}:1402345678901${th.length}] sqlalchemy.engine.Engine: ${msg}`,
+      (th: string, msg: string) => `2026-12-02 10:00:00.001 - ${th === 'Thread-1 (work)' ? '140234567890123' : '140234567890999'} - 3021 - INFO - sqlalchemy.engine.Engine - ${msg}`,
+      (th: string, msg: string) => `2026-12-02 10:00:00,001 INFO sqlalchemy.engine.Engine [${th}] ${msg}`,
+    ];
+    for (const f of layouts) {
+      const a = 'Thread-1 (work)';
+      const b = 'Thread-2 (work)';
+      const log = [
+        f(a, 'SELECT books.id FROM books WHERE books.author_id = %(a)s'),
+        f(b, 'SELECT authors.id FROM authors WHERE authors.id = %(id)s'),
+        f(b, "[generated in 0.00010s] {'id': 7}"),
+        f(a, "[generated in 0.00011s] {'a': 1}"),
+        f(a, 'UPDATE books SET title=%(title)s WHERE books.id = %(id)s'),
+        f(b, 'COMMIT'),
+        f(a, "[generated in 0.00009s] {'title': 'x', 'id': 3}"),
+      ].join('\n');
+      const r = run(sqlalchemy, log);
+      expect(r.skipped, log).toEqual([]);
+      expect(r.statements.map((e) => [e.sql!.split(' ')[0], e.params, e.line])).toEqual([
+        ['SELECT', { id: '7' }, 2],
+        ['SELECT', { a: '1' }, 1],
+        ['UPDATE', { title: 'x', id: '3' }, 5],
+      ]);
+      expect(new Set(r.statements.map((e) => e.session)).size).toBe(2);
+      expect(r.count('commit')).toBe(1);
+    }
+  });
+});

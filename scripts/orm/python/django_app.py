@@ -6,19 +6,21 @@ author, per-row saves) and the same jobs set-based (select_related, prefetch_rel
 annotate(Count), bulk_create) as negative controls. The ground truth (statements counted with
 connection.execute_wrapper, and the planted loops) is written to --truth as JSON.
 
-  /usr/bin/python3 scripts/orm/python/django_app.py --host 127.0.0.1 --port 5432 --log plain|verbose --truth t.json > out.log
+  /usr/bin/python3 scripts/orm/python/django_app.py --host 127.0.0.1 --port 5432 --log plain|verbose|sqlparse --truth t.json > out.log
 """
 import argparse
+import logging
 import json
 import sys
 
 import django
+import sqlparse
 from django.conf import settings
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--host", default="127.0.0.1")
 ap.add_argument("--port", default="5432")
-ap.add_argument("--log", default="plain", choices=["plain", "verbose"])
+ap.add_argument("--log", default="plain", choices=["plain", "verbose", "sqlparse"])
 ap.add_argument("--truth", required=True)
 args = ap.parse_args()
 
@@ -27,7 +29,20 @@ FORMATS = {
     "plain": "{message}",
     # the "verbose" formatter from Django's logging docs
     "verbose": "{levelname} {asctime} {module} {process:d} {thread:d} {message}",
+    # the message alone, its SQL reindented by sqlparse (below)
+    "sqlparse": "{message}",
 }
+
+
+class SqlparseFormatter(logging.Formatter):
+    """The SQL of each record reindented with sqlparse.format(reindent=True, keyword_case="upper"), which is
+    what Django 4.0+'s connection.ops.format_debug_sql() and `manage.py test --debug-sql` print, and what
+    SQL-formatting log formatters do: the statement then spans several lines before "; args=…"."""
+
+    def format(self, record):
+        if isinstance(record.args, tuple) and len(record.args) >= 2 and isinstance(record.args[1], str):
+            record.args = (record.args[0], sqlparse.format(record.args[1], reindent=True, keyword_case="upper"), *record.args[2:])
+        return super().format(record)
 
 settings.configure(
     DEBUG=True,
@@ -46,7 +61,7 @@ settings.configure(
     LOGGING={
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"f": {"format": FORMATS[args.log], "style": "{"}},
+        "formatters": {"f": {"()": SqlparseFormatter, "format": FORMATS[args.log], "style": "{"} if args.log == "sqlparse" else {"format": FORMATS[args.log], "style": "{"}},
         "handlers": {"console": {"class": "logging.StreamHandler", "stream": sys.stdout, "formatter": "f"}},
         "loggers": {"django.db.backends": {"handlers": ["console"], "level": "DEBUG", "propagate": False}},
     },

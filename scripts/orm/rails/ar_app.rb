@@ -10,6 +10,8 @@
 # dev:        Rails development style: message-only lines, ANSI colors, verbose_query_logs (↳ file:line).
 # production: Ruby's Logger::Formatter prefix with the pid, TaggedLogging with a request id per request,
 #             no colors. (Production's default level is :info; this log is at :debug to show SQL.)
+#             With --logfile FILE the log goes to FILE, opened by Logger itself as Rails does for
+#             log/production.log, so it starts with Logger's "# Logfile created on …" header line.
 # Request lines: ActionPack/Railties are not loaded here, so the app writes the "Started …" and
 # "Completed …" lines itself, with the format strings of Rails::Rack::Logger#started_request_message and
 # ActionController::LogSubscriber#process_action.
@@ -25,6 +27,7 @@ OptionParser.new do |o|
   o.on('--port PORT') { |v| opts[:port] = Integer(v) }
   o.on('--log MODE') { |v| opts[:log] = v }
   o.on('--truth FILE') { |v| opts[:truth] = v }
+  o.on('--logfile FILE') { |v| opts[:logfile] = v }
 end.parse!
 abort 'usage: ar_app.rb --port N --log dev|production --truth FILE' unless opts[:truth]
 
@@ -42,7 +45,8 @@ if opts[:log] == 'dev'
   cleaner.add_silencer { |line| !line.start_with?('scripts/') }
   ActiveRecord::LogSubscriber.backtrace_cleaner = cleaner
 else
-  logger = ActiveSupport::TaggedLogging.new(Logger.new($stdout))
+  # --logfile: Logger.new(path) creates the file itself and writes its "# Logfile created on … by logger.rb/v…" header
+  logger = ActiveSupport::TaggedLogging.new(Logger.new(opts[:logfile] || $stdout))
   logger.formatter = Logger::Formatter.new.extend(ActiveSupport::TaggedLogging::Formatter)
   ActiveRecord::Base.logger = logger
   ActiveRecord::LogSubscriber.colorize_logging = false

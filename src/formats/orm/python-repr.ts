@@ -1,5 +1,5 @@
 /** Reads the Python repr() of bound parameters and result rows, as SQLAlchemy and Django log them. */
-import type { ParamValues } from './types.js';
+import type { ParamValues } from '../types.js';
 
 /** A parsed repr: a scalar as text (null for None), a tuple/list/set, or a dict. */
 export type PyNode = string | null | PySeq | PyMap;
