@@ -132,7 +132,7 @@ export class UnitAnalysis {
    * requests that share a connection.
    */
   loopCandidates(): LoopCandidate[] {
-    if (this.candidates !== null) return this.candidates.filter((c) => !c.statements.some((s) => this.isClaimed(s)));
+    if (this.candidates !== null) return this.unclaimed(this.candidates);
     const out: LoopCandidate[] = [];
     const min = Math.min(this.options.minRepeats, this.options.minParentRepeats);
     const push = (burst: Burst, t: TemplateInfo, stmts: Stmt[], siblings: Set<TemplateInfo> | null = null) => {
@@ -173,7 +173,12 @@ export class UnitAnalysis {
       }
     }
     this.candidates = out;
-    return out;
+    // the kinds that run first (blocks) may have claimed some already
+    return this.unclaimed(out);
+  }
+
+  private unclaimed(candidates: LoopCandidate[]): LoopCandidate[] {
+    return candidates.filter((c) => !c.statements.some((s) => this.isClaimed(s)));
   }
 
   /** Fewer statements than --min-repeats: a loop only with its parent in sight (see smallLoopTrusted). */
@@ -574,9 +579,16 @@ export function blockMembers(b: Block): TemplateInfo[] {
   return [...new Set(b.burst.statements.slice(b.start, b.start + b.length).map((s) => s.t))];
 }
 
-/** A block made only of reads (besides control statements): each member is a loop of its own kind. */
+/**
+ * A block made only of plain lookups (besides control statements): each member is a loop of its own. Aggregates
+ * stay a block: counts that differ in a condition merge into one GROUP BY with FILTER.
+ */
 export function readsOnly(members: TemplateInfo[]): boolean {
-  return members.every((t) => isCatalogOrControl(t) || (shapeFor(t).kind === 'select' && (t.verb === 'select' || t.verb === 'with')));
+  return members.every((t) => {
+    if (isCatalogOrControl(t)) return true;
+    const s = shapeFor(t);
+    return s.kind === 'select' && s.aggregates.length === 0 && (t.verb === 'select' || t.verb === 'with');
+  });
 }
 
 /**

@@ -91,24 +91,6 @@ testKind('n-plus-one', {
       findings: [{ kind: 'n-plus-one', tables: ['comments'], repeats: 2, confidence: 'high', parent: 'select id from posts where published' }],
     },
     {
-      name: 'two lookups per book, three books: one N+1 per relation',
-      log: `
-        12:00:00.000 [7] BEGIN
-        12:00:00.001 [7] SELECT id, author_id, publisher_id FROM books WHERE shelf = 4
-        12:00:00.002 [7] SELECT * FROM authors WHERE id = 1
-        12:00:00.003 [7] SELECT * FROM publishers WHERE id = 10
-        12:00:00.004 [7] SELECT * FROM authors WHERE id = 2
-        12:00:00.005 [7] SELECT * FROM publishers WHERE id = 20
-        12:00:00.006 [7] SELECT * FROM authors WHERE id = 3
-        12:00:00.007 [7] SELECT * FROM publishers WHERE id = 30
-        12:00:00.008 [7] COMMIT
-      `,
-      findings: [
-        { kind: 'n-plus-one', tables: ['authors'], repeats: 3, confidence: 'high', parent: 'select id, author_id, publisher_id from books where shelf = $1' },
-        { kind: 'n-plus-one', tables: ['publishers'], repeats: 3, confidence: 'high', parent: 'select id, author_id, publisher_id from books where shelf = $1' },
-      ],
-    },
-    {
       name: 'two relations per row, the second deduplicated by the identity map: one N+1 each',
       log: `
         12:00:00.000 [7] BEGIN

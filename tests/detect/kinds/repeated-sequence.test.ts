@@ -45,6 +45,21 @@ testKind('repeated-sequence', {
   ],
   invalid: [
     {
+      name: 'two aggregates per customer stay one block',
+      log: `
+        12:00:00.000 [7] BEGIN
+        12:00:00.001 [7] SELECT id FROM customers WHERE region = 'eu'
+        12:00:00.002 [7] SELECT count(*) FROM orders WHERE customer_id = 1
+        12:00:00.003 [7] SELECT sum(amount) FROM payments WHERE customer_id = 1
+        12:00:00.004 [7] SELECT count(*) FROM orders WHERE customer_id = 2
+        12:00:00.005 [7] SELECT sum(amount) FROM payments WHERE customer_id = 2
+        12:00:00.006 [7] SELECT count(*) FROM orders WHERE customer_id = 3
+        12:00:00.007 [7] SELECT sum(amount) FROM payments WHERE customer_id = 3
+        12:00:00.008 [7] COMMIT
+      `,
+      findings: [{ kind: 'repeated-sequence', tables: ['orders', 'payments'], repeats: 3, confidence: 'high' }],
+    },
+    {
       name: 'a lookup and a write per order, three orders',
       log: `
         12:00:00.000 [7] BEGIN
