@@ -154,6 +154,17 @@ export class FanOutCollector {
     this.expire();
   }
 
+  /**
+   * The earliest start of a run that may still become part of a fan-out unit (an open run, or a cluster not
+   * decided yet); Infinity when there is none. A unit that ended before it holds no statement of a fan-out to come.
+   */
+  pendingSince(): number {
+    let min = Infinity;
+    for (const c of this.clusters.values()) if (c.start < min) min = c.start;
+    for (const s of this.sessions.values()) if (s.run !== null && s.run.start < min) min = s.run.start;
+    return min;
+  }
+
   private expire(): void {
     // every 100 ms of log time is often enough: a cluster only needs deciding once its second has passed
     if (this.clusters.size === 0 || this.latest - this.lastExpire < 100) return;

@@ -74,9 +74,28 @@ export class SessionTracker {
     this.fanOut = windowMs > 0 ? new FanOutCollector({ windowMs, minRepeats: options.minRepeats ?? 5 }, (u) => this.emitUnit(u)) : null;
   }
 
+  /** Autocommit units that may hold part of a fan-out not decided yet: detected once it is (see release). */
+  private readonly held: Unit[] = [];
+  private releasedAt = -Infinity;
+
   private emitUnit(unit: Unit): void {
+    if (this.fanOut !== null && unit.kind === 'autocommit' && unit.timed && (this.held.length > 0 || lastStart(unit) >= this.fanOut.pendingSince())) {
+      this.held.push(unit);
+      return;
+    }
     this.counters.units++;
     this.onUnit(unit);
+  }
+
+  /** Hand on the held units that ended before every fan-out still pending began (all of them with `all`). */
+  private release(all = false): void {
+    if (this.held.length === 0) return;
+    const since = all || this.fanOut === null ? Infinity : this.fanOut.pendingSince();
+    while (this.held.length > 0 && (all || lastStart(this.held[0]!) < since)) {
+      const unit = this.held.shift()!;
+      this.counters.units++;
+      this.onUnit(unit);
+    }
   }
 
   private fanOutContext(s: SessionState, input: InputContext): FanOutContext {
@@ -95,6 +114,11 @@ export class SessionTracker {
   }
 
   event(ev: LogEvent, input: InputContext): void {
+    // held units wait for fan-outs to be decided; asking every 10 ms of log time is often enough
+    if (this.held.length > 0 && ev.time !== null && ev.time - this.releasedAt >= 10) {
+      this.releasedAt = ev.time;
+      this.release();
+    }
     let perInput = this.byInput[input.index];
     if (perInput === undefined) {
       perInput = new Map();
@@ -198,7 +222,9 @@ export class SessionTracker {
     for (const s of this.sessions.values()) this.close(s, 'end of input');
     this.sessions.clear();
     this.byInput.length = 0;
+    // fanned-out loops first: their statements are marked before their sessions' own units are detected
     this.fanOut?.end();
+    this.release(true);
   }
 
   get openSessions(): number {
@@ -237,6 +263,7 @@ export class SessionTracker {
   sweepLiveAt(now: number): void {
     this.sweepAt(now);
     if (Number.isFinite(now)) this.fanOut?.sweep(now);
+    this.release();
   }
 
   private beginTx(s: SessionState, key: string, ev: LogEvent, input: InputContext): void {
@@ -293,4 +320,11 @@ function requestIdentity(tags: Record<string, string>): string | null {
     if (v !== undefined) return `${k}=${v}`;
   }
   return null;
+}
+
+/** Start of a unit's last statement (log time minus duration), or -Infinity without times. */
+function lastStart(unit: Unit): number {
+  const s = unit.statements[unit.statements.length - 1];
+  if (s === undefined || s.time === null) return -Infinity;
+  return s.durationMs !== null ? s.time - s.durationMs : s.time;
 }
