@@ -46,6 +46,8 @@ interface Cluster {
 }
 
 const MAX_RUN = 1000;
+/** Log time after which a cluster is decided (expire) and an open run no longer holds units back. */
+const HORIZON_MS = 1000;
 
 /** Where a session's statements come from; a fan-out stays within one input, one application and one database. */
 export interface FanOutContext {
@@ -63,6 +65,9 @@ export class FanOutCollector {
   /** One open cluster per statement shape (an application's clusters of other shapes never mix with it). */
   private readonly clusters = new Map<TemplateInfo, Cluster>();
   private latest = -Infinity;
+  /** Runs started in the last second of log time, oldest first (from `recentHead` on): what may still join a fan-out. */
+  private readonly recent: Run[] = [];
+  private recentHead = 0;
   /** Whole-second times (%t) cannot tell simultaneous from sequential: fan-outs need sub-second times. */
   private fineTimes = false;
 
@@ -90,6 +95,8 @@ export class FanOutCollector {
     } else {
       if (s.run !== null) this.closeRun(s.run, ctx);
       s.run = { session, t: stmt.t, first: stmt, more: null, length: 1, before: s.last, start };
+      this.recent.push(s.run);
+      this.pruneRecent();
     }
     s.last = stmt;
     this.expire();
@@ -159,10 +166,30 @@ export class FanOutCollector {
    * decided yet); Infinity when there is none. A unit that ended before it holds no statement of a fan-out to come.
    */
   pendingSince(): number {
+    this.pruneRecent();
     let min = Infinity;
     for (const c of this.clusters.values()) if (c.start < min) min = c.start;
-    for (const s of this.sessions.values()) if (s.run !== null && s.run.start < min) min = s.run.start;
+    for (let i = this.recentHead; i < this.recent.length; i++) {
+      const r = this.recent[i]!;
+      if (r.start < min && this.pending(r)) min = r.start;
+    }
     return min;
+  }
+
+  /** A run that may still be closed into a cluster: its session's current run, the session heard from within the horizon. */
+  private pending(r: Run): boolean {
+    const s = this.sessions.get(r.session);
+    const last = s?.last?.time ?? null;
+    return s !== undefined && s.run === r && last !== null && this.latest - last <= HORIZON_MS;
+  }
+
+  /** Forget runs at the front that can no longer join a fan-out. */
+  private pruneRecent(): void {
+    while (this.recentHead < this.recent.length && !this.pending(this.recent[this.recentHead]!)) this.recentHead++;
+    if (this.recentHead > 1024 && this.recentHead * 2 > this.recent.length) {
+      this.recent.splice(0, this.recentHead);
+      this.recentHead = 0;
+    }
   }
 
   private expire(): void {
@@ -170,7 +197,7 @@ export class FanOutCollector {
     if (this.clusters.size === 0 || this.latest - this.lastExpire < 100) return;
     this.lastExpire = this.latest;
     for (const [key, c] of this.clusters) {
-      if (this.latest - c.start > 1000) {
+      if (this.latest - c.start > HORIZON_MS) {
         this.finish(c);
         this.clusters.delete(key);
       }
