@@ -365,6 +365,14 @@ export class UnitAnalysis {
     this.claim(c.statements);
     const parent = this.parentOf(c.statements[0]!, c.burst, this.bodyOf(c));
     const ev = this.evidence(c.statements, c.burst, parent);
+    if (this.small(c)) {
+      const n = c.statements.length;
+      ev.basis.push(
+        parent !== null
+          ? `${n} statements, under --min-repeats ${this.options.minRepeats}: counted as they run back to back right after their parent, each with a different key`
+          : `${n} single-row writes, under --min-repeats ${this.options.minRepeats}: counted as they run back to back in one transaction, each with different values`,
+      );
+    }
     const shape = shapeFor(c.t);
     return {
       templates: [c.t],
