@@ -29,10 +29,12 @@ export interface LoopCandidate {
   statements: Stmt[];
   distinctKeys: number;
   /**
-   * Other templates of the same loop body (one row's lookups of two relations interleave: holder, series,
-   * holder…), when this candidate came from such a body: never its parent, never a break in its run.
+   * The templates of its loop body: its own and, when one row's lookups of two relations interleave (holder,
+   * series, holder…), the others' too: never its parent, never a break in its run. Found on first use (bodyOf).
    */
-  siblings?: Set<TemplateInfo>;
+  body?: Set<TemplateInfo>;
+  /** The repeated block of lookups it was cut from (timed autocommit): trusted only if the block is. */
+  block?: Block;
 }
 
 /** Pauses of a run of statements, for evidence: span, longest pause inside, pauses before and after. */
@@ -135,12 +137,15 @@ export class UnitAnalysis {
     if (this.candidates !== null) return this.unclaimed(this.candidates);
     const out: LoopCandidate[] = [];
     const min = Math.min(this.options.minRepeats, this.options.minParentRepeats);
-    const push = (burst: Burst, t: TemplateInfo, stmts: Stmt[], siblings: Set<TemplateInfo> | null = null) => {
+    const push = (burst: Burst, t: TemplateInfo, stmts: Stmt[], block: Block | null = null) => {
       if (stmts.length < min || isCatalogOrControl(t)) return;
       const distinctKeys = new Set(stmts.map((s) => s.key)).size;
       if (distinctKeys < 2) return;
       const c: LoopCandidate = { burst, t, statements: stmts, distinctKeys };
-      if (siblings !== null && siblings.size > 1) c.siblings = siblings;
+      if (block !== null) {
+        c.block = block;
+        c.body = new Set(blockMembers(block));
+      }
       out.push(c);
     };
     if (this.timedAutocommit) {
@@ -164,12 +169,13 @@ export class UnitAnalysis {
         const members = blockMembers(b);
         if (!readsOnly(members)) continue;
         const stretch = b.burst.statements.slice(b.start, b.start + b.length * b.repeats);
-        for (const t of members) if (!isCatalogOrControl(t)) push(whole, t, stretch.filter((x) => x.t === t), new Set(members));
+        for (const t of members) if (!isCatalogOrControl(t)) push(whole, t, stretch.filter((x) => x.t === t), b);
       }
     } else {
       for (const burst of this.bursts) {
         const groups = byTemplate(burst.statements);
-        for (const [t, stmts] of groups) push(burst, t, stmts, interleaved(groups, t, stmts));
+        this.groups.set(burst, groups);
+        for (const [t, stmts] of groups) push(burst, t, stmts);
       }
     }
     this.candidates = out;
@@ -212,8 +218,7 @@ export class UnitAnalysis {
       const t = runTiming(this.unit.statements, st);
       if (t.maxInnerGap > Math.max(this.options.burstGapMs, 3 * gapBetween(parent, st[0]!))) return false;
       // a block of lookups repeated after a parent is a loop body only if the block itself is trusted
-      const block = c.siblings ? this.blockOf(c) : null;
-      if (block !== null && !this.blockTrusted(block, c.siblings!)) return false;
+      if (c.block !== undefined && !this.blockTrusted(c.block, this.bodyOf(c))) return false;
     }
     if (parent.resultValues !== null) {
       const rows = new Set(parent.resultValues);
@@ -273,19 +278,16 @@ export class UnitAnalysis {
     return out;
   }
 
-  /** The templates of a candidate's loop body: its own, and its siblings'. */
-  bodyOf(c: LoopCandidate): Set<TemplateInfo> {
-    return c.siblings ?? new Set([c.t]);
-  }
+  /** Statements per template of each burst (explicit transactions, untimed streams), for loop bodies. */
+  private readonly groups = new Map<Burst, Map<TemplateInfo, Stmt[]>>();
 
-  /** The repeated block a sibling candidate was cut from (timed autocommit). */
-  private blockOf(c: LoopCandidate): Block | null {
-    const first = c.statements[0]!;
-    for (const b of this.repeatedBlocks()) {
-      const st = b.burst.statements;
-      if (st[b.start]!.index <= first.index && first.index < st[b.start + b.length * b.repeats - 1]!.index + 1) return b;
+  /** The templates of a candidate's loop body: its own, and those of lookups interleaved with it. */
+  bodyOf(c: LoopCandidate): Set<TemplateInfo> {
+    if (c.body === undefined) {
+      const groups = this.groups.get(c.burst);
+      c.body = (groups && interleaved(groups, c.t, c.statements)) ?? new Set([c.t]);
     }
-    return null;
+    return c.body;
   }
 
   /** The statement of the unit before `s` that is not noise, or null. */
@@ -394,8 +396,7 @@ export class UnitAnalysis {
   trusted(c: LoopCandidate): boolean {
     if (this.small(c)) return this.smallLoopTrusted(c);
     if (!this.timedAutocommit) return true;
-    const block = c.siblings ? this.blockOf(c) : null;
-    if (block !== null) return this.blockTrusted(block, c.siblings!);
+    if (c.block !== undefined) return this.blockTrusted(c.block, this.bodyOf(c));
     if (this.parentOf(c.statements[0]!, c.burst, this.bodyOf(c)) !== null) return true;
     return !this.coarse && runTiming(c.burst.statements, c.statements).maxInnerGap <= this.options.burstGapMs;
   }

@@ -77,7 +77,8 @@ export class FindingStore {
   private overlapping(id: string, draft: AnyDraft): Occurrence | null {
     const list = this.recent.get(id);
     if (list === undefined) return null;
-    for (const o of list) for (const s of draft.statements.slice(0, MAX_REMEMBERED)) if (o.lines.has(lineOf(s))) return o;
+    const lines = draft.statements.slice(0, MAX_REMEMBERED).map(lineOf);
+    for (const o of list) for (const l of lines) if (o.lines.has(l)) return o;
     return null;
   }
 
