@@ -455,6 +455,13 @@ function openInput(
         const formatWarnings = facts['warnings'];
         if (Array.isArray(formatWarnings)) for (const w of formatWarnings) if (typeof w === 'string') report.warnings.push(w);
       }
+      for (const m of tracker.mergedStreams) {
+        if (m.file !== file) continue;
+        report.warnings.push(
+          `${file}:${m.line}: BEGIN inside an open transaction: several connections write this ORM log and it does not say which wrote a line, ` +
+            `so its transactions cannot be told apart and it is read as autocommit traffic; log the thread or connection (e.g. %(thread)d in Python's logging format) to keep them`,
+        );
+      }
       report.firstTimestamp = Number.isFinite(first) ? new Date(first).toISOString() : null;
       report.lastTimestamp = Number.isFinite(last) ? new Date(last).toISOString() : null;
       done(report);

@@ -35,6 +35,8 @@ export interface LoopCandidate {
   body?: Set<TemplateInfo>;
   /** The repeated block of lookups it was cut from (timed autocommit): trusted only if the block is. */
   block?: Block;
+  /** The stretch of interleaved lookups it was cut from (timed autocommit): trusted only if the stretch is. */
+  stretch?: LookupStretch;
 }
 
 /** Pauses of a run of statements, for evidence: span, longest pause inside, pauses before and after. */
@@ -137,7 +139,7 @@ export class UnitAnalysis {
     if (this.candidates !== null) return this.unclaimed(this.candidates);
     const out: LoopCandidate[] = [];
     const min = Math.min(this.options.minRepeats, this.options.minParentRepeats);
-    const push = (burst: Burst, t: TemplateInfo, stmts: Stmt[], block: Block | null = null) => {
+    const push = (burst: Burst, t: TemplateInfo, stmts: Stmt[], block: Block | null = null, stretch: LookupStretch | null = null) => {
       if (stmts.length < min || isCatalogOrControl(t)) return;
       const distinctKeys = new Set(stmts.map((s) => s.key)).size;
       if (distinctKeys < 2) return;
@@ -145,6 +147,9 @@ export class UnitAnalysis {
       if (block !== null) {
         c.block = block;
         c.body = new Set(blockMembers(block));
+      } else if (stretch !== null) {
+        c.stretch = stretch;
+        c.body = stretch.body;
       }
       out.push(c);
     };
@@ -164,8 +169,16 @@ export class UnitAnalysis {
         if (n >= min) push(whole, st[i]!.t, n === j - i ? st.slice(i, j) : st.slice(i, j).filter((x) => x.t === st[i]!.t));
         i = j;
       }
+      // one row's lookups of two or three relations right after their parent, interleaved irregularly (an
+      // identity map skips keys it has met): each relation is a loop of its own over the whole stretch
+      const inStretch = new Uint8Array(st.length);
+      for (const m of mixedLookupStretches(st)) {
+        for (const x of m.statements) inStretch[x.index] = 1;
+        for (const t of m.body) push(whole, t, m.statements.filter((x) => x.t === t), null, m);
+      }
       // a loop body of several lookups (two relations per row) repeats as a block, not as runs
       for (const b of this.repeatedBlocks()) {
+        if (inStretch[b.burst.statements[b.start]!.index] === 1) continue;
         const members = blockMembers(b);
         if (!readsOnly(members)) continue;
         const stretch = b.burst.statements.slice(b.start, b.start + b.length * b.repeats);
@@ -210,13 +223,17 @@ export class UnitAnalysis {
     // one lookup per parent is not a loop
     const before = this.previousWork(parent);
     if (before !== null && before.t === parent.t) return false;
-    // whole-second times cannot show that lookups ran back to back: a short run there is no evidence
-    if (this.timedAutocommit && this.coarse) return false;
     if (this.timedAutocommit) {
-      // requests in a row on a pooled connection share it: a loop's lookups follow each other at the pace
-      // at which the first followed its parent (the code's own rhythm, fast or slow), requests do not
-      const t = runTiming(this.unit.statements, st);
-      if (t.maxInnerGap > Math.max(this.options.burstGapMs, 3 * gapBetween(parent, st[0]!))) return false;
+      if (this.coarse) {
+        // whole-second times (%t) cannot show the rhythm; the structure (right after its parent, nothing
+        // else between) still can, as long as parent and lookups fall within one tick of the clock
+        if ((st[st.length - 1]!.time ?? 0) - (parent.time ?? 0) > 1000) return false;
+      } else {
+        // requests in a row on a pooled connection share it: a loop's lookups follow each other at the pace
+        // at which the first followed its parent (the code's own rhythm, fast or slow), requests do not
+        const t = runTiming(this.unit.statements, st);
+        if (t.maxInnerGap > Math.max(this.options.burstGapMs, 3 * gapBetween(parent, st[0]!))) return false;
+      }
       // a block of lookups repeated after a parent is a loop body only if the block itself is trusted
       if (c.block !== undefined && !this.blockTrusted(c.block, this.bodyOf(c))) return false;
     }
@@ -225,6 +242,69 @@ export class UnitAnalysis {
       return st.every((s) => s.values.some((v) => v !== null && rows.has(v)));
     }
     return true;
+  }
+
+  /**
+   * Independent requests merged into one stream (an ORM log written by a pool's threads, requests in a row on
+   * one connection) each look one row up and then run the statement keyed by what they found: nearly every key
+   * of the "loop" is the key of another template's statement a few lines away, one to one, and that template
+   * is all the parent there is. A loop's keys come from a parent's rows instead. A strictly regular alternation
+   * (lookup, statement, lookup, statement) is left to the other rules: a script looping over ids does that too.
+   */
+  requestsEachWithOwnLookup(c: LoopCandidate): boolean {
+    // lookups only: a loop of writes carries the values of whatever ran near it (timestamps, names)
+    if (this.unit.kind === 'fan-out' || (c.t.verb !== 'select' && c.t.verb !== 'with')) return false;
+    const st = c.statements;
+    const n = st.length;
+    if (n < 2) return false;
+    if (!this.small(c)) {
+      const step = st[1]!.index - st[0]!.index;
+      let regular = true;
+      for (let i = 2; i < n && regular; i++) regular = st[i]!.index - st[i - 1]!.index === step;
+      if (regular) return false;
+    }
+    const varying = varyingPositions(st);
+    if (varying.length === 0) return false;
+    const all = this.unit.statements;
+    // one to one: a statement of the other template answers for one loop statement only (a parent that
+    // lists every key literally supplies them; it is not a request's own lookup)
+    const echoes = new Map<TemplateInfo, number>();
+    const used = new Set<Stmt>();
+    for (const s of st) {
+      const keys = new Set(varying.map((i) => s.values[i]).filter((v): v is string => v !== null && v !== undefined));
+      const seen = new Set<TemplateInfo>();
+      const from = Math.max(0, s.index - PAIR_REACH);
+      const to = Math.min(all.length - 1, s.index + PAIR_REACH);
+      for (let k = from; k <= to; k++) {
+        const o = all[k]!;
+        if (o.t === c.t || seen.has(o.t) || used.has(o) || isNoise(o.t)) continue;
+        if (o.values.some((v) => v !== null && keys.has(v))) {
+          seen.add(o.t);
+          used.add(o);
+        }
+      }
+      for (const t of seen) echoes.set(t, (echoes.get(t) ?? 0) + 1);
+    }
+    const parent = this.parentOf(st[0]!, c.burst, this.bodyOf(c));
+    for (const [t, count] of echoes) {
+      if (count < Math.ceil(0.8 * n)) continue;
+      if (parent === null || parent.t === t) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A stretch of interleaved lookups is one row's relations only right after a parent and at the rhythm the
+   * first lookup set: requests in a row on a pooled connection pause between requests. (Which template
+   * opens requests cannot be read here: in an irregular interleaving every lookup follows several others.)
+   */
+  stretchTrusted(m: LookupStretch): boolean {
+    const first = m.statements[0]!;
+    const parent = this.parentOf(first, this.wholeUnit(), m.body);
+    if (parent === null) return false;
+    const last = m.statements[m.statements.length - 1]!;
+    if (this.coarse) return (last.time ?? 0) - (parent.time ?? 0) <= 1000;
+    return runTiming(this.unit.statements, m.statements).maxInnerGap <= Math.max(this.options.burstGapMs, 3 * gapBetween(parent, first));
   }
 
   /** True for autocommit units whose statements carry times: loops there must show as back-to-back runs. */
@@ -325,6 +405,11 @@ export class UnitAnalysis {
       const t = runTiming(burst.statements, stmts);
       basis.push(`fanned out over pooled connections (${unit.session}): ${stmts.length} statements started within ${fmtMs(t.spanMs)}`);
       strong = true;
+    } else if (unit.timed && this.coarse) {
+      basis.push(
+        `back to back in autocommit on one connection; the log's times are whole seconds (%t), so pauses cannot be measured ` +
+          `and lookups the same request sent over other pooled connections cannot be joined (use %m in log_line_prefix)`,
+      );
     } else if (unit.timed) {
       const t = runTiming(burst.statements, stmts);
       const around = [t.gapBefore, t.gapAfter].filter((g): g is number => g !== null);
@@ -394,6 +479,8 @@ export class UnitAnalysis {
    * be truly back to back; a run of lookups spread over separate requests is not a loop.
    */
   trusted(c: LoopCandidate): boolean {
+    if (this.requestsEachWithOwnLookup(c)) return false;
+    if (c.stretch !== undefined && !this.stretchTrusted(c.stretch)) return false;
     if (this.small(c)) return this.smallLoopTrusted(c);
     if (!this.timedAutocommit) return true;
     if (c.block !== undefined) return this.blockTrusted(c.block, this.bodyOf(c));
@@ -460,6 +547,71 @@ export class UnitAnalysis {
     for (const [t, preds] of predecessors) if (preds.size >= 3) this.starters.add(t);
     return this.starters;
   }
+}
+
+/** A stretch of interleaved lookups of 2–3 templates after a parent (see loopCandidates). */
+interface LookupStretch {
+  body: Set<TemplateInfo>;
+  statements: Stmt[];
+}
+
+const isPlainLookup = (t: TemplateInfo) => !isNoise(t) && readsOnly([t]);
+
+/**
+ * Stretches of a unit made only of plain lookups of two or three templates, each repeated, right after a
+ * statement of another template (the parent); noise between them aside. Linear in the unit.
+ */
+function mixedLookupStretches(st: Stmt[]): LookupStretch[] {
+  const out: LookupStretch[] = [];
+  let before: Stmt | null = null;
+  let i = 0;
+  while (i < st.length) {
+    const first = st[i]!;
+    if (isNoise(first.t)) {
+      i++;
+      continue;
+    }
+    if (!isPlainLookup(first.t) || before === null || before.t === first.t) {
+      before = first;
+      i++;
+      continue;
+    }
+    const body = new Set<TemplateInfo>([first.t]);
+    const members: Stmt[] = [first];
+    let j = i + 1;
+    for (; j < st.length; j++) {
+      const s = st[j]!;
+      if (isNoise(s.t)) continue;
+      if (body.has(s.t)) members.push(s);
+      else if (body.size < 3 && s.t !== before.t && isPlainLookup(s.t)) {
+        body.add(s.t);
+        members.push(s);
+      } else break;
+    }
+    if (body.size >= 2) {
+      const counts = new Map<TemplateInfo, number>();
+      for (const m of members) counts.set(m.t, (counts.get(m.t) ?? 0) + 1);
+      const repeated = [...body].filter((t) => counts.get(t)! >= 2);
+      // a strict repetition (a, b, a, b) is a block: left to the block rules, which read its pauses
+      let periodic = true;
+      for (let k = body.size; k < members.length && periodic; k++) periodic = members[k]!.t === members[k - body.size]!.t;
+      if (repeated.length >= 2 && !periodic) out.push({ body: new Set(repeated), statements: members.filter((m) => counts.get(m.t)! >= 2) });
+    }
+    before = members[members.length - 1]!;
+    i = j;
+  }
+  return out;
+}
+
+/** How far (in statements) a request's own lookup may sit from the statement it keys, with a pool's requests interleaved. */
+const PAIR_REACH = 16;
+
+/** Value positions that differ between the statements of a run: the loop's keys (LIMIT 1 and constants excluded). */
+function varyingPositions(st: Stmt[]): number[] {
+  const first = st[0]!.values;
+  const out: number[] = [];
+  for (let i = 0; i < first.length; i++) if (st.some((s) => s.values[i] !== first[i])) out.push(i);
+  return out;
 }
 
 function median(xs: number[]): number {
@@ -615,3 +767,4 @@ function interleaved(groups: Map<TemplateInfo, Stmt[]>, t: TemplateInfo, stmts: 
   }
   return out;
 }
+

@@ -40,6 +40,12 @@ interface SessionState {
   application: string | null;
   user: string | null;
   database: string | null;
+  /**
+   * An ORM log written by several connections at once (a pool's threads, no thread name in the format): a BEGIN
+   * came inside an open transaction. Its BEGIN/COMMIT lines then cannot delimit transactions; the stream is read
+   * as autocommit traffic.
+   */
+  merged: boolean;
 }
 
 /** Tags whose value names one request; a new value means a new unit of work. */
@@ -135,6 +141,7 @@ export class SessionTracker {
         unit: null,
         lastTime: null,
         requestTag: null,
+        merged: false,
         application: null,
         user: null,
         database: null,
@@ -266,7 +273,17 @@ export class SessionTracker {
     this.release();
   }
 
+  /** ORM streams found to mix connections, with the line that showed it (for the report's warnings). */
+  readonly mergedStreams: { file: string; line: number }[] = [];
+
   private beginTx(s: SessionState, key: string, ev: LogEvent, input: InputContext): void {
+    if (s.merged) return;
+    if (input.orm !== null && s.unit?.kind === 'transaction') {
+      s.merged = true;
+      s.unit.kind = 'autocommit';
+      if (this.mergedStreams.length < 20) this.mergedStreams.push({ file: ev.file, line: ev.line });
+      return;
+    }
     this.close(s, 'explicit transaction');
     this.fanOut?.endSession(key, this.fanOutContext(s, input), false);
     this.open(s, key, 'transaction', ev, input);
@@ -275,7 +292,7 @@ export class SessionTracker {
   }
 
   private endTx(s: SessionState, how: string): void {
-    if (s.unit?.kind === 'transaction') this.close(s, how);
+    if (s.unit?.kind === 'transaction' && !s.merged) this.close(s, how);
   }
 
   private open(s: SessionState, key: string, kind: Unit['kind'], ev: LogEvent, input: InputContext): Unit {
