@@ -23,6 +23,7 @@ import { configThresholds, configureFlags, type OptionSource } from '../config.j
 import { DEFAULT_WORSE_FACTOR, narrowFindings } from '../findings/baseline.js';
 import { createProgress, progressEnabled } from './progress.js';
 import { redactResult } from '../redact.js';
+import { count } from '../text/plural.js';
 
 export interface AnalyzeFlags {
   format: string;
@@ -182,7 +183,7 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
     if (i.unparsedLines > 0 && flags.format !== 'text') {
       const first = i.unparsedSamples[0];
       process.stderr.write(
-        `sqloupe: skipped ${i.unparsedLines} lines in ${i.path}${first ? ` (first at ${i.path}:${first.line}: ${first.reason})` : ''}\n`,
+        `sqloupe: skipped ${count(i.unparsedLines, 'line')} in ${i.path}${first ? ` (first at ${i.path}:${first.line}: ${first.reason})` : ''}\n`,
       );
     }
     // truncated gzip, over-long lines: the text report shows them; other formats keep stdout clean

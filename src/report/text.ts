@@ -3,6 +3,7 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { AnalysisResult } from '../findings/result.js';
 import { fmtMs } from '../text/duration.js';
+import { count } from '../text/plural.js';
 import { kindDocsUrl } from '../version.js';
 import type { Finding } from '../findings/types.js';
 import { TOOL } from '../version.js';
@@ -40,7 +41,7 @@ export function renderText(result: AnalysisResult, ctx: ReportContext): string {
     for (const i of result.inputs) {
       if (i.unparsedLines > 0) {
         const first = i.unparsedSamples[0];
-        out.push(c.yellow(`skipped ${n(i.unparsedLines)} lines in ${i.path}${first ? ` (first at line ${first.line}: ${first.reason})` : ''}`));
+        out.push(c.yellow(`skipped ${count(i.unparsedLines, 'line')} in ${i.path}${first ? ` (first at line ${first.line}: ${first.reason})` : ''}`));
       }
       for (const w of i.warnings) out.push(c.yellow(w));
     }
