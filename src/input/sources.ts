@@ -14,8 +14,13 @@ export class InputError extends Error {}
 const GLOB_CHARS = /[*?[\]{}]/;
 
 /** Expand paths; a path that matches nothing is an input error (exit 2) rather than an empty report. */
-export function resolveSources(paths: string[], stdinIsTTY: boolean): InputSource[] {
-  return resolveInputs(paths, stdinIsTTY).sources;
+export function resolveSources(paths: string[], stdinIsTTY: boolean, opts: ResolveOptions = {}): InputSource[] {
+  return resolveInputs(paths, stdinIsTTY, opts).sources;
+}
+
+export interface ResolveOptions {
+  /** --follow: a plain path that does not exist yet is kept (size null), to be read once it appears. */
+  waitForMissing?: boolean;
 }
 
 export interface ResolvedInputs {
@@ -25,7 +30,7 @@ export interface ResolvedInputs {
 }
 
 /** resolveSources, also saying which files under a directory were left out as not logs. */
-export function resolveInputs(paths: string[], stdinIsTTY: boolean): ResolvedInputs {
+export function resolveInputs(paths: string[], stdinIsTTY: boolean, opts: ResolveOptions = {}): ResolvedInputs {
   if (paths.length === 0) {
     if (stdinIsTTY) throw new InputError('no input: give log files, a directory, a glob, or pipe a log into `sqloupe -`');
     return { sources: [{ path: '-', size: null }], notLogs: [] };
@@ -45,6 +50,10 @@ export function resolveInputs(paths: string[], stdinIsTTY: boolean): ResolvedInp
         const matches = globSync(p, { onlyFiles: true, dot: false, expandDirectories: false }).sort();
         if (matches.length === 0) throw new InputError(`no file matches ${p}`);
         for (const m of matches) out.push({ path: m, size: statSync(m).size });
+        continue;
+      }
+      if (opts.waitForMissing) {
+        out.push({ path: p, size: null });
         continue;
       }
       throw new InputError(`cannot read ${p}: no such file or directory`);
