@@ -15,6 +15,7 @@ import type { Finding } from '../../src/findings/types.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderText } from '../../src/report/text.js';
 import { headline } from '../../src/report/summary.js';
+import { parseConfig } from '../../src/config.js';
 import { runCli } from '../support/cli.js';
 
 const BILLING = 'samples/billing.log';
@@ -148,6 +149,11 @@ describe('a worse finding', () => {
     ]);
     const bad = runCli([BILLING, '--baseline', file, '--worse-min-time', 'soon'], { env });
     expect([bad.code, bad.stderr]).toEqual([2, 'sqloupe: --worse-min-time must be a duration like 250ms, 30s, 30m, 24h or 7d. Received "soon".\n']);
+  });
+
+  it('sqloupe.config.json takes the floor as baseline.worseMinTime, checked like the flag', () => {
+    expect(parseConfig('{"baseline":{"worseFactor":3,"worseMinTime":"250ms"}}', 'sqloupe.config.json').baseline).toEqual({ worseFactor: 3, worseMinTime: '250ms' });
+    expect(() => parseConfig('{"baseline":{"worseMinTime":"soon"}}', 'sqloupe.config.json')).toThrow(/baseline\.worseMinTime/);
   });
 
   it('--write-baseline records units of work and wasted time as well', () => {
