@@ -5,7 +5,7 @@
 import { tz } from '@date-fns/tz';
 import { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './detect/draft.js';
 import { detectUnit, FINDING_KINDS, type FindingKind } from './detect/registry.js';
-import type { AnalysisResult, InputReport, UnparsedSample } from './findings/result.js';
+import type { AnalysisResult, FilterFacts, InputReport, UnparsedSample } from './findings/result.js';
 import { shapeFor } from './detect/analysis.js';
 import { FindingStore, type GroupState } from './findings/store.js';
 import { TopQueries, type TopEntryState, type TopQuery } from './findings/top-queries.js';
@@ -19,6 +19,7 @@ import { SessionTracker, type TrackerCounters, type TrackerOptions } from './ses
 import type { Unit } from './sessions/types.js';
 import { FINGERPRINT_ALGORITHM } from './sql/index.js';
 import { rewritesDropped } from './rewrite/index.js';
+import { count } from './text/plural.js';
 
 export interface Filters {
   since: number | null;
@@ -305,6 +306,26 @@ function matchesList(value: string | null, list: string[] | null): boolean {
   return list === null || value === null || list.includes(value);
 }
 
+const MAX_SEEN_NAMES = 50;
+
+export function hasFilters(f: Filters): boolean {
+  return (
+    f.since !== null || f.until !== null || f.sinceTimeOfDay !== null || f.untilTimeOfDay !== null || f.databases !== null || f.users !== null || f.applications !== null
+  );
+}
+
+function isStatement(ev: LogEvent): boolean {
+  return ev.kind === 'statement' || ev.kind === 'begin' || ev.kind === 'commit' || ev.kind === 'rollback';
+}
+
+function noteSeen(seen: { statements: number; applications: Set<string>; databases: Set<string>; users: Set<string> }, ev: LogEvent): void {
+  if (!isStatement(ev)) return;
+  seen.statements++;
+  if (ev.application !== null && seen.applications.size < MAX_SEEN_NAMES) seen.applications.add(ev.application);
+  if (ev.database !== null && seen.databases.size < MAX_SEEN_NAMES) seen.databases.add(ev.database);
+  if (ev.user !== null && seen.users.size < MAX_SEEN_NAMES) seen.users.add(ev.user);
+}
+
 function openInput(
   src: InputSource,
   index: number,
@@ -332,10 +353,16 @@ function openInput(
   let first = Infinity;
   let last = -Infinity;
   const input = { index, orm: null as string | null };
+  const filtering = hasFilters(filters);
+  // what the filters left out, so a run that keeps nothing can say why (FilterFacts, in facts.filter)
+  const seen = { statements: 0, applications: new Set<string>(), databases: new Set<string>(), users: new Set<string>() };
+  let firstKept = Infinity;
+  let lastKept = -Infinity;
 
   const emit = (ev: LogEvent) => {
     report.events++;
     const t = ev.time;
+    if (filtering) noteSeen(seen, ev);
     if (t !== null) {
       if (t < first) first = t;
       if (t > last) last = t;
@@ -358,7 +385,11 @@ function openInput(
       skip(ev.line, `could not be analyzed (${(e as Error).message})`);
       return;
     }
-    if (ev.kind === 'statement' || ev.kind === 'begin' || ev.kind === 'commit' || ev.kind === 'rollback') report.statements++;
+    if (isStatement(ev)) report.statements++;
+    if (t !== null) {
+      if (t < firstKept) firstKept = t;
+      if (t > lastKept) lastKept = t;
+    }
   };
   const skip = (line: number, reason: string) => {
     report.unparsedLines++;
@@ -447,9 +478,16 @@ function openInput(
         // a prefix that changed in the file (or a --prefix that did not fit it) must not pass unnoticed
         const changes = facts['prefixChanges'];
         if (Array.isArray(changes)) {
-          for (const c of changes as { line: number; prefix: string }[]) {
-            report.warnings.push(`${file}:${c.line}: the lines stopped matching the log_line_prefix in use; from here on they match '${c.prefix}'`);
-          }
+          (changes as { line: number; prefix: string; matchedBefore?: number }[]).forEach((c, i) => {
+            // a --prefix that never matched did not "stop matching": say it was wrong, and what was used instead
+            if (i === 0 && c.matchedBefore === 0 && options.prefix !== null) {
+              report.warnings.push(
+                `${file}: the given --prefix '${options.prefix}' matched none of ${count(lines, 'line')}; used the detected prefix '${c.prefix}' (check it with \`SHOW log_line_prefix;\`)`,
+              );
+            } else {
+              report.warnings.push(`${file}:${c.line}: the lines stopped matching the log_line_prefix in use; from here on they match '${c.prefix}'`);
+            }
+          });
         }
         // warnings a format raised about particular lines, already as `file:line: message`
         const formatWarnings = facts['warnings'];
@@ -464,6 +502,17 @@ function openInput(
       }
       report.firstTimestamp = Number.isFinite(first) ? new Date(first).toISOString() : null;
       report.lastTimestamp = Number.isFinite(last) ? new Date(last).toISOString() : null;
+      if (filtering) {
+        const filter: FilterFacts = {
+          statementsInLog: seen.statements,
+          firstKept: Number.isFinite(firstKept) ? new Date(firstKept).toISOString() : null,
+          lastKept: Number.isFinite(lastKept) ? new Date(lastKept).toISOString() : null,
+          applicationsSeen: [...seen.applications].sort(),
+          databasesSeen: [...seen.databases].sort(),
+          usersSeen: [...seen.users].sort(),
+        };
+        report.facts = { ...report.facts, filter };
+      }
       done(report);
       return report;
     },

@@ -94,7 +94,12 @@ function buildSchemas(z: typeof Zod) {
       baseline: z
         .strictObject({
           file: z.string().min(1).optional().describe('baseline to compare against (relative to this file)'),
-          worseFactor: z.number().gt(1).optional().describe('a known finding is reported again when repeats or time grow by this factor (default 2)'),
+          worseFactor: z.number().gt(1).optional().describe('a known finding is reported again when its repeats, units of work or wasted time grow by this factor (default 2)'),
+          worseMinTime: z
+            .string()
+            .regex(/^\d+(\.\d+)?\s*(ms|s|m|h)$/, 'a duration like 100ms, 2s or 1m')
+            .optional()
+            .describe('wasted time counts as worse only when it also grew by at least this much (default 100ms)'),
         })
         .optional(),
       suppressions: z.array(suppressionSchema).optional(),
@@ -229,6 +234,7 @@ function flagValuesFrom(c: Config): Record<string, string | boolean | undefined>
     always: c.email?.always,
     baseline: c.baseline?.file,
     worseFactor: str(c.baseline?.worseFactor),
+    worseMinTime: c.baseline?.worseMinTime,
   };
 }
 

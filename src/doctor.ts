@@ -4,6 +4,7 @@
  */
 import { analyze, DEFAULT_ANALYZE_OPTIONS, type AnalyzeOptions } from './analyze.js';
 import type { InputReport } from './findings/result.js';
+import { count } from './text/plural.js';
 
 export const RECOMMENDED_PREFIX = '%m [%p] %q%u@%d/%a [%c] %v ';
 
@@ -65,7 +66,7 @@ export async function diagnose(path: string | null, options: AnalyzeOptions = DE
           why: `${f['matchedLines'] ?? 0} lines matched it, but ${alternatives.map((a) => `'${a}'`).join(', ')} fit${alternatives.length === 1 ? 's' : ''} them as well and read${alternatives.length === 1 ? 's' : ''} them otherwise: give the right one with --prefix (copy it from \`SHOW log_line_prefix;\`)`,
         });
       } else {
-        checks.push({ ok: true, what: `log_line_prefix '${r.prefix}' (${String(f['prefixSource'] ?? 'detected')})`, why: `${f['matchedLines'] ?? 0} lines matched it` });
+        checks.push({ ok: true, what: `log_line_prefix '${r.prefix}' (${String(f['prefixSource'] ?? 'detected')})`, why: `${count(Number(f['matchedLines'] ?? 0), 'line')} matched it` });
       }
       let missing = false;
       for (const c of ESCAPE_CHECKS) {
@@ -77,15 +78,15 @@ export async function diagnose(path: string | null, options: AnalyzeOptions = DE
     }
     const forged = Number(f['forgedPrefixLines'] ?? 0);
     if (forged > 0) {
-      notes.push(`${forged} lines have an application name (or user, database) holding text that reads as the end of the log line prefix, such as a forged 'LOG:  duration: …'; they were read with the session's value from its connection line`);
+      notes.push(`${count(forged, 'line has', 'lines have')} an application name (or user, database) holding text that reads as the end of the log line prefix, such as a forged 'LOG:  duration: …'; they were read with the session's value from its connection line`);
     }
     const disagreeing = Number(f['disagreeingPrefixLines'] ?? 0);
     if (disagreeing > 0) {
-      notes.push(`${disagreeing} lines have prefix fields (user, database, application) that are not their session's from its connection line; the session's were used (the warnings give file:line). If this is many lines, the prefix is probably misread: give --prefix`);
+      notes.push(`${count(disagreeing, 'line has', 'lines have')} prefix fields (user, database, application) that are not their session's from its connection line; the session's were used (the warnings give file:line). If this is many lines, the prefix is probably misread: give --prefix`);
     }
     const unmatched = Number(f['unmatchedLines'] ?? 0);
     if (unmatched > 0 && r.prefix !== null) {
-      notes.push(`${unmatched} lines did not match the prefix (first at line ${r.unparsedSamples[0]?.line ?? '?'}); if the prefix changed during the file, split it or give --prefix`);
+      notes.push(`${count(unmatched, 'line', 'lines')} did not match the prefix (first at line ${r.unparsedSamples[0]?.line ?? '?'}); if the prefix changed during the file, split it or give --prefix`);
     }
   }
   if (pgServer) {
@@ -95,7 +96,7 @@ export async function diagnose(path: string | null, options: AnalyzeOptions = DE
     checks.push({
       ok: all,
       what: 'statements logged',
-      why: all ? `${r.statements} statements found` : 'no statement lines: the server logs only errors and events',
+      why: all ? `${count(r.statements, 'statement')} found` : 'no statement lines: the server logs only errors and events',
     });
     checks.push({ ok: durations > 0, what: 'durations logged', why: durations > 0 ? 'time per statement and wasted time are reported' : 'without durations, findings cannot say how much time a loop costs' });
     if (!all || durations === 0) {
@@ -134,7 +135,7 @@ export async function diagnose(path: string | null, options: AnalyzeOptions = DE
 
 export function renderDiagnosis(d: Diagnosis): string {
   const out: string[] = [];
-  out.push(`${d.path}: ${d.format ? `format ${d.format}` : 'format not recognised'}, ${d.lines} lines, ${d.statements} statements, ${d.unparsedLines} lines not understood`);
+  out.push(`${d.path}: ${d.format ? `format ${d.format}` : 'format not recognised'}, ${count(d.lines, 'line')}, ${count(d.statements, 'statement')}, ${count(d.unparsedLines, 'line')} not understood`);
   for (const c of d.checks) out.push(`  ${c.ok ? 'ok     ' : 'missing'}  ${c.what}: ${c.why}`);
   for (const n of d.notes) out.push(`  note     ${n}`);
   if (d.settings.length) {

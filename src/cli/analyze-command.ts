@@ -14,15 +14,17 @@ import { DEFAULT_DETECT_OPTIONS } from '../detect/draft.js';
 import type { AnalysisResult } from '../findings/result.js';
 import { SEVERITIES, type Severity } from '../findings/types.js';
 import { formatById, formats } from '../formats/index.js';
-import { resolveSources } from '../input/sources.js';
+import { resolveInputs } from '../input/sources.js';
 import { reporterById } from '../report/index.js';
 import { colorFor } from './color.js';
 import { diagnose, renderDiagnosis } from '../doctor.js';
-import { checkTimezone, parseDuration, parseInteger, parseList, parseTimeBound, UsageError } from './values.js';
+import { checkTimezone, checkWritable, parseDuration, parseInteger, parseList, parseTimeBound, UsageError, writeUserFile, type TimeBound } from './values.js';
+import { emptyFilterNote } from './empty-filter.js';
 import { configThresholds, configureFlags, type OptionSource } from '../config.js';
-import { DEFAULT_WORSE_FACTOR, narrowFindings } from '../findings/baseline.js';
+import { DEFAULT_WORSE_FACTOR, DEFAULT_WORSE_MIN_MS, narrowFindings } from '../findings/baseline.js';
 import { createProgress, progressEnabled } from './progress.js';
 import { redactResult } from '../redact.js';
+import { count } from '../text/plural.js';
 
 export interface AnalyzeFlags {
   format: string;
@@ -47,6 +49,7 @@ export interface AnalyzeFlags {
   baseline?: string;
   writeBaseline?: string;
   worseFactor?: string;
+  worseMinTime?: string;
   to?: string;
   from?: string;
   subject?: string;
@@ -62,6 +65,21 @@ export interface AnalyzeFlags {
   merge?: boolean;
 }
 
+/** A window that ends before it starts keeps nothing by construction: a usage error, not an empty report. */
+function checkOrder(flags: AnalyzeFlags, since: TimeBound | null, until: TimeBound | null): void {
+  if (since === null || until === null) return;
+  const reversed =
+    (since.at !== null && until.at !== null && since.at > until.at) ||
+    (since.timeOfDay !== null && until.timeOfDay !== null && since.timeOfDay > until.timeOfDay);
+  if (!reversed) return;
+  // a relative bound is shown with the time it stands for: "--since 1h (2026-05-01T13:00:00.000Z)"
+  const at = (b: TimeBound, word: string) => (b.at !== null && /^\d+(\.\d+)?\s*[a-z]+$/.test(word.trim()) ? `${word} (${new Date(b.at).toISOString()})` : word);
+  throw new UsageError(
+    `--since ${at(since, flags.since!)} is after --until ${at(until, flags.until!)}: the window is reversed; swap them` +
+      (since.timeOfDay !== null ? ' (for a window across midnight, give dates: --since "2026-05-01 23:00" --until "2026-05-02 01:00")' : ''),
+  );
+}
+
 export function buildOptions(flags: AnalyzeFlags): AnalyzeOptions {
   const logTimezone = flags.logTimezone ? checkTimezone(flags.logTimezone) : null;
   if (flags.inputFormat && !formatById(flags.inputFormat)) {
@@ -69,6 +87,7 @@ export function buildOptions(flags: AnalyzeFlags): AnalyzeOptions {
   }
   const since = flags.since ? parseTimeBound(flags.since, '--since', logTimezone) : null;
   const until = flags.until ? parseTimeBound(flags.until, '--until', logTimezone) : null;
+  checkOrder(flags, since, until);
   return {
     ...DEFAULT_ANALYZE_OPTIONS,
     inputFormat: flags.inputFormat ?? null,
@@ -99,16 +118,17 @@ async function analyzeOrMerge(paths: string[], flags: AnalyzeFlags, options: Ana
   if (flags.merge) {
     if (paths.length === 0) throw new UsageError('merge needs state files written by --save-state: sqloupe merge a.state b.state');
     const states = paths.map(readState);
-    if (flags.saveState) writeFileSync(flags.saveState, JSON.stringify(mergeStates(states)));
+    if (flags.saveState) writeUserFile(flags.saveState, JSON.stringify(mergeStates(states)), '--save-state');
     return resultFromStates(states, options);
   }
   const jobs = flags.jobs === undefined ? availableParallelism() : parseInteger(flags.jobs, '--jobs', 1);
-  const sources = resolveSources(paths, Boolean(process.stdin.isTTY));
+  const { sources, notLogs } = resolveInputs(paths, Boolean(process.stdin.isTTY));
   const progress = createProgress(process.stderr, progressEnabled(process.stderr, { explicit: flags.progress, quiet: flags.quiet }));
   const states = await analyzeInParallel(sources, options, jobs, { progress: progress.update });
   progress.clear();
-  if (flags.saveState) writeFileSync(flags.saveState, JSON.stringify(mergeStates(states)));
-  return resultFromStates(states, options);
+  if (flags.saveState) writeUserFile(flags.saveState, JSON.stringify(mergeStates(states)), '--save-state');
+  const result = resultFromStates(states, options);
+  return notLogs.length ? { ...result, notLogs } : result;
 }
 
 function readState(path: string): AnalysisState {
@@ -138,8 +158,12 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
   options.detect = { ...options.detect, ...configThresholds(config) };
   const worseFactor = flags.worseFactor === undefined ? DEFAULT_WORSE_FACTOR : Number(flags.worseFactor);
   if (!(worseFactor > 1)) throw new UsageError(`--worse-factor must be a number above 1. Received "${flags.worseFactor}".`);
+  const worseMinMs = flags.worseMinTime === undefined ? DEFAULT_WORSE_MIN_MS : parseDuration(flags.worseMinTime, '--worse-min-time');
   const reporter = reporterById(flags.format);
   if (!reporter) throw new UsageError(`unknown --format ${flags.format}`);
+  if (flags.output) checkWritable(flags.output, '--output');
+  if (flags.saveState) checkWritable(flags.saveState, '--save-state');
+  if (flags.writeBaseline) checkWritable(flags.writeBaseline, '--write-baseline');
   // loaded when used: every module costs start-up time on each run
   if (flags.follow) return (await import('./follow.js')).runFollow(paths, options, flags, exitCodeFor);
   const analyzed = await analyzeOrMerge(paths, flags, options);
@@ -147,7 +171,13 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
   const result0 = flags.redact ? redactResult(analyzed) : analyzed;
 
   const events = result0.inputs.reduce((n, i) => n + i.events, 0);
-  if (result0.summary.statements === 0) {
+  const filterNote = emptyFilterNote(result0, options.filters, { since: flags.since, until: flags.until });
+  const digestNotes: string[] = [];
+  if (filterNote !== null) {
+    // the log has statements, the filters kept none: say so (in the digest only when it is sent anyway)
+    if (flags.format === 'email') digestNotes.push(filterNote);
+    else process.stderr.write(`sqloupe: ${filterNote}\n`);
+  } else if (result0.summary.statements === 0) {
     // an empty report with no reason is pgBadger's most common complaint: say why instead
     for (const i of result0.inputs) process.stderr.write(renderDiagnosis(await diagnose(i.path === '<stdin>' ? null : i.path, options, i)));
     // 2 when nothing was understood; an empty or blank log file (as logrotate leaves them) had nothing to understand
@@ -158,16 +188,16 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
     suppressions: config.suppressions ?? [],
     baselineFile: flags.baseline ?? null,
     writeBaselineFile: flags.writeBaseline ?? null,
-    worseFactor,
+    worse: { factor: worseFactor, minTimeMs: worseMinMs },
   });
   const result = narrowed.result;
   if (!flags.quiet && process.stderr.isTTY) {
-    if (narrowed.suppressed) narrowed.notes.unshift(`${narrowed.suppressed} finding(s) suppressed by the config`);
-    if (narrowed.baselineUsed) narrowed.notes.unshift(`${narrowed.known} known finding(s) from the baseline not reported`);
+    if (narrowed.suppressed) narrowed.notes.unshift(`${count(narrowed.suppressed, 'finding')} suppressed by the config`);
+    if (narrowed.baselineUsed) narrowed.notes.unshift(`${count(narrowed.known, 'known loop')} still present (baseline), not reported`);
     for (const note of narrowed.notes) process.stderr.write(`sqloupe: ${note}\n`);
   }
   if (flags.format === 'email') {
-    await (await import('../report/email.js')).deliverDigest(result, narrowed, flags);
+    await (await import('../report/email.js')).deliverDigest(result, { ...narrowed, notes: digestNotes }, flags);
     return exitCodeFor(result, flags.failOn);
   }
   const stream = flags.output ? { isTTY: false } : process.stdout;
@@ -176,13 +206,13 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
     quiet: Boolean(flags.quiet),
     width: process.stdout.columns ?? 80,
   });
-  if (flags.output) writeFileSync(flags.output, text);
+  if (flags.output) writeUserFile(flags.output, text, '--output');
   else process.stdout.write(text);
   for (const i of result.inputs) {
     if (i.unparsedLines > 0 && flags.format !== 'text') {
       const first = i.unparsedSamples[0];
       process.stderr.write(
-        `sqloupe: skipped ${i.unparsedLines} lines in ${i.path}${first ? ` (first at ${i.path}:${first.line}: ${first.reason})` : ''}\n`,
+        `sqloupe: skipped ${count(i.unparsedLines, 'line')} in ${i.path}${first ? ` (first at ${i.path}:${first.line}: ${first.reason})` : ''}\n`,
       );
     }
     // truncated gzip, over-long lines: the text report shows them; other formats keep stdout clean

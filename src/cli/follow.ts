@@ -57,7 +57,7 @@ export async function runFollow(
     throw new UsageError(`--follow prints findings as they happen: use --format text or --format ndjson. Received "${flags.format}".`);
   }
   if (paths.length === 0) throw new UsageError('--follow needs a file to follow (or - for stdin)');
-  const sources = resolveSources(paths, Boolean(process.stdin.isTTY));
+  const sources = resolveSources(paths, Boolean(process.stdin.isTTY), { waitForMissing: true });
   if (sources.filter((s) => s.path === '-').length > 1) throw new InputError('stdin (-) can be followed once');
 
   // listen before the first read: a finding printed by the first poll may be answered by a signal at once
@@ -98,7 +98,7 @@ export async function runFollow(
 
   for (const src of sources) {
     const feed = analysis.openInput(src);
-    const sink = { line: feed.line, warn: feed.warn };
+    const sink = { line: feed.line, warn: feed.warn, waiting: (p: string) => io.err.write(`sqloupe: ${p} does not exist yet; waiting for it to appear (as tail -F does)\n`) };
     if (src.path === '-') {
       const splitter = new LineSplitter(sink);
       process.stdin.on('data', (chunk: Buffer) => {

@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { runAnalyze, type AnalyzeFlags } from './analyze-command.js';
 import { runDoctor } from './doctor-command.js';
 import { runFingerprint } from './fingerprint-command.js';
+import { runFormats } from './formats-command.js';
 import { colorFor } from './color.js';
 import { reporters } from '../report/index.js';
 import { UsageError } from './values.js';
@@ -75,7 +76,8 @@ const analyze = program
   .option('-c, --config <file>', 'config file (default: sqloupe.config.json found upward from here, then $XDG_CONFIG_HOME/sqloupe/config.json)')
   .option('--baseline <file>', 'report only findings that are new or got worse since this baseline')
   .option('--write-baseline <file>', "record this run's findings as a baseline")
-  .option('--worse-factor <n>', 'a known finding is reported again when its repeats or time grow by this factor (default 2)')
+  .option('--worse-factor <n>', 'a known finding is reported again when its repeats, units of work or wasted time grow by this factor (default 2)')
+  .option('--worse-min-time <duration>', 'wasted time counts as worse only when it also grew by at least this much (default 100ms): timing noise is not news')
   .option('--to <addresses>', 'e-mail recipients for --format email (comma-separated)')
   .option('--from <address>', 'e-mail sender (default sqloupe@<hostname>)')
   .option('--subject <text>', 'e-mail subject (default: counts and inputs)')
@@ -91,7 +93,7 @@ const analyze = program
     'after',
     `
 Examples:
-  sqloupe samples/pg-stderr.log
+  sqloupe samples/billing.log                       # in a checkout: the bundled sample
   tail -F /var/log/postgresql/postgresql.log | sqloupe -
   zcat postgresql-*.log.gz | sqloupe - --format json
   sqloupe --follow --format ndjson /var/log/postgresql/postgresql.log   # live: one finding per line
@@ -128,6 +130,13 @@ program
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
   .action(async (sql: string | undefined, flags: { format: string }) => {
     process.exitCode = await runFingerprint(sql, flags.format);
+  });
+
+program
+  .command('formats')
+  .description('list the input formats (for --input-format) and the output formats (for --format)')
+  .action(() => {
+    process.exitCode = runFormats();
   });
 
 program

@@ -1,4 +1,6 @@
 /** Parsing and validating option values; errors say what was expected and what was received. */
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { tz } from '@date-fns/tz';
 
 import { UsageError } from '../errors.js';
@@ -70,4 +72,41 @@ export function checkTimezone(v: string): string {
     throw new UsageError(`--log-timezone must be an IANA zone such as Europe/Helsinki or America/Sao_Paulo. Received "${v}".`);
   }
   return v;
+}
+
+/**
+ * A file the run will write (--output, --save-state, --write-baseline) is checked before the logs are read, so a
+ * typo in a directory costs one line and exit 2, not an analysis and then an "unexpected error".
+ */
+export function checkWritable(file: string, option: string): void {
+  const dir = path.dirname(path.resolve(file));
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new UsageError(`${option} ${file}: cannot write it, directory ${dir} does not exist`);
+  }
+  if (!st.isDirectory()) throw new UsageError(`${option} ${file}: cannot write it, ${dir} is not a directory`);
+  try {
+    if (statSync(file).isDirectory()) throw new UsageError(`${option} ${file}: cannot write it, it is a directory`);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    // not there yet: it will be created in dir
+  }
+  try {
+    accessSync(existsSync(file) ? file : dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`${option} ${file}: cannot write it, permission denied`);
+  }
+}
+
+/** writeFileSync with the failure said in one line naming the file and its cause (disk full, permissions…). */
+export function writeUserFile(file: string, data: string | Buffer, option: string): void {
+  try {
+    writeFileSync(file, data);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const cause = { ENOENT: 'no such directory', EACCES: 'permission denied', EISDIR: 'it is a directory', ENOSPC: 'no space left on the device' }[err.code ?? ''];
+    throw new UsageError(`${option} ${file}: cannot write it, ${cause ?? err.message}`);
+  }
 }

@@ -1,7 +1,8 @@
 /** Baselines: `--write-baseline` records the findings of a run; `--baseline` keeps only findings that are new or got worse. */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { z as Zod } from 'zod';
-import type { AnalysisResult } from './result.js';
+import type { AnalysisResult, BaselineSummary } from './result.js';
+import { fmtMs } from '../text/duration.js';
 import { UsageError } from '../errors.js';
 import { loadZod, type Suppression } from '../config.js';
 import { FINDING_KINDS, type FindingKind } from '../detect/registry.js';
@@ -11,6 +12,19 @@ import type { Finding } from './types.js';
 
 export const BASELINE_VERSION = 1;
 export const DEFAULT_WORSE_FACTOR = 2;
+/**
+ * Wasted time must also grow by this much (ms) to count as worse: the same loop on a cold cache or a busy host
+ * takes several times as long for a few milliseconds more (0.23 → 2.4 ms is noise, not a regression).
+ */
+export const DEFAULT_WORSE_MIN_MS = 100;
+
+/** When a known finding counts as worse: grown by `factor`, and time also by at least `minTimeMs`. */
+export interface WorseRule {
+  factor: number;
+  minTimeMs: number;
+}
+
+export const DEFAULT_WORSE_RULE: WorseRule = { factor: DEFAULT_WORSE_FACTOR, minTimeMs: DEFAULT_WORSE_MIN_MS };
 
 /** The baseline file's schema, built when a baseline is read (zod is loaded only then). */
 function buildSchemas(z: typeof Zod) {
@@ -19,7 +33,10 @@ function buildSchemas(z: typeof Zod) {
     kind: z.string(),
     title: z.string(),
     repeats: z.number().int().nonnegative(),
+    // absent in baselines written before they were recorded: then only repeats and total time are compared
+    occurrences: z.number().int().nonnegative().optional(),
     totalDurationMs: z.number().nonnegative().nullable(),
+    wastedMs: z.number().nonnegative().nullable().optional(),
     firstSeen: z.string(),
   });
 
@@ -86,7 +103,9 @@ export function buildBaseline(findings: Finding[], fingerprintAlgorithm: string,
         kind: f.kind,
         title: f.title,
         repeats: f.repeats,
+        occurrences: f.occurrences,
         totalDurationMs: f.totalDurationMs,
+        wastedMs: f.wastedMs,
         firstSeen: before.get(f.id)?.firstSeen ?? seenAt(f, now),
       }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
@@ -113,8 +132,26 @@ export interface BaselineComparison {
   algorithmChanged: boolean;
 }
 
-/** Repeats or total time grown by at least `factor` against the baseline makes a known finding "worse". */
-export function compareWithBaseline(findings: Finding[], baseline: Baseline, fingerprintAlgorithm: string, factor = DEFAULT_WORSE_FACTOR): BaselineComparison {
+/**
+ * Why a known finding is worse than its baseline entry, one reason per measure; empty when it is not.
+ * Counts (repeats in the largest unit, units of work) are exact, so the factor alone decides for them; time is
+ * noisy, so it must grow by the factor and by the absolute floor. Wasted time is compared when both sides have it.
+ */
+export function worseReasons(f: Finding, prev: BaselineEntry, rule: WorseRule = DEFAULT_WORSE_RULE): string[] {
+  const reasons: string[] = [];
+  const grew = (now: number, before: number) => now > before && now >= before * rule.factor;
+  if (grew(f.repeats, prev.repeats)) reasons.push(`repeats ${prev.repeats} → ${f.repeats}`);
+  if (prev.occurrences !== undefined && grew(f.occurrences, prev.occurrences)) reasons.push(`units of work ${prev.occurrences} → ${f.occurrences}`);
+  const wasted = prev.wastedMs !== undefined && prev.wastedMs !== null && f.wastedMs !== null;
+  const [label, now, before] = wasted ? ['wasted time', f.wastedMs, prev.wastedMs] : ['time', f.totalDurationMs, prev.totalDurationMs];
+  if (now !== null && now !== undefined && before !== null && before !== undefined && grew(now, before) && now - before >= rule.minTimeMs) {
+    reasons.push(`${label} ${fmtMs(before)} → ${fmtMs(now)}`);
+  }
+  return reasons;
+}
+
+/** Known findings worse than their entry (see worseReasons) are reported again, tagged with why. */
+export function compareWithBaseline(findings: Finding[], baseline: Baseline, fingerprintAlgorithm: string, rule: WorseRule = DEFAULT_WORSE_RULE): BaselineComparison {
   const byId = new Map(baseline.findings.map((e) => [e.id, e]));
   const reported: Finding[] = [];
   const known: Finding[] = [];
@@ -126,9 +163,8 @@ export function compareWithBaseline(findings: Finding[], baseline: Baseline, fin
       continue;
     }
     seen.add(f.id);
-    const repeatsWorse = f.repeats >= Math.max(1, prev.repeats) * factor;
-    const timeWorse = f.totalDurationMs !== null && prev.totalDurationMs !== null && prev.totalDurationMs > 0 && f.totalDurationMs >= prev.totalDurationMs * factor;
-    if (repeatsWorse || timeWorse) reported.push(tag(f, 'worse', prev));
+    const reasons = worseReasons(f, prev, rule);
+    if (reasons.length > 0) reported.push(tag(f, 'worse', prev, reasons));
     else known.push(f);
   }
   return {
@@ -139,21 +175,26 @@ export function compareWithBaseline(findings: Finding[], baseline: Baseline, fin
   };
 }
 
-function tag(f: Finding, status: BaselineStatus, prev: BaselineEntry | null): Finding {
-  return {
-    ...f,
-    evidence: {
-      ...f.evidence,
-      baseline: prev === null ? { status } : { status, firstSeen: prev.firstSeen, previousRepeats: prev.repeats, previousTotalDurationMs: prev.totalDurationMs },
-    },
-  };
+function tag(f: Finding, status: BaselineStatus, prev: BaselineEntry | null, reasons: string[] = []): Finding {
+  const before =
+    prev === null
+      ? {}
+      : {
+          firstSeen: prev.firstSeen,
+          previousRepeats: prev.repeats,
+          ...(prev.occurrences === undefined ? {} : { previousOccurrences: prev.occurrences }),
+          previousTotalDurationMs: prev.totalDurationMs,
+          ...(prev.wastedMs === undefined ? {} : { previousWastedMs: prev.wastedMs }),
+          reasons,
+        };
+  return { ...f, evidence: { ...f.evidence, baseline: { status, ...before } } };
 }
 
 export interface NarrowOptions {
   suppressions: readonly Suppression[];
   baselineFile: string | null;
   writeBaselineFile: string | null;
-  worseFactor: number;
+  worse: WorseRule;
 }
 
 export interface NarrowOutcome {
@@ -176,15 +217,19 @@ export function narrowFindings(result: AnalysisResult, opts: NarrowOptions): Nar
   for (const s of sup.unused) notes.push(`suppression ${JSON.stringify(describeSuppression(s))} matched no finding in this run`);
   let findings = sup.kept;
   let known = 0;
+  let baseline: BaselineSummary | undefined;
   const previous = opts.baselineFile ? readBaseline(opts.baselineFile) : null;
   if (previous) {
-    const cmp = compareWithBaseline(findings, previous, result.fingerprintAlgorithm, opts.worseFactor);
+    const cmp = compareWithBaseline(findings, previous, result.fingerprintAlgorithm, opts.worse);
     if (cmp.algorithmChanged) {
       notes.push(`baseline ${opts.baselineFile} was written with ${previous.fingerprintAlgorithm}, this run uses ${result.fingerprintAlgorithm}: ids differ, so every finding counts as new; rewrite it with --write-baseline`);
     }
-    if (cmp.missing.length) notes.push(`${cmp.missing.length} baseline finding${cmp.missing.length === 1 ? '' : 's'} not seen in this run (not an error: the log window may miss them)`);
     findings = cmp.reported;
     known = cmp.known.length;
+    baseline = {
+      stillPresent: cmp.known.map((f) => ({ id: f.id, kind: f.kind, title: f.title })),
+      gone: cmp.missing.map((e) => ({ id: e.id, kind: e.kind, title: e.title, firstSeen: e.firstSeen })),
+    };
   }
   if (opts.writeBaselineFile) {
     const prior = opts.writeBaselineFile === opts.baselineFile ? previous : tryReadBaseline(opts.writeBaselineFile);
@@ -193,7 +238,7 @@ export function narrowFindings(result: AnalysisResult, opts: NarrowOptions): Nar
   const perKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
   for (const f of findings) perKind[f.kind]++;
   return {
-    result: { ...result, findings, summary: { ...result.summary, findings: perKind } },
+    result: { ...result, findings, summary: { ...result.summary, findings: perKind }, ...(baseline ? { baseline } : {}) },
     suppressed: sup.suppressed.length,
     known,
     baselineUsed: previous !== null,

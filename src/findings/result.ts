@@ -8,6 +8,19 @@ export interface UnparsedSample {
   reason: string;
 }
 
+/** What the filters saw of one input, in `facts.filter` when a filter is given. */
+export interface FilterFacts {
+  /** Statements in the input before any filter. */
+  statementsInLog: number;
+  /** Time of the first and last record the filters kept: the window actually analysed. */
+  firstKept: string | null;
+  lastKept: string | null;
+  /** Names seen on statements (up to 50 each), for "none for application x; applications seen: …". */
+  applicationsSeen: string[];
+  databasesSeen: string[];
+  usersSeen: string[];
+}
+
 export interface InputReport {
   path: string;
   format: string | null;
@@ -22,6 +35,19 @@ export interface InputReport {
   lastTimestamp: string | null;
   warnings: string[];
   facts: Record<string, unknown>;
+}
+
+/** A finding named by the baseline, for the lines that say what is still there and what went away. */
+export interface BaselineMention {
+  id: string;
+  kind: string;
+  title: string;
+}
+
+/** With --baseline: the known findings held back from the report (still present) and those not seen at all (gone). */
+export interface BaselineSummary {
+  stillPresent: BaselineMention[];
+  gone: (BaselineMention & { firstSeen: string })[];
 }
 
 export interface AnalysisResult {
@@ -39,4 +65,8 @@ export interface AnalysisResult {
   };
   findings: Finding[];
   topQueries: TopQuery[];
+  /** Files under a directory left unread as plainly not logs (README.md, …); not part of the JSON document. */
+  notLogs?: string[];
+  /** Set by --baseline only; not part of the JSON document. */
+  baseline?: BaselineSummary;
 }

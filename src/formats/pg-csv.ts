@@ -4,6 +4,7 @@ import { lazyRequire } from '../lazy-require.js';
 import { emptyFields, PgMessageInterpreter, type PgFields } from './pg-message.js';
 import { createTimeParser } from './pg-time.js';
 import { defineFormat, type FormatContext, type FormatParser } from './types.js';
+import { count } from '../text/plural.js';
 
 /** Column positions; PG ≤ 12 writes 23 columns, PG 13 adds backend_type, PG 14+ adds leader_pid and query_id. */
 const C = {
@@ -126,7 +127,7 @@ export class CsvParser implements FormatParser {
       // an unbalanced quote must not swallow the rest of the file: a new log_time line ends a broken record
       // (its own quotes may be odd: a record whose message spans lines opens its quote on the first line)
       if (startsWithLogTime(text) && looksLikeCsvRecord(text)) {
-        this.fail(`unterminated quoted field (record of ${this.recLines} lines cut short)`);
+        this.fail(`unterminated quoted field (record of ${count(this.recLines, 'line')} cut short)`);
       } else if (this.rec.length + text.length > MAX_RECORD_CHARS) {
         this.fail(`record longer than ${MAX_RECORD_CHARS >> 20} MB without its closing quote`);
         return;
@@ -155,7 +156,7 @@ export class CsvParser implements FormatParser {
   }
 
   end(): void {
-    if (this.recLines > 0) this.fail(`truncated last record (${this.recLines} lines, a quoted field never closes)`);
+    if (this.recLines > 0) this.fail(`truncated last record (${count(this.recLines, 'line')}, a quoted field never closes)`);
     this.flush();
   }
 

@@ -55,7 +55,7 @@ export class StderrParser implements FormatParser {
   private heldChars = 0;
   private heldWithSeverity = 0;
   private redetectAt = REDETECT_LINES;
-  private readonly prefixChanges: { line: number; prefix: string }[] = [];
+  private readonly prefixChanges: { line: number; prefix: string; matchedBefore: number }[] = [];
   /** Other prefixes the detection found to fit as well (the log alone cannot tell them apart). */
   private prefixAlternatives: string[] = [];
   /** user/database/application of each session, from its connection line (or its first line). */
@@ -233,7 +233,7 @@ export class StderrParser implements FormatParser {
       if (e instanceof PrefixError) return false;
       throw e;
     }
-    this.prefixChanges.push({ line: this.held[0]!.line, prefix: d.prefix });
+    this.prefixChanges.push({ line: this.held[0]!.line, prefix: d.prefix, matchedBefore: this.matchedLines });
     this.matcher = next;
     this.prefixSource = 'detected';
     const lines = this.held;

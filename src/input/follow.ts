@@ -7,6 +7,8 @@ const CHUNK = 1 << 20;
 export interface FollowSink extends LineSink {
   /** The file was rotated (new inode) or truncated; lines start again at 1. */
   reopened?(why: 'rotated' | 'truncated'): void;
+  /** The file does not exist yet: it is read from its start once it appears (tail -F). Called once. */
+  waiting?(path: string): void;
 }
 
 /**
@@ -19,6 +21,8 @@ export class FileFollower {
   private dev = -1;
   private pos = 0;
   private splitter: LineSplitter;
+  /** Lines of the files read before the last rotation or truncation, so the total covers every file. */
+  private linesBefore = 0;
   private readonly buf = Buffer.allocUnsafe(CHUNK);
 
   constructor(
@@ -26,12 +30,12 @@ export class FileFollower {
     private readonly sink: FollowSink,
   ) {
     this.splitter = new LineSplitter(sink);
-    this.open();
+    if (!this.open()) sink.waiting?.(path);
   }
 
-  /** Lines passed on since the file was last (re)opened. */
+  /** Lines passed on from this path, across rotations and truncations (line numbers restart in each file). */
   get lines(): number {
-    return this.splitter.lines;
+    return this.linesBefore + this.splitter.lines;
   }
 
   /** Read everything new; returns the number of bytes read. Never throws for a missing file (it may be mid-rotation). */
@@ -51,6 +55,7 @@ export class FileFollower {
       // rotation: the rest of the old file first, then the new one from its start
       read += this.drain();
       this.splitter.finish();
+      this.linesBefore += this.splitter.lines;
       this.close();
       if (this.open()) {
         this.sink.reopened?.('rotated');
@@ -62,6 +67,7 @@ export class FileFollower {
     if (size < this.pos) {
       // copytruncate: the file was emptied and written again
       this.splitter.finish();
+      this.linesBefore += this.splitter.lines;
       this.splitter = new LineSplitter(this.sink);
       this.pos = 0;
       this.sink.reopened?.('truncated');

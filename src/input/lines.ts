@@ -6,6 +6,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { count } from '../text/plural.js';
 
 const CHUNK = 1 << 20;
 /** Compressed bytes per gunzip write, and decompressed bytes per output buffer (see readStream). */
@@ -211,7 +212,7 @@ async function readStream(stream: Readable, splitter: LineSplitter, sink: LineSi
       sink.progress?.(total);
     }
   } catch (e) {
-    sink.warn(splitter.lines + 1, `gzip data is truncated or corrupt (${(e as Error).message}); kept the ${splitter.lines} lines read before it`);
+    sink.warn(splitter.lines + 1, `gzip data is truncated or corrupt (${(e as Error).message}); kept the ${count(splitter.lines, 'line')} read before it`);
   }
   await feed.catch(() => undefined);
 }

@@ -7,7 +7,9 @@ import { UsageError } from '../errors.js';
 import { fmtMs } from '../text/duration.js';
 import type { Finding } from '../findings/types.js';
 import { TOOL } from '../version.js';
-import { baselineStatus, describeInputs, repeatsText, timeRange } from './markdown.js';
+import { describeInputs, repeatsText } from './markdown.js';
+import { analysedRange, baselineStatus, headline } from './summary.js';
+import { count } from '../text/plural.js';
 import { renderText } from './text.js';
 import { defineReporter } from './types.js';
 
@@ -22,10 +24,10 @@ export interface EmailOptions {
   to: string[];
   from: string | null;
   subject: string | null;
-  /** What was held back, so the digest can say "2 new; 5 known findings not repeated". */
-  knownFindings: number;
   suppressedFindings: number;
   baselineUsed: boolean;
+  /** Said before the findings in both parts (e.g. why a filtered run kept no statement). */
+  notes?: string[];
   date?: Date;
 }
 
@@ -36,11 +38,10 @@ export function defaultFrom(): string {
   return `${TOOL.name}@${hostname() || 'localhost'}`;
 }
 
-export function defaultSubject(result: AnalysisResult, opts: Pick<EmailOptions, 'baselineUsed'>): string {
-  const n = result.findings.length;
-  const what = n === 0 ? 'no loops found' : `${n} ${opts.baselineUsed ? 'new or worse ' : ''}finding${n === 1 ? '' : 's'}`;
+/** The headline every part of the digest shares: "[sqloupe] no new loops; 12 known loops still present (baseline) in …". */
+export function defaultSubject(result: AnalysisResult): string {
   const inputs = result.inputs.length === 1 ? result.inputs[0]!.path : `${result.inputs.length} logs`;
-  return `[${TOOL.name}] ${what} in ${inputs} on ${hostname()}`;
+  return `[${TOOL.name}] ${headline(result)} in ${inputs} on ${hostname()}`;
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -60,16 +61,29 @@ function sqlBlock(sql: string): string {
   return `<pre style="${MONO}margin:4px 0 8px 0;padding:8px;background:#f3f4f6;border:1px solid #e5e7eb;white-space:pre-wrap;word-break:break-word;">${esc(sql.trim())}</pre>`;
 }
 
-function intro(result: AnalysisResult, opts: EmailOptions): string {
+/** What the digest says besides the findings (the baseline's part is in the headline both parts share). */
+function intro(opts: EmailOptions): string {
   const notes: string[] = [];
-  if (opts.baselineUsed) notes.push(`${opts.knownFindings} known finding${opts.knownFindings === 1 ? '' : 's'} from the baseline not repeated`);
-  if (opts.suppressedFindings) notes.push(`${opts.suppressedFindings} suppressed by the config`);
+  if (opts.suppressedFindings) notes.push(`${count(opts.suppressedFindings, 'finding')} suppressed by the config`);
+  for (const n of opts.notes ?? []) notes.push(n);
   return notes.join('; ');
+}
+
+function goneHtml(result: AnalysisResult): string {
+  const gone = result.baseline?.gone ?? [];
+  if (gone.length === 0) return '';
+  const items = gone
+    .map((g) => `<li style="${FONT}font-size:13px;color:#111827;margin:2px 0;"><code style="${MONO}">${esc(g.id)}</code> ${esc(g.kind)}: ${esc(g.title)} (first seen ${esc(g.firstSeen)})</li>`)
+    .join('');
+  return `<tr><td style="padding:16px 0 0 0;border-top:1px solid #e5e7eb;">
+<p style="${FONT}font-size:15px;font-weight:bold;color:#047857;margin:8px 0;">Gone since the baseline: ${esc(count(gone.length, 'known finding'))} not seen in this run (fixed, or outside this log's window)</p>
+<ul style="margin:4px 0 0 0;padding-left:20px;">${items}</ul></td></tr>
+`;
 }
 
 export function renderHtml(result: AnalysisResult, opts: EmailOptions): string {
   const s = result.summary;
-  const range = timeRange(result);
+  const range = analysedRange(result);
   const n = (v: number) => v.toLocaleString('en-US');
   const rows = result.findings
     .map(
@@ -79,20 +93,20 @@ export function renderHtml(result: AnalysisResult, opts: EmailOptions): string {
         `<td style="${TD}text-align:right;">${f.wastedMs === null ? '–' : esc(fmtMs(f.wastedMs))}</td></tr>`,
     )
     .join('');
-  const note = intro(result, opts);
-  const details = result.findings.map((f, i) => findingHtml(f, i + 1)).join('');
+  const note = intro(opts);
+  const details = result.findings.map((f, i) => findingHtml(f, i + 1)).join('') + goneHtml(result);
   return `<!DOCTYPE html>
-<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${esc(opts.subject ?? defaultSubject(result, opts))}</title></head>
+<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${esc(opts.subject ?? defaultSubject(result))}</title></head>
 <body style="margin:0;padding:0;background:#ffffff;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;"><tr><td align="center" style="padding:16px;">
 <table role="presentation" width="680" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;max-width:680px;width:100%;">
-<tr><td style="${FONT}font-size:20px;font-weight:bold;color:#111827;padding:0 0 8px 0;">${esc(TOOL.name)}: ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}</td></tr>
+<tr><td style="${FONT}font-size:20px;font-weight:bold;color:#111827;padding:0 0 8px 0;">${esc(TOOL.name)}: ${esc(headline(result))}</td></tr>
 <tr><td style="${FONT}font-size:13px;color:#4b5563;padding:0 0 4px 0;">${esc(describeInputs(result))}</td></tr>
-${range ? `<tr><td style="${FONT}font-size:13px;color:#4b5563;padding:0 0 4px 0;">${esc(range.from)} to ${esc(range.to)}</td></tr>` : ''}
+${range ? `<tr><td style="${FONT}font-size:13px;color:#4b5563;padding:0 0 4px 0;">${esc(range.from)} to ${esc(range.to)}${range.log ? ` (filtered; the log runs from ${esc(range.log.from)} to ${esc(range.log.to)})` : ''}</td></tr>` : ''}
 <tr><td style="${FONT}font-size:13px;color:#4b5563;padding:0 0 12px 0;">${n(s.statements)} statements, ${n(s.sessions)} sessions, ${n(s.unitsOfWork)} units of work, ${n(s.templates)} distinct queries${note ? `. ${esc(note)}` : ''}</td></tr>
-<tr><td><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
+${result.findings.length === 0 ? '' : `<tr><td><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">
 <tr><th style="${TH}">#</th><th style="${TH}">severity</th><th style="${TH}">kind</th><th style="${TH}">tables</th><th style="${TH}text-align:right;">repeats × units</th><th style="${TH}text-align:right;">wasted</th></tr>
-${rows}</table></td></tr>
+${rows}</table></td></tr>`}
 ${details}
 <tr><td style="${FONT}font-size:11px;color:#9ca3af;padding:16px 0 0 0;">${esc(TOOL.name)} ${esc(TOOL.version)} · finding ids are stable: suppress one in sqloupe.config.json or record them with --write-baseline</td></tr>
 </table></td></tr></table>
@@ -130,14 +144,14 @@ ${fix}</td></tr>
 }
 
 export function renderPlain(result: AnalysisResult, opts: EmailOptions): string {
-  const note = intro(result, opts);
+  const note = intro(opts);
   return (note ? `${note}.\n\n` : '') + renderText(result, { color: false, quiet: false, width: 78 });
 }
 
 /** The whole message, RFC 5322 with CRLF line ends (as SMTP wants them). */
 export async function composeEmail(result: AnalysisResult, opts: EmailOptions): Promise<Buffer> {
   if (opts.to.length === 0) throw new EmailError('--format email needs a recipient: --to team@example.com (or "email": {"to": …} in sqloupe.config.json)');
-  const subject = opts.subject ?? defaultSubject(result, opts);
+  const subject = opts.subject ?? defaultSubject(result);
   // nodemailer is loaded when a digest is composed: the registry lists this reporter on every run
   const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({
@@ -197,7 +211,7 @@ const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()
  */
 export async function deliverDigest(
   result: AnalysisResult,
-  held: { known: number; suppressed: number; baselineUsed: boolean },
+  held: { suppressed: number; baselineUsed: boolean; notes?: string[] },
   flags: DigestFlags,
 ): Promise<'empty' | 'printed' | 'written' | 'sent'> {
   const to = list(flags.to);
@@ -208,9 +222,9 @@ export async function deliverDigest(
     to,
     from,
     subject: flags.subject ?? null,
-    knownFindings: held.known,
     suppressedFindings: held.suppressed,
     baselineUsed: held.baselineUsed,
+    notes: held.notes ?? [],
   });
   if (flags.send) {
     const said = await sendEmail(raw, flags.send, { from: bareAddress(from), to: to.map(bareAddress) });

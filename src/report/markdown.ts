@@ -5,6 +5,7 @@ import { kindDocsUrl } from '../version.js';
 import type { Finding } from '../findings/types.js';
 import { TOOL } from '../version.js';
 import { defineReporter, type ReportContext } from './types.js';
+import { analysedRange, baselineStatus, headline, rangeText } from './summary.js';
 
 export default defineReporter({
   id: 'markdown',
@@ -37,31 +38,20 @@ export function describeInputs(result: AnalysisResult): string {
   return result.inputs.map((i) => `${i.path} (${i.format ?? 'unknown format'})`).join(', ');
 }
 
-export function timeRange(result: AnalysisResult): { from: string; to: string } | null {
-  const firsts = result.inputs.map((i) => i.firstTimestamp).filter((x): x is string => x !== null).sort();
-  const lasts = result.inputs.map((i) => i.lastTimestamp).filter((x): x is string => x !== null).sort();
-  return firsts.length && lasts.length ? { from: firsts[0]!, to: lasts[lasts.length - 1]! } : null;
-}
-
 export function repeatsText(f: Finding): string {
   return `${f.repeats} × ${f.occurrences}`;
-}
-
-export function baselineStatus(f: Finding): string | null {
-  const b = f.evidence['baseline'] as { status?: string; previousRepeats?: number } | undefined;
-  if (!b?.status) return null;
-  return b.status === 'worse' && b.previousRepeats !== undefined ? `worse (was ${b.previousRepeats} repeats)` : b.status;
 }
 
 export function renderMarkdown(result: AnalysisResult, ctx: ReportContext): string {
   const out: string[] = [];
   const s = result.summary;
   const f = result.findings;
-  out.push(`# ${TOOL.name} report: ${f.length === 0 ? 'no loops found' : `${f.length} finding${f.length === 1 ? '' : 's'}`}`, '');
+  out.push(`# ${TOOL.name} report: ${headline(result)}`, '');
   if (!ctx.quiet) {
     out.push(`- **Inputs:** ${cell(describeInputs(result))}`);
-    const range = timeRange(result);
-    if (range) out.push(`- **Time range:** ${range.from} to ${range.to}`);
+    // the window analysed: with --since/--until (or any filter) the records kept, not the file's range
+    const range = analysedRange(result);
+    if (range) out.push(`- **Time range:** ${rangeText(range).replace(/^from /, '')}`);
     out.push(
       `- **Analyzed:** ${n(s.statements)} statements, ${n(s.sessions)} sessions, ${n(s.transactions)} transactions, ` +
         `${n(s.unitsOfWork)} units of work, ${n(s.templates)} distinct queries`,
@@ -77,6 +67,12 @@ export function renderMarkdown(result: AnalysisResult, ctx: ReportContext): stri
     });
     out.push('');
     f.forEach((x, i) => out.push(...findingSection(x, i + 1), ''));
+  }
+  const gone = result.baseline?.gone ?? [];
+  if (gone.length) {
+    out.push('## Gone since the baseline', '', `${gone.length === 1 ? 'This known finding was' : `These ${gone.length} known findings were`} not seen in this run (fixed, or outside this log's window):`, '');
+    for (const g of gone) out.push(`- \`${g.id}\` ${g.kind}: ${cell(g.title)} (first seen ${g.firstSeen})`);
+    out.push('');
   }
   if (!ctx.quiet && result.topQueries.length > 0) {
     const timed = result.topQueries.some((q) => q.totalMs !== null);

@@ -8,6 +8,7 @@ import { kindDocsPage, kindDocsUrl } from '../version.js';
 import type { Finding, Severity } from '../findings/types.js';
 import { TOOL } from '../version.js';
 import { defineReporter } from './types.js';
+import { sentence } from '../text/plural.js';
 
 export default defineReporter({
   id: 'sarif',
@@ -74,7 +75,7 @@ function resultFor(f: Finding, cwd: string): Sarif.Result | null {
     related.push({ id: 0, ...physical(srcAt.file, srcAt.line, cwd), message: { text: 'first statement of the loop in the log' } });
   }
   const s = f.suggestion;
-  const text = [f.title + '.', s ? `Fix: ${s.summary}.` : null, f.applications.length ? `Applications: ${f.applications.join(', ')}.` : null]
+  const text = [f.title + '.', s ? `Fix: ${sentence(s.summary)}` : null, f.applications.length ? `Applications: ${f.applications.join(', ')}.` : null]
     .filter(Boolean)
     .join(' ');
   const result: Sarif.Result = {

@@ -3,10 +3,12 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { AnalysisResult } from '../findings/result.js';
 import { fmtMs } from '../text/duration.js';
+import { count } from '../text/plural.js';
 import { kindDocsUrl } from '../version.js';
 import type { Finding } from '../findings/types.js';
 import { TOOL } from '../version.js';
 import { defineReporter, type ReportContext } from './types.js';
+import { analysedRange, baselineStatus, goneLines, headlineParts, headlineSentence, rangeText } from './summary.js';
 
 export default defineReporter({
   id: 'text',
@@ -35,27 +37,34 @@ export function renderText(result: AnalysisResult, ctx: ReportContext): string {
       `${n(s.statements)} statements, ${n(s.sessions)} sessions, ${n(s.transactions)} transactions, ` +
         `${n(s.unitsOfWork)} units of work, ${n(s.templates)} distinct queries`,
     );
-    const range = timeRange(result);
-    if (range) out.push(range);
+    const range = analysedRange(result);
+    if (range) out.push(rangeText(range));
     for (const i of result.inputs) {
       if (i.unparsedLines > 0) {
         const first = i.unparsedSamples[0];
-        out.push(c.yellow(`skipped ${n(i.unparsedLines)} lines in ${i.path}${first ? ` (first at line ${first.line}: ${first.reason})` : ''}`));
+        out.push(c.yellow(`skipped ${count(i.unparsedLines, 'line')} in ${i.path}${first ? ` (first at line ${first.line}: ${first.reason})` : ''}`));
       }
       for (const w of i.warnings) out.push(c.yellow(w));
     }
+    // one line for what a directory held beside the logs, not a warning per file
+    if (result.notLogs?.length) out.push(`skipped ${count(result.notLogs.length, 'file that is not a log', 'files that are not logs')}: ${result.notLogs.join(', ')}`);
     out.push('');
   }
 
   const findings = result.findings;
   if (findings.length === 0) {
-    out.push(c.green('No loops found.') + (ctx.quiet ? '' : ` Looked at ${n(s.unitsOfWork)} units of work.`));
+    out.push(c.green(`${headlineSentence(result)}.`) + (ctx.quiet ? '' : ` Looked at ${count(s.unitsOfWork, 'unit of work', 'units of work')}.`));
   } else {
     const sevCount = (sev: string) => findings.filter((f) => f.severity === sev).length;
-    out.push(c.bold(`${findings.length} finding${findings.length === 1 ? '' : 's'}`) + ` (${sevCount('error')} error, ${sevCount('warning')} warning, ${sevCount('info')} info)`);
+    const [main, still] = headlineParts(result);
+    out.push(c.bold(main) + ` (${sevCount('error')} error, ${sevCount('warning')} warning, ${sevCount('info')} info)` + (still ? `; ${still}` : ''));
     out.push(findingsTable(findings, ctx, c, width));
     out.push('');
     for (const f of findings) out.push(...findingDetail(f, c, width), '');
+  }
+  if (!ctx.quiet) {
+    const gone = goneLines(result.baseline);
+    if (gone.length) out.push(...(findings.length === 0 ? [''] : []), c.green(gone[0]!), ...gone.slice(1), '');
   }
 
   if (!ctx.quiet && result.topQueries.length > 0) {
@@ -91,13 +100,6 @@ function describeInputs(result: AnalysisResult): string {
   }
   const formats = [...new Set(i.map((x) => x.format ?? 'unknown'))].join(', ');
   return `${i.length} inputs (${formats})`;
-}
-
-function timeRange(result: AnalysisResult): string | null {
-  const firsts = result.inputs.map((i) => i.firstTimestamp).filter((x): x is string => x !== null).sort();
-  const lasts = result.inputs.map((i) => i.lastTimestamp).filter((x): x is string => x !== null).sort();
-  if (!firsts.length || !lasts.length) return null;
-  return `from ${firsts[0]} to ${lasts[lasts.length - 1]}`;
 }
 
 function sevColor(c: InstanceType<typeof Chalk>, sev: string) {
@@ -137,6 +139,8 @@ export function findingDetail(f: Finding, c: InstanceType<typeof Chalk>, width: 
     f.totalDurationMs !== null ? `${fmtMs(f.totalDurationMs)} in total` : null,
   ].filter(Boolean);
   if (who.length) lines.push(`  ${who.join(' · ')}`);
+  const status = baselineStatus(f);
+  if (status) lines.push(`  baseline: ${status}`);
   lines.push(wrap(`confidence ${f.evidence.confidence}: ${f.evidence.basis.join('; ')}`, width, 2));
   const sample = f.evidence.samples[0];
   if (sample) lines.push(`  sample ${c.dim(sample.source)}  ${oneLine(sample.sql, width - sample.source.length - 12)}`);

@@ -24,14 +24,14 @@ const json = (args: string[]) => {
 describe('baseline', () => {
   const file = path.join(tmp, 'baseline.json');
 
-  it('--write-baseline records id, kind, title, repeats, totalDurationMs and firstSeen of every finding', () => {
+  it('--write-baseline records id, kind, title, repeats, units of work, total and wasted time, and firstSeen of every finding', () => {
     const all = json([BILLING, '--write-baseline', file]);
     const b = JSON.parse(readFileSync(file, 'utf8'));
     expect(b.baselineVersion).toBe(1);
     expect(b.fingerprintAlgorithm).toMatch(/^sqloupe-fp\//);
     expect(b.findings.map((e: { id: string }) => e.id).sort()).toEqual(all.findings.map((f) => f.id).sort());
     for (const e of b.findings) {
-      expect(Object.keys(e).sort()).toEqual(['firstSeen', 'id', 'kind', 'repeats', 'title', 'totalDurationMs']);
+      expect(Object.keys(e).sort()).toEqual(['firstSeen', 'id', 'kind', 'occurrences', 'repeats', 'title', 'totalDurationMs', 'wastedMs']);
       expect(e.firstSeen).toMatch(/^\d{4}-\d\d-\d\dT/);
     }
   });

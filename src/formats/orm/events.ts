@@ -1,5 +1,6 @@
 /** What every ORM format does with its events: transaction words as begin/commit/rollback, and the facts tallied for inputs[] and doctor. */
 import type { EventKind, FormatContext } from '../types.js';
+import { count } from '../../text/plural.js';
 
 /** Transaction control statements become begin/commit/rollback events; everything else is a statement. */
 export function txKind(sql: string): EventKind {
@@ -37,7 +38,7 @@ export interface OrmFacts {
 /** Advice every ORM format shares. */
 export function sharedAdvice(f: OrmFacts): string[] {
   return f.doubledLines > 0
-    ? [`${f.doubledLines} lines were printed twice (two handlers or appenders for one logger, e.g. logback additivity); each was read once.`]
+    ? [`${count(f.doubledLines, 'line was', 'lines were')} printed twice (two handlers or appenders for one logger, e.g. logback additivity); each was read once.`]
     : [];
 }
 
