@@ -7,7 +7,7 @@ import { kindMeta, type AnyDraft, type FindingKind } from '../detect/registry.js
 import type { Stmt, Unit } from '../sessions/types.js';
 import { suggest } from '../rewrite/index.js';
 import type { Finding, Severity, StatementSample, UnitRef } from './types.js';
-import { buildTrace, type Trace } from './trace.js';
+import { TRACE_FIRST, type Trace, type TraceStep } from './trace.js';
 
 const MAX_UNITS = 5;
 const MAX_SAMPLES = 3;
@@ -344,4 +344,27 @@ function toFinding(g: Group): Finding {
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/** The waterfall of one occurrence: parent, first looped statements and the last one, offsets from the parent. */
+function buildTrace(draft: AnyDraft, unit: Unit): Trace {
+  const looped = draft.statements;
+  const originStmt = draft.parent ?? looped[0] ?? null;
+  const origin = originStmt?.time ?? null;
+  const index = new Map(draft.templates.map((t, i) => [t.id, i]));
+  const step = (s: Stmt, template: number): TraceStep => ({
+    template,
+    offsetMs: origin === null || s.time === null ? null : round(s.time - origin),
+    durationMs: s.durationMs,
+    source: `${s.file}:${s.line}`,
+  });
+  const loopStep = (s: Stmt) => step(s, index.get(s.t.id) ?? 0);
+  return {
+    origin: origin === null ? null : new Date(origin).toISOString(),
+    unitStatements: unit.statements.length,
+    looped: looped.length,
+    parent: draft.parent ? step(draft.parent, -1) : null,
+    first: looped.slice(0, TRACE_FIRST).map(loopStep),
+    last: looped.length > TRACE_FIRST ? loopStep(looped[looped.length - 1]!) : null,
+  };
 }

@@ -2,10 +2,8 @@
  * One representative unit of work of a finding, as the HTML report draws it (a waterfall): the parent statement,
  * the first looped statements and the last one, with their offsets on one time axis. Bounded (a few steps per
  * finding, whatever the loop's length) and value-free: steps name a template, never the statement's text, so
- * `--redact` has nothing to remove here.
+ * `--redact` has nothing to remove here. Types only (the page's own code reads them too); store.ts builds them.
  */
-import type { AnyDraft } from '../detect/registry.js';
-import type { Stmt, Unit } from '../sessions/types.js';
 
 /** Looped statements shown before the "× N" collapse. */
 export const TRACE_FIRST = 3;
@@ -29,28 +27,4 @@ export interface Trace {
   first: TraceStep[];
   /** The loop's last statement, when there are more than TRACE_FIRST. */
   last: TraceStep | null;
-}
-
-const round = (n: number) => Math.round(n * 1000) / 1000;
-
-export function buildTrace(draft: AnyDraft, unit: Unit): Trace {
-  const looped = draft.statements;
-  const originStmt = draft.parent ?? looped[0] ?? null;
-  const origin = originStmt?.time ?? null;
-  const index = new Map(draft.templates.map((t, i) => [t.id, i]));
-  const step = (s: Stmt, template: number): TraceStep => ({
-    template,
-    offsetMs: origin === null || s.time === null ? null : round(s.time - origin),
-    durationMs: s.durationMs,
-    source: `${s.file}:${s.line}`,
-  });
-  const loopStep = (s: Stmt) => step(s, index.get(s.t.id) ?? 0);
-  return {
-    origin: origin === null ? null : new Date(origin).toISOString(),
-    unitStatements: unit.statements.length,
-    looped: looped.length,
-    parent: draft.parent ? step(draft.parent, -1) : null,
-    first: looped.slice(0, TRACE_FIRST).map(loopStep),
-    last: looped.length > TRACE_FIRST ? loopStep(looped[looped.length - 1]!) : null,
-  };
 }
