@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { fmtMs } from '../text/duration.js';
 import type { Finding } from '../findings/types.js';
 import { TOOL } from '../version.js';
+import { renderHtmlPage } from './html.js';
 import { baselineStatus, describeInputs, repeatsText, timeRange } from './markdown.js';
 import { renderText } from './text.js';
 import { defineReporter } from './types.js';
@@ -27,6 +28,8 @@ export interface EmailOptions {
   suppressedFindings: number;
   baselineUsed: boolean;
   date?: Date;
+  /** --html-attachment: the --format html page goes along as sqloupe-report.html. */
+  attachHtml?: boolean;
 }
 
 /** Usage or delivery problems (exit 2). */
@@ -148,6 +151,7 @@ export async function composeEmail(result: AnalysisResult, opts: EmailOptions): 
     text: renderPlain(result, opts),
     html: renderHtml(result, { ...opts, subject }),
     headers: { 'X-Mailer': `${TOOL.name} ${TOOL.version}` },
+    attachments: opts.attachHtml ? [{ filename: 'sqloupe-report.html', contentType: 'text/html; charset=utf-8', content: renderHtmlPage(result) }] : [],
   });
   return composer.compile().build();
 }
@@ -187,6 +191,7 @@ export interface DigestFlags {
   always?: boolean;
   output?: string;
   quiet?: boolean;
+  htmlAttachment?: boolean;
 }
 
 const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
@@ -211,6 +216,7 @@ export async function deliverDigest(
     knownFindings: held.known,
     suppressedFindings: held.suppressed,
     baselineUsed: held.baselineUsed,
+    attachHtml: Boolean(flags.htmlAttachment),
   });
   if (flags.send) {
     const said = await sendEmail(raw, flags.send, { from: bareAddress(from), to: to.map(bareAddress) });
