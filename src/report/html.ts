@@ -98,7 +98,7 @@ export function toPageData(result: AnalysisResult): PageData {
       maxMs: q.maxMs,
       source: q.example.source,
     })),
-    timeline: result.timeline ?? { bucketMs: 1000, start: null, buckets: 0, series: [], timed: 0, untimed: 0 },
+    timeline: result.timeline ?? { bucketMs: 1, start: null, buckets: 0, series: [], timed: 0, untimed: 0 },
   };
 }
 

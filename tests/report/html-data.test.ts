@@ -8,36 +8,40 @@ import { toJsonReport } from '../../src/report/json.js';
 const src = (path: string) => ({ path, size: statSync(path).size });
 
 describe('timeline', () => {
-  it('counts per second per application, and doubles the bucket width past MAX_BUCKETS', () => {
+  it('counts per bucket per application, from 1 ms, and doubles the bucket width past MAX_BUCKETS', () => {
     const t = new TimelineCounter();
     const t0 = Date.parse('2026-11-25T14:30:00.000Z');
     t.add(t0 + 100, 'web');
-    t.add(t0 + 900, 'web');
-    t.add(t0 + 1500, 'worker');
+    t.add(t0 + 600, 'web');
+    t.add(t0 + 700, 'worker');
     t.add(null, 'web');
-    let r = t.result();
-    expect(r).toEqual({
-      bucketMs: 1000,
-      start: '2026-11-25T14:30:00.000Z',
-      buckets: 2,
+    const at = (n: number, i: number) => Object.assign(new Array<number>(n).fill(0), { [i]: 1 });
+    expect(t.result()).toEqual({
+      bucketMs: 1,
+      start: '2026-11-25T14:30:00.100Z',
+      buckets: 601,
       series: [
-        { application: 'web', counts: [2, 0] },
-        { application: 'worker', counts: [0, 1] },
+        { application: 'web', counts: Object.assign(at(601, 0), { 500: 1 }) },
+        { application: 'worker', counts: at(601, 600) },
       ],
       timed: 3,
       untimed: 1,
     });
-    t.add(t0 + MAX_BUCKETS * 1000, 'web');
-    r = t.result();
-    expect(r.bucketMs).toBe(2000);
-    expect(r.buckets).toBe(MAX_BUCKETS / 2 + 1);
-    expect(r.series[0]).toEqual({ application: 'web', counts: [2, ...new Array(MAX_BUCKETS / 2 - 1).fill(0), 1] });
-    expect(r.series[1]!.counts[0]).toBe(1);
+    // 1,400 ms at 1 ms a bucket is more than 720: two by two
+    t.add(t0 + 1500, 'worker');
+    const r = t.result();
+    expect(r.bucketMs).toBe(2);
+    expect(r.start).toBe('2026-11-25T14:30:00.100Z');
+    expect(r.buckets).toBe(701);
+    expect(r.series[1]).toEqual({ application: 'worker', counts: Object.assign(at(701, 300), { 700: 1 }) });
+    t.add(t0 + 86_400_000, 'web');
+    expect(t.result().bucketMs).toBe(131_072);
+    expect(t.result().buckets).toBeLessThanOrEqual(MAX_BUCKETS);
   });
 
   it('keeps MAX_APPLICATIONS series and counts the rest together', () => {
     const t = new TimelineCounter();
-    for (let i = 0; i < MAX_APPLICATIONS + 5; i++) t.add(1000 * 60 * 1000, `app${i}`);
+    for (let i = 0; i < MAX_APPLICATIONS + 5; i++) t.add(60_000, `app${i}`);
     const r = t.result();
     expect(r.series).toHaveLength(MAX_APPLICATIONS + 1);
     expect(r.series.find((s) => s.application === OTHER_APPLICATIONS)!.counts).toEqual([5]);
@@ -60,14 +64,16 @@ describe('timeline', () => {
     merged.importState(b.exportState());
     merged.importState(a.exportState());
     expect(merged.result()).toEqual(one.result());
-    expect(one.result().bucketMs).toBe(16_000);
+    expect(one.result().bucketMs).toBe(16_384);
   });
 });
 
 describe('result data for the HTML report', () => {
   it('billing.log: the timeline counts every timed statement, and the trace is the largest unit of the N+1', async () => {
     const r = await analyze([src('samples/billing.log')], DEFAULT_ANALYZE_OPTIONS);
-    expect(r.timeline.bucketMs).toBe(1000);
+    // its statements span 237 ms (the log's other lines reach 274 ms): 1 ms buckets
+    expect(r.timeline.bucketMs).toBe(1);
+    expect(r.timeline.buckets).toBe(238);
     expect(r.timeline.untimed).toBe(0);
     expect(r.timeline.series.map((s) => [s.application, s.counts.reduce((x, y) => x + y, 0)])).toEqual([
       ['setup', 34],

@@ -31,7 +31,7 @@ export function timelineChart(data: PageData, onRange: (range: [number, number] 
     width: 800,
     height: 220,
     scales: { x: { time: true, range: () => [start, start + tl.buckets * step] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-    axes: [axis, { ...axis, label: `statements per ${step === 1 ? 'second' : `${step} s`}`, size: 60 }],
+    axes: [axis, { ...axis, label: `statements per ${step === 1 ? 'second' : step >= 1 ? `${Number(step.toFixed(1))} s` : `${tl.bucketMs} ms`}`, size: 60 }],
     cursor: { drag: { x: true, y: false, setScale: false } },
     legend: { show: true },
     series: [
