@@ -73,12 +73,11 @@ export function toPageData(result: AnalysisResult): PageData {
       parent: f.evidence.parent ? { template: f.evidence.parent.template, source: f.evidence.parent.source } : null,
       templates: f.templates,
       sample: sample ? { sql: sample.sql, source: sample.source } : null,
-      units: f.units.map((u) => ({ start: u.start, end: u.end, application: u.application, session: u.session, source: u.source })),
+      unitStarts: f.units.map((u) => (u.start === null ? NaN : Date.parse(u.start))).filter((t) => Number.isFinite(t)),
       suggestion: f.suggestion
         ? { summary: f.suggestion.summary, insteadOf: f.suggestion.insteadOf, use: f.suggestion.use, orm: f.suggestion.orm ?? null }
         : null,
       trace: result.traces?.[f.id] ?? null,
-      docs: kindDocsUrl(f.kind),
     };
   });
   const s = result.summary;
@@ -98,6 +97,7 @@ export function toPageData(result: AnalysisResult): PageData {
       maxMs: q.maxMs,
       source: q.example.source,
     })),
+    docs: Object.fromEntries([...new Set(findings.map((f) => f.kind))].map((k) => [k, kindDocsUrl(k)])),
     timeline: result.timeline ?? { bucketMs: 1, start: null, buckets: 0, series: [], timed: 0, untimed: 0 },
   };
 }

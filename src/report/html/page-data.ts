@@ -28,11 +28,10 @@ export interface PageFinding {
   parent: { template: string; source: string } | null;
   templates: string[];
   sample: { sql: string; source: string } | null;
-  /** Sampled units of work: where the timeline marks the finding. */
-  units: { start: string | null; end: string | null; application: string | null; session: string; source: string }[];
+  /** Start (epoch ms) of each sampled unit of work: where the timeline marks the finding, what brushing matches. */
+  unitStarts: number[];
   suggestion: { summary: string; insteadOf: string; use: string | null; orm: { name: string; advice: string } | null } | null;
   trace: Trace | null;
-  docs: string;
 }
 
 export interface PageData {
@@ -44,6 +43,8 @@ export interface PageData {
   findings: PageFinding[];
   topQueries: { fingerprint: string; template: string; calls: number; totalMs: number | null; meanMs: number | null; maxMs: number | null; source: string }[];
   timeline: Timeline;
+  /** Documentation page of each kind found (once per kind, not per finding). */
+  docs: Record<string, string>;
 }
 
 /** Id of the `<script type="application/json">` element that holds the data. */

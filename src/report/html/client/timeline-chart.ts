@@ -12,8 +12,6 @@ export interface TimelineHandle {
   mark(findings: PageFinding[]): void;
 }
 
-/** Seconds since the epoch of a unit's start (uPlot's time scale is in seconds). */
-export const unitSeconds = (iso: string | null) => (iso === null ? null : Date.parse(iso) / 1000);
 
 export function timelineChart(data: PageData, onRange: (range: [number, number] | null) => void): TimelineHandle | null {
   const tl = data.timeline;
@@ -53,10 +51,9 @@ export function timelineChart(data: PageData, onRange: (range: [number, number] 
           ctx.lineWidth = Math.max(1, devicePixelRatio);
           for (const f of marks) {
             ctx.strokeStyle = SEVERITY_COLOR[f.severity] ?? '#64748b';
-            for (const unit of f.units) {
-              const t = unitSeconds(unit.start);
-              if (t === null) continue;
-              const x = u.valToPos(t, 'x', true);
+            for (const start of f.unitStarts) {
+              // uPlot's time scale is in seconds
+              const x = u.valToPos(start / 1000, 'x', true);
               if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
               ctx.beginPath();
               ctx.moveTo(x, top);

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Size and time to interactive of --format html with N findings (default 10,000): the findings of samples/loops.csv
+// copied with other ids and tables, rendered, opened in Chromium. Needs `npm run build`. Usage: node scripts/bench-html.mjs [N]
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { ensureChromium } from './ensure-chromium.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { analyze, DEFAULT_ANALYZE_OPTIONS } = await import(pathToFileURL(path.join(root, 'dist/analyze.js')).href);
+const { renderHtmlPage } = await import(pathToFileURL(path.join(root, 'dist/report/html.js')).href);
+const n = Number(process.argv[2] ?? 10_000);
+const sample = path.join(root, 'samples/loops.csv');
+const base = await analyze([{ path: sample, size: statSync(sample).size }], DEFAULT_ANALYZE_OPTIONS);
+const result = { ...base, findings: [], traces: {} };
+for (let i = 0; i < n; i++) {
+  const f = base.findings[i % base.findings.length];
+  const id = `${f.id.slice(0, 6)}${i.toString(16).padStart(6, '0')}`;
+  const tables = f.tables.map((t) => `${t}_${i}`);
+  result.findings.push({ ...f, id, tables, title: `${f.title} (${tables.join(', ')})` });
+  result.traces[id] = base.traces[f.id];
+}
+let t = performance.now();
+const html = renderHtmlPage(result);
+const renderMs = performance.now() - t;
+const dir = mkdtempSync(path.join(os.tmpdir(), 'sqloupe-bench-html-'));
+const file = path.join(dir, 'page.html');
+writeFileSync(file, html);
+const browser = await chromium.launch({ executablePath: ensureChromium(), args: ['--no-sandbox'] });
+try {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
+  t = performance.now();
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('html[data-ready="true"]', { timeout: 120_000 });
+  const readyMs = performance.now() - t;
+  // the page's own clock: from navigation start to the end of its first drawing
+  const inPage = await page.evaluate('performance.now()');
+  const marks = await page.evaluate('Object.fromEntries(performance.getEntriesByType("mark").map((m) => [m.name, Math.round(m.startTime)]))');
+  const domInteractive = await page.evaluate('Math.round(performance.getEntriesByType("navigation")[0].domInteractive)');
+  console.log(JSON.stringify({ findings: n, bytes: Buffer.byteLength(html), renderMs: Math.round(renderMs), openToReadyMs: Math.round(readyMs), pageClockAtReadyMs: Math.round(inPage), domInteractive, marks, jsonBytes: Buffer.byteLength(JSON.stringify(result.findings)) }));
+} finally {
+  await browser.close();
+  rmSync(dir, { recursive: true, force: true });
+}
