@@ -165,6 +165,18 @@ describe('--format html in Chromium', () => {
     expect(await text(page, '#shown-count')).toBe(`0 of ${total} findings`);
     await page.click('#clear-range');
     expect(await text(page, '#shown-count')).toBe(`${total} of ${total} findings`);
+    // the same with the keyboard: a window over the first tenth, then moved to the end and widened to the last tenth
+    await page.locator('.timeline-chart').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await text(page, '#shown-count')).toBe(`0 of ${total} findings`);
+    for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
+    const late = (await page.locator('.range-note').innerText()).match(/between (\S+) and (\S+)/)!;
+    const [from, to] = [Date.parse(late[1]!), Date.parse(late[2]!)];
+    const inWindow = json.findings.filter((f) => f.units.some((u) => u.start !== null && Date.parse(u.start) >= from && Date.parse(u.start) <= to)).length;
+    expect(await text(page, '#shown-count')).toBe(`${inWindow} of ${total} findings`);
+    await page.keyboard.press('Escape');
+    expect(await text(page, '#shown-count')).toBe(`${total} of ${total} findings`);
+    expect(await page.locator('.range-note').isVisible()).toBe(false);
 
     // keyboard: "/" goes to the search box, Enter on a finding opens it
     await page.keyboard.press('/');

@@ -245,7 +245,7 @@ function render(d: PageData, app: HTMLElement): void {
   append(app, header(d));
   chart = timelineChart(d, setRange);
   const timeline = el('section', { class: 'timeline', 'aria-labelledby': 'timeline-title' }, el('h2', { id: 'timeline-title' }, 'Timeline'));
-  if (chart) append(timeline, el('p', { class: 'hint' }, 'Statements per application; a tick on top marks a unit of work of a finding. Drag across the chart to show only the findings of that time.'), chart.element, rangeNote);
+  if (chart) append(timeline, el('p', { class: 'hint' }, 'Statements per application; a tick on top marks a unit of work of a finding. Drag across the chart (or focus it and use the arrow keys) to show only the findings of that time.'), chart.element, rangeNote);
   else append(timeline, el('p', { class: 'hint' }, 'The log gives no statement times: no timeline.'));
   append(
     app,

@@ -73,6 +73,28 @@ export function timelineChart(data: PageData, onRange: (range: [number, number] 
     },
   };
   const plot = new uPlot(opts, [xs, ...ys] as uPlot.AlignedData, element);
+  // the keyboard's brush: ← → move a window over the chart, Shift+← → resize it, Escape clears it
+  element.tabIndex = 0;
+  element.setAttribute('role', 'group');
+  element.setAttribute('aria-label', 'Timeline. Arrow keys select a time range, Shift with arrows resizes it, Escape clears it.');
+  let win: { left: number; width: number } | null = null;
+  element.addEventListener('keydown', (e) => {
+    const full = plot.over.clientWidth;
+    const stepPx = full / 20;
+    if (e.key === 'Escape') {
+      if (win === null) return;
+      win = null;
+      plot.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+      onRange(null);
+    } else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      const dir = e.key === 'ArrowRight' ? 1 : -1;
+      if (win === null) win = { left: 0, width: stepPx * 2 };
+      else if (e.shiftKey) win.width = Math.min(full - win.left, Math.max(stepPx / 2, win.width + dir * stepPx));
+      else win.left = Math.min(full - win.width, Math.max(0, win.left + dir * stepPx));
+      plot.setSelect({ left: win.left, top: 0, width: win.width, height: plot.over.clientHeight });
+    } else return;
+    e.preventDefault();
+  });
   const resize = () => plot.setSize({ width: Math.max(320, element.clientWidth || 800), height: 220 });
   new ResizeObserver(resize).observe(element);
   return {
