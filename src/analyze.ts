@@ -9,6 +9,7 @@ import type { AnalysisResult, FilterFacts, InputReport, UnparsedSample } from '.
 import { shapeFor } from './detect/analysis.js';
 import { FindingStore, type GroupState } from './findings/store.js';
 import { TopQueries, type TopEntryState, type TopQuery } from './findings/top-queries.js';
+import { TimelineCounter, type TimelineState } from './findings/timeline.js';
 import type { Finding } from './findings/types.js';
 import { formatById, formats } from './formats/index.js';
 import type { FormatContext, FormatParser, LogEvent, LogFormat } from './formats/types.js';
@@ -107,12 +108,15 @@ export interface AnalysisState {
   templates: string[];
   findings: GroupState[];
   topQueries: TopEntryState[];
+  /** Absent in states saved before the timeline existed. */
+  timeline?: TimelineState;
 }
 
 export function createAnalysis(options: AnalyzeOptions, hooks: AnalyzeHooks = {}): Analysis {
   const templates = new TemplateCache();
   const store = new FindingStore();
   const top = new TopQueries();
+  const timeline = new TimelineCounter();
   const tracker = new SessionTracker(
     options.tracker,
     templates,
@@ -123,7 +127,10 @@ export function createAnalysis(options: AnalyzeOptions, hooks: AnalyzeHooks = {}
       hooks.onUnit?.(unit, drafts.length);
       if (hooks.onFinding) for (const id of ids) hooks.onFinding(id, unit);
     },
-    (stmt) => top.add(stmt),
+    (stmt, ev) => {
+      top.add(stmt);
+      timeline.add(stmt.time, ev.application);
+    },
   );
   const inputs: InputReport[] = [];
   let nextIndex = 0;
@@ -135,12 +142,12 @@ export function createAnalysis(options: AnalyzeOptions, hooks: AnalyzeHooks = {}
     },
     finding: (id) => store.finding(id),
     // the result always goes through the state, so one run, --jobs and merged states agree by construction
-    finish: () => resultFromStates([finishState(templates, store, top, tracker, inputs)], options),
-    finishState: () => finishState(templates, store, top, tracker, inputs),
+    finish: () => resultFromStates([finishState(templates, store, top, timeline, tracker, inputs)], options),
+    finishState: () => finishState(templates, store, top, timeline, tracker, inputs),
   };
 }
 
-function finishState(templates: TemplateCache, store: FindingStore, top: TopQueries, tracker: SessionTracker, inputs: InputReport[]): AnalysisState {
+function finishState(templates: TemplateCache, store: FindingStore, top: TopQueries, timeline: TimelineCounter, tracker: SessionTracker, inputs: InputReport[]): AnalysisState {
   tracker.end();
   return {
     stateVersion: STATE_VERSION,
@@ -150,6 +157,7 @@ function finishState(templates: TemplateCache, store: FindingStore, top: TopQuer
     templates: [...templates.values()].map((t) => t.template),
     findings: store.exportState(),
     topQueries: top.exportState(),
+    timeline: timeline.exportState(),
   };
 }
 
@@ -164,12 +172,13 @@ export function mergeStates(states: AnalysisState[]): AnalysisState {
     templates: [...m.templates.values()].map((t) => t.template),
     findings: m.store.exportState(),
     topQueries: m.top.exportState(),
+    timeline: m.timeline.exportState(),
   };
 }
 
 /** The result of one run over the inputs of these states, in this order. */
 export function resultFromStates(states: AnalysisState[], options: AnalyzeOptions): AnalysisResult {
-  const { templates, store, top, counters, inputs } = mergeInto(states);
+  const { templates, store, top, timeline, counters, inputs } = mergeInto(states);
   // suggestions are built (and grammar-checked) while the findings are: count the rejected ones here
   const droppedBefore = rewritesDropped();
   const findings = store.findings();
@@ -193,6 +202,8 @@ export function resultFromStates(states: AnalysisState[], options: AnalyzeOption
     },
     findings,
     topQueries: top.top(options.top),
+    timeline: timeline.result(),
+    traces: store.traces(),
   };
 }
 
@@ -201,6 +212,7 @@ function mergeInto(states: AnalysisState[]) {
   const intern = (template: string) => templates.intern(template, null);
   const store = new FindingStore();
   const top = new TopQueries();
+  const timeline = new TimelineCounter();
   const counters: TrackerCounters = { statements: 0, sessions: 0, transactions: 0, units: 0 };
   const inputs: InputReport[] = [];
   for (const st of states) {
@@ -215,8 +227,9 @@ function mergeInto(states: AnalysisState[]) {
     for (const t of st.templates) intern(t);
     for (const g of st.findings) store.importState(g, intern);
     for (const q of st.topQueries) top.importState(q, intern);
+    if (st.timeline) timeline.importState(st.timeline);
   }
-  return { templates, store, top, counters, inputs };
+  return { templates, store, top, timeline, counters, inputs };
 }
 
 /** A state file that cannot be merged (other version, not a state). */

@@ -10,7 +10,7 @@ import { FINDING_KINDS } from './detect/registry.js';
 export const CONFIG_FILE = 'sqloupe.config.json';
 
 /** Kept in sync with src/report/index.ts by a test (importing the registry here would make config depend on every reporter). */
-export const OUTPUT_FORMATS = ['text', 'json', 'ndjson', 'markdown', 'sarif', 'email'] as const;
+export const OUTPUT_FORMATS = ['text', 'json', 'ndjson', 'markdown', 'sarif', 'email', 'html'] as const;
 
 /** The config's zod schemas, built on first use: zod takes ~40 ms to load, and most runs have no config file. */
 function buildSchemas(z: typeof Zod) {

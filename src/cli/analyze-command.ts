@@ -55,6 +55,8 @@ export interface AnalyzeFlags {
   subject?: string;
   send?: string;
   always?: boolean;
+  /** issue 17: the HTML page goes along with the e-mail digest */
+  htmlAttachment?: boolean;
   progress?: boolean;
   // robustness (issue 9): no literal or parameter value in any output
   redact?: boolean;

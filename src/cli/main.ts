@@ -83,6 +83,7 @@ const analyze = program
   .option('--subject <text>', 'e-mail subject (default: counts and inputs)')
   .option('--send <how>', 'deliver the e-mail: sendmail, sendmail:/path/to/sendmail, smtp://host:port (implies --format email)')
   .option('--always', 'print or send the e-mail even when there is nothing (new) to report')
+  .option('--html-attachment', 'attach the --format html page to the e-mail digest')
   .option('--progress', 'show progress on stderr even when it is not a terminal')
   .option('--no-progress', 'never show progress')
   .option('--follow', 'follow growing files like tail -F (or - for stdin); print each finding as its unit of work closes (text or ndjson), a summary on Ctrl-C/SIGTERM')

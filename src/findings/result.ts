@@ -1,6 +1,8 @@
 /** A run's result as every reporter, the baseline and the JSON contract see it (docs/json-output.md). */
 import type { FindingKind } from '../detect/registry.js';
+import type { Timeline } from './timeline.js';
 import type { TopQuery } from './top-queries.js';
+import type { Trace } from './trace.js';
 import type { Finding } from './types.js';
 
 export interface UnparsedSample {
@@ -69,4 +71,8 @@ export interface AnalysisResult {
   notLogs?: string[];
   /** Set by --baseline only; not part of the JSON document. */
   baseline?: BaselineSummary;
+  /** For the HTML report, not in the JSON contract: statements over time per application, bounded. */
+  timeline: Timeline;
+  /** For the HTML report, not in the JSON contract: one representative unit of work per finding id, value-free. */
+  traces: Record<string, Trace>;
 }

@@ -7,6 +7,7 @@ import { kindMeta, type AnyDraft, type FindingKind } from '../detect/registry.js
 import type { Stmt, Unit } from '../sessions/types.js';
 import { suggest } from '../rewrite/index.js';
 import type { Finding, Severity, StatementSample, UnitRef } from './types.js';
+import { TRACE_FIRST, type Trace, type TraceStep } from './trace.js';
 
 const MAX_UNITS = 5;
 const MAX_SAMPLES = 3;
@@ -25,13 +26,17 @@ interface Group {
   largest: UnitRef | null;
   applications: Set<string>;
   distinctValues: Set<string>;
+  /** The waterfall of the occurrence `draft` came from (the largest one). */
+  trace: Trace;
 }
 
 /** A statement as saved in a state file: its template by text (ids are recomputed from it). */
 export type StmtState = Omit<Stmt, 't'> & { template: string };
 
 /** One finding's accumulated data, as plain JSON, for --save-state and merge: a Group with templates by text and sets as arrays. */
-export interface GroupState extends Omit<Group, 'draft' | 'applications' | 'distinctValues'> {
+export interface GroupState extends Omit<Group, 'draft' | 'applications' | 'distinctValues' | 'trace'> {
+  /** Absent in states saved before traces existed. */
+  trace?: Trace;
   draft: Omit<AnyDraft, 'templates' | 'statements' | 'parent'> & { templates: string[]; statements: StmtState[]; parent: StmtState | null };
   applications: string[];
   distinctValues: string[];
@@ -51,6 +56,8 @@ const stmtFromState = (s: StmtState, intern: TemplateInterner): Stmt => {
 };
 
 const MAX_DISTINCT_VALUES = 10_000;
+/** What a finding merged from a state saved before traces existed shows: no waterfall. */
+const NO_TRACE: Trace = { origin: null, unitStatements: 0, looped: 0, parent: null, first: [], last: null };
 /** Occurrences per finding remembered for overlap, and statements of each (a fan-out and its part overlap early). */
 const MAX_RECENT = 4;
 const MAX_REMEMBERED = 200;
@@ -112,10 +119,12 @@ export class FindingStore {
         largest: null,
         applications: new Set(),
         distinctValues: new Set(),
+        trace: buildTrace(draft, unit),
       };
       this.groups.set(id, g);
     } else if (draft.repeats > g.draft.repeats) {
       g.draft = trim(draft);
+      g.trace = buildTrace(draft, unit);
     }
     // A loop fanned out over pooled connections is reported twice: by the fan-out unit, and by the unit of the
     // connection that ran a part of it after the parent. Drafts that share a statement are one occurrence.
@@ -166,6 +175,7 @@ export class FindingStore {
       largest: g.largest,
       applications: [...g.applications],
       distinctValues: [...g.distinctValues],
+      trace: g.trace,
     }));
   }
 
@@ -195,10 +205,14 @@ export class FindingStore {
         largest: gs.largest,
         applications: new Set(gs.applications),
         distinctValues: new Set(gs.distinctValues.slice(0, MAX_DISTINCT_VALUES)),
+        trace: gs.trace ?? NO_TRACE,
       });
       return;
     }
-    if (draft.repeats > g.draft.repeats) g.draft = draft;
+    if (draft.repeats > g.draft.repeats) {
+      g.draft = draft;
+      g.trace = gs.trace ?? NO_TRACE;
+    }
     g.occurrences += gs.occurrences;
     g.statements += gs.statements;
     g.totalDurationMs += gs.totalDurationMs;
@@ -210,6 +224,13 @@ export class FindingStore {
       if (g.distinctValues.size >= MAX_DISTINCT_VALUES) break;
       g.distinctValues.add(v);
     }
+  }
+
+  /** Each finding's representative unit of work, by finding id (for the HTML report; not in the JSON contract). */
+  traces(): Record<string, Trace> {
+    const out: Record<string, Trace> = {};
+    for (const g of this.groups.values()) out[g.id] = g.trace;
+    return out;
   }
 
   finding(id: string): Finding | null {
@@ -323,4 +344,27 @@ function toFinding(g: Group): Finding {
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/** The waterfall of one occurrence: parent, first looped statements and the last one, offsets from the parent. */
+function buildTrace(draft: AnyDraft, unit: Unit): Trace {
+  const looped = draft.statements;
+  const originStmt = draft.parent ?? looped[0] ?? null;
+  const origin = originStmt?.time ?? null;
+  const index = new Map(draft.templates.map((t, i) => [t.id, i]));
+  const step = (s: Stmt, template: number): TraceStep => ({
+    template,
+    offsetMs: origin === null || s.time === null ? null : round(s.time - origin),
+    durationMs: s.durationMs,
+    source: `${s.file}:${s.line}`,
+  });
+  const loopStep = (s: Stmt) => step(s, index.get(s.t.id) ?? 0);
+  return {
+    origin: origin === null ? null : new Date(origin).toISOString(),
+    unitStatements: unit.statements.length,
+    looped: looped.length,
+    parent: draft.parent ? step(draft.parent, -1) : null,
+    first: looped.slice(0, TRACE_FIRST).map(loopStep),
+    last: looped.length > TRACE_FIRST ? loopStep(looped[looped.length - 1]!) : null,
+  };
 }

@@ -10,6 +10,7 @@ import { TOOL } from '../version.js';
 import { describeInputs, repeatsText } from './markdown.js';
 import { analysedRange, baselineStatus, headline } from './summary.js';
 import { count } from '../text/plural.js';
+import { renderHtmlPage } from './html.js';
 import { renderText } from './text.js';
 import { defineReporter } from './types.js';
 
@@ -29,6 +30,8 @@ export interface EmailOptions {
   /** Said before the findings in both parts (e.g. why a filtered run kept no statement). */
   notes?: string[];
   date?: Date;
+  /** --html-attachment: the --format html page goes along as sqloupe-report.html. */
+  attachHtml?: boolean;
 }
 
 /** Usage or delivery problems (exit 2). */
@@ -162,6 +165,7 @@ export async function composeEmail(result: AnalysisResult, opts: EmailOptions): 
     text: renderPlain(result, opts),
     html: renderHtml(result, { ...opts, subject }),
     headers: { 'X-Mailer': `${TOOL.name} ${TOOL.version}` },
+    attachments: opts.attachHtml ? [{ filename: 'sqloupe-report.html', contentType: 'text/html; charset=utf-8', content: renderHtmlPage(result) }] : [],
   });
   return composer.compile().build();
 }
@@ -201,6 +205,7 @@ export interface DigestFlags {
   always?: boolean;
   output?: string;
   quiet?: boolean;
+  htmlAttachment?: boolean;
 }
 
 const list = (v: string | undefined) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
@@ -225,6 +230,7 @@ export async function deliverDigest(
     suppressedFindings: held.suppressed,
     baselineUsed: held.baselineUsed,
     notes: held.notes ?? [],
+    attachHtml: Boolean(flags.htmlAttachment),
   });
   if (flags.send) {
     const said = await sendEmail(raw, flags.send, { from: bareAddress(from), to: to.map(bareAddress) });
