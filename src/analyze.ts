@@ -19,6 +19,7 @@ import { SessionTracker, type TrackerCounters, type TrackerOptions } from './ses
 import type { Unit } from './sessions/types.js';
 import { FINGERPRINT_ALGORITHM } from './sql/index.js';
 import { rewritesDropped } from './rewrite/index.js';
+import { redactState } from './redact.js';
 
 export interface Filters {
   since: number | null;
@@ -40,6 +41,11 @@ export interface AnalyzeOptions {
   detect: DetectOptions;
   tracker: TrackerOptions;
   top: number;
+  /**
+   * --redact: the state (and so every report and state file) keeps no literal, parameter or client-chosen name;
+   * values become digests keyed by this run's salt (shared with the worker threads).
+   */
+  redact?: { salt: string } | null;
 }
 
 export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = {
@@ -134,14 +140,14 @@ export function createAnalysis(options: AnalyzeOptions, hooks: AnalyzeHooks = {}
     },
     finding: (id) => store.finding(id),
     // the result always goes through the state, so one run, --jobs and merged states agree by construction
-    finish: () => resultFromStates([finishState(templates, store, top, tracker, inputs)], options),
-    finishState: () => finishState(templates, store, top, tracker, inputs),
+    finish: () => resultFromStates([finishState(templates, store, top, tracker, inputs, options)], options),
+    finishState: () => finishState(templates, store, top, tracker, inputs, options),
   };
 }
 
-function finishState(templates: TemplateCache, store: FindingStore, top: TopQueries, tracker: SessionTracker, inputs: InputReport[]): AnalysisState {
+function finishState(templates: TemplateCache, store: FindingStore, top: TopQueries, tracker: SessionTracker, inputs: InputReport[], options: AnalyzeOptions): AnalysisState {
   tracker.end();
-  return {
+  const state: AnalysisState = {
     stateVersion: STATE_VERSION,
     fingerprintAlgorithm: FINGERPRINT_ALGORITHM,
     inputs,
@@ -150,6 +156,9 @@ function finishState(templates: TemplateCache, store: FindingStore, top: TopQuer
     findings: store.exportState(),
     topQueries: top.exportState(),
   };
+  // values leave the data here, where it becomes a state: nothing after this point (state file, worker message,
+  // reports) can hold one
+  return options.redact ? redactState(state, options.redact.salt) : state;
 }
 
 /** One state holding these states' inputs, in this order (what --save-state writes for a run of several inputs). */
@@ -168,6 +177,8 @@ export function mergeStates(states: AnalysisState[]): AnalysisState {
 
 /** The result of one run over the inputs of these states, in this order. */
 export function resultFromStates(states: AnalysisState[], options: AnalyzeOptions): AnalysisResult {
+  // states read for merge may have been saved without --redact
+  if (options.redact) states = states.map((s) => redactState(s, options.redact!.salt));
   const { templates, store, top, counters, inputs } = mergeInto(states);
   // suggestions are built (and grammar-checked) while the findings are: count the rejected ones here
   const droppedBefore = rewritesDropped();
