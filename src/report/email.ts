@@ -9,6 +9,7 @@ import type { Finding } from '../findings/types.js';
 import { TOOL } from '../version.js';
 import { baselineStatus, describeInputs, repeatsText, timeRange } from './markdown.js';
 import { renderText } from './text.js';
+import { printable } from '../text/printable.js';
 import { defineReporter } from './types.js';
 
 /** In the registry so `--format email` is listed; the CLI composes the message itself (composing is asynchronous). */
@@ -40,7 +41,7 @@ export function defaultSubject(result: AnalysisResult, opts: Pick<EmailOptions, 
   const n = result.findings.length;
   const what = n === 0 ? 'no loops found' : `${n} ${opts.baselineUsed ? 'new or worse ' : ''}finding${n === 1 ? '' : 's'}`;
   const inputs = result.inputs.length === 1 ? result.inputs[0]!.path : `${result.inputs.length} logs`;
-  return `[${TOOL.name}] ${what} in ${inputs} on ${hostname()}`;
+  return printable(`[${TOOL.name}] ${what} in ${inputs} on ${hostname()}`, true);
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
