@@ -362,6 +362,8 @@ function openInput(
       !matchesList(ev.application, filters.applications)
     )
       return;
+    // counted as the tracker counts it: a failed statement (ERROR + STATEMENT) is one unless it was logged already
+    const counted = tracker.counters.statements;
     try {
       tracker.event(ev, input);
     } catch (e) {
@@ -369,7 +371,7 @@ function openInput(
       skip(ev.line, `could not be analyzed (${(e as Error).message})`);
       return;
     }
-    if (ev.kind === 'statement' || ev.kind === 'begin' || ev.kind === 'commit' || ev.kind === 'rollback') report.statements++;
+    if (tracker.counters.statements > counted) report.statements++;
   };
   const skip = (line: number, reason: string) => {
     report.unparsedLines++;
@@ -465,6 +467,12 @@ function openInput(
         // warnings a format raised about particular lines, already as `file:line: message`
         const formatWarnings = facts['warnings'];
         if (Array.isArray(formatWarnings)) for (const w of formatWarnings) if (typeof w === 'string') report.warnings.push(w);
+      }
+      for (const c of tracker.cutsOf(index)) {
+        report.warnings.push(
+          `${file}: session ${c.session}: units of work cut ${c.cuts} time${c.cuts === 1 ? '' : 's'} at the limit of ${options.tracker.maxUnitStatements.toLocaleString('en-US')} statements per unit ` +
+            `(each part is analyzed on its own, so a loop across a cut is counted in parts)`,
+        );
       }
       report.firstTimestamp = Number.isFinite(first) ? new Date(first).toISOString() : null;
       report.lastTimestamp = Number.isFinite(last) ? new Date(last).toISOString() : null;
