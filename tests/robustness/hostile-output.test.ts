@@ -20,16 +20,16 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const ESC = '\x1b';
 // clear screen, set the window title (OSC 0 … BEL), a hidden hyperlink (OSC 8 … ST), CSI as one C1 byte
 const TERMINAL = `${ESC}[2J${ESC}]0;pwned\x07${ESC}]8;;http://evil.example/${ESC}\\click${ESC}]8;;${ESC}\\\x9b31m`;
-// a table name that is raw HTML, a link, an image and emphasis
-const TABLE = '"order_items<img src=x onerror=alert(1)>[phish](http://evil.example/)![i](http://evil.example/i.png)*b*_u_"';
-const APP = 'billing#h1|cell`tick`~~s~~';
+// a table name that is raw HTML, a link, an image, emphasis and terminal escapes; an application name likewise
+// (PostgreSQL keeps 63 bytes of an identifier: the table's is short)
+const TABLE = `"oi${ESC}[2J${ESC}]0;pw\x07<img src=x>[p](http://e.x/)![i](x)*b*_u_"`;
+const APP = `billing#h1|cell\`tick\`~~s~~${TERMINAL}`;
 
 let result: AnalysisResult;
 beforeAll(async () => {
   let text = readFileSync(path.join(repoRoot, 'samples/billing.log'), 'utf8');
   // the loop's table and the key of its first statements; the application name in the prefixes and connection lines
   text = text.replace(/FROM order_items WHERE order_id = \$1/g, `FROM ${TABLE} WHERE order_id = $1`);
-  text = text.replace(/parameters: \$1 = '167'/g, `parameters: $1 = '167${TERMINAL}'`);
   text = text.replace(/\/billing \[/g, `/${APP} [`).replace(/application_name=billing$/gm, `application_name=${APP}`);
   const file = path.join(tmp, 'hostile.log');
   writeFileSync(file, text);
@@ -38,7 +38,7 @@ beforeAll(async () => {
   const f = result.findings[0]!;
   expect(f.kind).toBe('n-plus-one');
   expect(f.applications).toEqual([APP]);
-  expect(f.suggestion!.summary).toContain(TERMINAL);
+  expect(f.tables).toEqual([TABLE]);
 });
 
 /** Any byte a terminal acts on: C0 but tab and newline, DEL, C1. */
@@ -56,7 +56,8 @@ describe('terminal escapes', () => {
     for (const out of [renderText(result, { color: false, quiet: false, width: 100 }), renderText(result, { color: true, quiet: false, width: 100 }), renderPlain(result, { to: ['a@example.com'], from: null, subject: null, knownFindings: 0, suppressedFindings: 0, baselineUsed: false })]) {
       // with colours on, the report's own SGR codes are the only escapes
       expect(out.replace(/\x1b\[[0-9;]*m/g, '')).not.toMatch(CONTROL);
-      expect(out).toContain('167\\x1b[2J\\x1b]0;pwned\\x07');
+      expect(out).toContain('app billing#h1|cell`tick`~~s~~\\x1b[2J\\x1b]0;pwned\\x07\\x1b]8;;http://evil.example/\\x1b\\click\\x1b]8;;\\x1b\\\\x9b31m');
+      expect(out).toContain('N+1 query on "oi\\x1b[2J\\x1b]0;pw\\x07<img src=x>[p](http://e.x/)![i](x)*b*_u_"');
     }
   });
 });
@@ -71,15 +72,20 @@ describe('Markdown', () => {
   it('a ticket made from the log renders the values as text', () => {
     const md = renderMarkdown(result, { color: false, quiet: false, width: 100 });
     expect(md).not.toMatch(CONTROL);
-    // outside code, every `<`, `[`, `!`, `*`, `_`, `|` and backtick from the log is escaped
-    const prose = md.replace(/^(`{3,})[a-z]*\n[\s\S]*?\n\1$/gm, '').replace(/(`+) [^\n]*? \1|(`+)[^`\n]+\2/g, '');
-    expect(prose).not.toMatch(/(?<!\\)<img/);
-    expect(prose).not.toMatch(/(?<!\\)\[phish(?<!\\)\]/);
-    expect(prose).not.toMatch(/(?<!\\)!(?<!\\)\[i/);
-    expect(prose).toContain('- **Applications:** billing\\#h1\\|cell\\`tick\\`\\~\\~s\\~\\~');
-    expect(prose).toContain('\\<img src=x onerror=alert(1)\\>\\[phish\\](http\\://evil.example/)\\!\\[i\\](http\\://evil.example/i.png)\\*b\\*\\_u\\_');
-    // the table of findings keeps its six columns plus the id
-    const row = md.split('\n').find((l) => l.startsWith('| 1 |'))!;
+    const lines = md.split('\n');
+    const table = '"oi\\\\x1b\\[2J\\\\x1b\\]0;pw\\\\x07\\<img src=x\\>\\[p\\](http\\://e.x/)\\!\\[i\\](x)\\*b\\*\\_u\\_"';
+    expect(lines).toContain(`## 1. N+1 query on ${table}: 12× in one unit of work, 2 times`);
+    expect(lines).toContain(`- **Tables:** ${table}`);
+    expect(lines).toContain(
+      '- **Applications:** billing\\#h1\\|cell\\`tick\\`\\~\\~s\\~\\~\\\\x1b\\[2J\\\\x1b\\]0;pwned\\\\x07\\\\x1b\\]8;;http\\://evil.example/\\\\x1b\\\\click\\\\x1b\\]8;;\\\\x1b\\\\\\\\x9b31m',
+    );
+    // the table of findings keeps its six columns plus the id: the log's `|` is escaped
+    const row = lines.find((l) => l.startsWith('| 1 | warning |'))!;
+    expect(row).toContain(`| ${table} |`);
     expect(row.split(/(?<!\\)\|/).length).toBe(9);
+    // no line outside code has an unescaped `<`, `[` or `!` from the log
+    const prose = lines.filter((l) => l.startsWith('## ') || l.startsWith('- **Tables') || l.startsWith('- **Applications') || l.startsWith('**Fix:**') || l.startsWith('| 1 | warning'));
+    expect(prose).toHaveLength(6);
+    for (const l of prose) expect(l).not.toMatch(/(?<!\\)<img|(?<!\\)\[p|(?<!\\)!\\?\[i|(?<![\\\w])\*b/);
   });
 });
