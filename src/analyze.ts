@@ -138,11 +138,25 @@ export function createAnalysis(options: AnalyzeOptions, hooks: AnalyzeHooks = {}
     get latestTime() {
       return tracker.latestLogTime;
     },
-    finding: (id) => store.finding(id),
+    finding: (id) => (options.redact ? redactedFinding(store, id, options.redact.salt) : store.finding(id)),
     // the result always goes through the state, so one run, --jobs and merged states agree by construction
     finish: () => resultFromStates([finishState(templates, store, top, tracker, inputs, options)], options),
     finishState: () => finishState(templates, store, top, tracker, inputs, options),
   };
+}
+
+/**
+ * Follow mode prints a finding as it stands: under --redact it is built, as the report is, from its redacted
+ * data, so a fix text never had a value in it (masking text afterwards misses numbers in VALUES lists).
+ */
+function redactedFinding(store: FindingStore, id: string, salt: string): Finding | null {
+  const group = store.exportGroup(id);
+  if (group === null) return null;
+  const redacted = redactState({ inputs: [], templates: [], findings: [group], topQueries: [] }, salt).findings[0]!;
+  const cache = new TemplateCache();
+  const one = new FindingStore();
+  one.importState(redacted, (t) => cache.intern(t, null));
+  return one.finding(id);
 }
 
 function finishState(templates: TemplateCache, store: FindingStore, top: TopQueries, tracker: SessionTracker, inputs: InputReport[], options: AnalyzeOptions): AnalysisState {

@@ -146,27 +146,15 @@ export class FindingStore {
     return id;
   }
 
-  /** One finding as it stands now (follow mode prints it when its first unit closes). */
   /** Everything the findings of this run rest on, as plain data (input order is kept by the caller). */
   exportState(): GroupState[] {
-    return [...this.groups.values()].map((g) => ({
-      id: g.id,
-      draft: {
-        ...g.draft,
-        templates: g.draft.templates.map((t) => t.template),
-        statements: g.draft.statements.map(stmtState),
-        parent: g.draft.parent ? stmtState(g.draft.parent) : null,
-      },
-      orm: g.orm,
-      occurrences: g.occurrences,
-      statements: g.statements,
-      totalDurationMs: g.totalDurationMs,
-      timed: g.timed,
-      units: g.units,
-      largest: g.largest,
-      applications: [...g.applications],
-      distinctValues: [...g.distinctValues],
-    }));
+    return [...this.groups.values()].map(groupState);
+  }
+
+  /** One finding's data as it stands now, as exportState writes it (follow mode redacts it before printing). */
+  exportGroup(id: string): GroupState | null {
+    const g = this.groups.get(id);
+    return g === undefined ? null : groupState(g);
   }
 
   /**
@@ -229,6 +217,27 @@ export class FindingStore {
     );
     return out;
   }
+}
+
+function groupState(g: Group): GroupState {
+  return {
+    id: g.id,
+    draft: {
+      ...g.draft,
+      templates: g.draft.templates.map((t) => t.template),
+      statements: g.draft.statements.map(stmtState),
+      parent: g.draft.parent ? stmtState(g.draft.parent) : null,
+    },
+    orm: g.orm,
+    occurrences: g.occurrences,
+    statements: g.statements,
+    totalDurationMs: g.totalDurationMs,
+    timed: g.timed,
+    units: g.units,
+    largest: g.largest,
+    applications: [...g.applications],
+    distinctValues: [...g.distinctValues],
+  };
 }
 
 function trim(d: AnyDraft): AnyDraft {

@@ -6,10 +6,12 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeToState, resultFromStates, type AnalysisState, type AnalyzeOptions } from '../../src/analyze.js';
-import { buildOptions, type AnalyzeFlags } from '../../src/cli/analyze-command.js';
+import { buildOptions, exitCodeFor, type AnalyzeFlags } from '../../src/cli/analyze-command.js';
+import { runFollow } from '../../src/cli/follow.js';
 import { redactResult } from '../../src/redact.js';
 import { reporters } from '../../src/report/index.js';
 import { composeEmail } from '../../src/report/email.js';
@@ -98,6 +100,18 @@ describe('--redact on a log with values planted everywhere', () => {
     for (const t of [readFileSync(saved, 'utf8'), r.stdout, r.stderr, readFileSync(merged, 'utf8'), m.stdout, m.stderr]) {
       for (const marker of Object.values(MARKERS)) expect(t).not.toContain(marker);
     }
+  });
+
+  it('--follow --redact prints findings built from the redacted data', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString('utf8')));
+    const stop = new Promise<string>((resolve) => setImmediate(() => resolve('SIGTERM')));
+    const flags = { format: 'ndjson', failOn: 'none', quiet: true, redact: true };
+    await runFollow([LOG], buildOptions({ ...FLAGS, ...flags }), flags, exitCodeFor, { out, err: new PassThrough(), stop });
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    expect(lines.map((l) => l.type)).toEqual(['finding', 'finding', 'finding', 'finding', 'summary']);
+    for (const marker of Object.values(MARKERS)) expect(text).not.toContain(marker);
   });
 
   it('doctor --redact quotes nothing from the log', () => {
