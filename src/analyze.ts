@@ -21,6 +21,7 @@ import type { Unit } from './sessions/types.js';
 import { FINGERPRINT_ALGORITHM } from './sql/index.js';
 import { rewritesDropped } from './rewrite/index.js';
 import { count } from './text/plural.js';
+import { redactState } from './redact.js';
 
 export interface Filters {
   since: number | null;
@@ -42,6 +43,11 @@ export interface AnalyzeOptions {
   detect: DetectOptions;
   tracker: TrackerOptions;
   top: number;
+  /**
+   * --redact: the state (and so every report and state file) keeps no literal, parameter or client-chosen name;
+   * values become digests keyed by this run's salt (shared with the worker threads).
+   */
+  redact?: { salt: string } | null;
 }
 
 export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = {
@@ -140,16 +146,38 @@ export function createAnalysis(options: AnalyzeOptions, hooks: AnalyzeHooks = {}
     get latestTime() {
       return tracker.latestLogTime;
     },
-    finding: (id) => store.finding(id),
+    finding: (id) => (options.redact ? redactedFinding(store, id, options.redact.salt) : store.finding(id)),
     // the result always goes through the state, so one run, --jobs and merged states agree by construction
-    finish: () => resultFromStates([finishState(templates, store, top, timeline, tracker, inputs)], options),
-    finishState: () => finishState(templates, store, top, timeline, tracker, inputs),
+    finish: () => resultFromStates([finishState(templates, store, top, timeline, tracker, inputs, options)], options),
+    finishState: () => finishState(templates, store, top, timeline, tracker, inputs, options),
   };
 }
 
-function finishState(templates: TemplateCache, store: FindingStore, top: TopQueries, timeline: TimelineCounter, tracker: SessionTracker, inputs: InputReport[]): AnalysisState {
+/**
+ * Follow mode prints a finding as it stands: under --redact it is built, as the report is, from its redacted
+ * data, so a fix text never had a value in it (masking text afterwards misses numbers in VALUES lists).
+ */
+function redactedFinding(store: FindingStore, id: string, salt: string): Finding | null {
+  const group = store.exportGroup(id);
+  if (group === null) return null;
+  const redacted = redactState({ inputs: [], templates: [], findings: [group], topQueries: [] }, salt).findings[0]!;
+  const cache = new TemplateCache();
+  const one = new FindingStore();
+  one.importState(redacted, (t) => cache.intern(t, null));
+  return one.finding(id);
+}
+
+function finishState(
+  templates: TemplateCache,
+  store: FindingStore,
+  top: TopQueries,
+  timeline: TimelineCounter,
+  tracker: SessionTracker,
+  inputs: InputReport[],
+  options: AnalyzeOptions,
+): AnalysisState {
   tracker.end();
-  return {
+  const state: AnalysisState = {
     stateVersion: STATE_VERSION,
     fingerprintAlgorithm: FINGERPRINT_ALGORITHM,
     inputs,
@@ -159,6 +187,9 @@ function finishState(templates: TemplateCache, store: FindingStore, top: TopQuer
     topQueries: top.exportState(),
     timeline: timeline.exportState(),
   };
+  // values leave the data here, where it becomes a state: nothing after this point (state file, worker message,
+  // reports) can hold one
+  return options.redact ? redactState(state, options.redact.salt) : state;
 }
 
 /** One state holding these states' inputs, in this order (what --save-state writes for a run of several inputs). */
@@ -178,6 +209,8 @@ export function mergeStates(states: AnalysisState[]): AnalysisState {
 
 /** The result of one run over the inputs of these states, in this order. */
 export function resultFromStates(states: AnalysisState[], options: AnalyzeOptions): AnalysisResult {
+  // states read for merge may have been saved without --redact
+  if (options.redact) states = states.map((s) => redactState(s, options.redact!.salt));
   const { templates, store, top, timeline, counters, inputs } = mergeInto(states);
   // suggestions are built (and grammar-checked) while the findings are: count the rejected ones here
   const droppedBefore = rewritesDropped();
@@ -391,6 +424,8 @@ function openInput(
       !matchesList(ev.application, filters.applications)
     )
       return;
+    // counted as the tracker counts it: a failed statement (ERROR + STATEMENT) is one unless it was logged already
+    const counted = tracker.counters.statements;
     try {
       tracker.event(ev, input);
     } catch (e) {
@@ -398,7 +433,7 @@ function openInput(
       skip(ev.line, `could not be analyzed (${(e as Error).message})`);
       return;
     }
-    if (isStatement(ev)) report.statements++;
+    if (tracker.counters.statements > counted) report.statements++;
     if (t !== null) {
       if (t < firstKept) firstKept = t;
       if (t > lastKept) lastKept = t;
@@ -511,6 +546,12 @@ function openInput(
         report.warnings.push(
           `${file}:${m.line}: BEGIN inside an open transaction: several connections write this ORM log and it does not say which wrote a line, ` +
             `so its transactions cannot be told apart and it is read as autocommit traffic; log the thread or connection (e.g. %(thread)d in Python's logging format) to keep them`,
+        );
+      }
+      for (const c of tracker.cutsOf(index)) {
+        report.warnings.push(
+          `${file}: session ${c.session}: units of work cut ${c.cuts} time${c.cuts === 1 ? '' : 's'} at the limit of ${options.tracker.maxUnitStatements.toLocaleString('en-US')} statements per unit ` +
+            `(each part is analyzed on its own, so a loop across a cut is counted in parts)`,
         );
       }
       report.firstTimestamp = Number.isFinite(first) ? new Date(first).toISOString() : null;

@@ -5,6 +5,7 @@
 import { analyze, DEFAULT_ANALYZE_OPTIONS, type AnalyzeOptions } from './analyze.js';
 import type { InputReport } from './findings/result.js';
 import { count } from './text/plural.js';
+import { printable } from './text/printable.js';
 
 export const RECOMMENDED_PREFIX = '%m [%p] %q%u@%d/%a [%c] %v ';
 
@@ -105,7 +106,9 @@ export async function diagnose(path: string | null, options: AnalyzeOptions = DE
     }
     if (plain > 0 && durations === 0) notes.push('log_statement = all without log_duration: add log_duration = on, or switch to log_min_duration_statement = 0');
     if (Number(f['nonEnglishEntries'] ?? 0) > 0) {
-      checks.push({ ok: false, what: 'English messages', why: `messages in another language were found (${String(f['firstNonEnglish'])}); sqloupe reads the English ones` });
+      // the sample is log text: shown printable, and not at all under --redact (the redacted facts drop it)
+      const sample = typeof f['firstNonEnglish'] === 'string' ? ` (${printable(f['firstNonEnglish'])})` : '';
+      checks.push({ ok: false, what: 'English messages', why: `messages in another language were found${sample}; sqloupe reads the English ones` });
       settings.push("lc_messages = 'C'");
     }
     if (Number(f['connections'] ?? 0) === 0) {
@@ -142,7 +145,8 @@ export function renderDiagnosis(d: Diagnosis): string {
     out.push('  add to postgresql.conf (then SELECT pg_reload_conf();):');
     for (const s of d.settings) out.push(`    ${s}`);
   }
-  return out.join('\n') + '\n';
+  // the path and the facts can hold text from the log: nothing reaches the terminal raw
+  return out.map((l) => printable(l, true)).join('\n') + '\n';
 }
 
 function stringList(v: unknown): string[] {

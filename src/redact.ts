@@ -2,8 +2,11 @@
 import type { AnalysisResult, InputReport } from './findings/result.js';
 import type { Finding, StatementSample } from './findings/types.js';
 import type { Suggestion } from './rewrite/types.js';
-import type { TopQuery } from './findings/top-queries.js';
+import type { TopEntryState, TopQuery } from './findings/top-queries.js';
+import type { GroupState, StmtState } from './findings/store.js';
+import type { UnitRef } from './findings/types.js';
 import { normalize } from './sql/index.js';
+import { hash } from 'node:crypto';
 
 // Why one pass here and not in each reporter: a reporter added later (or a field added to a finding) cannot
 // forget to redact, because reporters only ever see this function's output. The rules are by field:
@@ -31,6 +34,8 @@ const DOLLAR = /\$([A-Za-z_][A-Za-z0-9_]*)?\$[\s\S]*?(?:\$\1\$|$)/g;
 const BRACES = /\{[^{}]*\}/g;
 const EMAIL = /[^\s'"(),;:<>{}[\]]+@[^\s'"(),;:<>{}[\]]+\.[A-Za-z]{2,}/g;
 const LONG_NUMBER = /\d(?:[ -]?\d){5,}/g;
+/** `key=value` as sqlcommenter tags and connection lines quote them (`request_id=…`). */
+const KEY_VALUE = /\b([A-Za-z_][\w.-]*)=(?!…)[^\s,;()'"]+/g;
 
 /** Mask values in free text that may quote SQL or values. Over-masks prose a little rather than leak. */
 export function redactText(s: string): string {
@@ -39,6 +44,7 @@ export function redactText(s: string): string {
     .replace(QUOTED, `$1$2'${MASK}'`)
     .replace(BRACES, `{${MASK}}`)
     .replace(EMAIL, MASK)
+    .replace(KEY_VALUE, `$1=${MASK}`)
     .replace(LONG_NUMBER, MASK);
 }
 
@@ -49,7 +55,7 @@ const SAFE_EVIDENCE = new Set([
 ]);
 
 /** Input facts whose strings are configuration, not log content. */
-const SAFE_FACTS = new Set(['prefix', 'prefixSource', 'prefixAlternatives', 'escapes', 'unsureZones', 'prefixChanges', 'columns']);
+const SAFE_FACTS = new Set(['advice', 'prefix', 'prefixSource', 'prefixAlternatives', 'escapes', 'unsureZones', 'prefixChanges', 'columns']);
 
 function scrub(v: unknown): unknown {
   if (typeof v === 'string') return redactText(v);
@@ -119,5 +125,96 @@ export function redactResult(r: AnalysisResult): AnalysisResult {
     inputs: r.inputs.map(redactInput),
     findings: r.findings.map(redactFinding),
     topQueries: r.topQueries.map(redactTop),
+  };
+}
+
+// --- the data itself: what --save-state writes and every report is built from -----------------------------
+
+/**
+ * Application and user names are chosen by clients (a `SET application_name` carries anything): under --redact
+ * they become a pseudonym that keeps different ones apart without saying what they were.
+ */
+function pseudonym(kind: 'app' | 'user', name: string | null): string | null {
+  if (name === null || new RegExp(`^${kind}#[0-9a-f]{8}$`).test(name)) return name;
+  return `${kind}#${hash('sha256', name).slice(0, 8)}`;
+}
+
+/**
+ * A value kept only as a digest keyed by the run's salt: equal values stay equal (distinct counts, and the loop
+ * key the rewrite looks for), but a short value cannot be found again by hashing guesses. States of other runs
+ * have other salts, so a merge may count a value seen on two hosts twice.
+ */
+const digest = (v: string | null, salt: string) => (v === null || /^#[0-9a-f]{16}$/.test(v) ? v : `#${hash('sha256', salt + '\0' + v).slice(0, 16)}`);
+
+function redactStmt(s: StmtState, salt: string): StmtState {
+  return {
+    ...s,
+    sql: redactSql(s.sql),
+    // the rewrite is then built from the template and digests: the shape of the loop survives, no value does
+    values: s.values.map((v) => digest(v, salt)),
+    key: digest(s.key, salt)!,
+    resultValues: null,
+    tags: null,
+  };
+}
+
+function redactRef(u: UnitRef): UnitRef {
+  return { ...u, application: pseudonym('app', u.application), user: pseudonym('user', u.user) };
+}
+
+/** Details of a draft: schema names and counts stay, anything else that is text goes. */
+function redactDetails(d: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d)) {
+    if (SAFE_EVIDENCE.has(k)) out[k] = scrub(v);
+    else if (plain(v)) out[k] = v;
+    else if (Array.isArray(v)) out[k] = v.map((x) => (plain(x) ? x : null));
+    else out[k] = null;
+  }
+  return out;
+}
+
+function redactGroup(g: GroupState, salt: string): GroupState {
+  const d = g.draft;
+  return {
+    ...g,
+    draft: {
+      ...d,
+      statements: d.statements.map((x) => redactStmt(x, salt)),
+      parent: d.parent ? redactStmt(d.parent, salt) : null,
+      basis: d.basis.map(redactText),
+      details: redactDetails(d.details as unknown as Record<string, unknown>) as unknown as typeof d.details,
+    },
+    units: g.units.map(redactRef),
+    largest: g.largest ? redactRef(g.largest) : null,
+    applications: [...new Set(g.applications.map((a) => pseudonym('app', a)!))],
+    distinctValues: [...new Set(g.distinctValues.map((v) => digest(v, salt)!))],
+  };
+}
+
+function redactTopState(q: TopEntryState): TopEntryState {
+  return { ...q, sql: redactSql(q.sql) };
+}
+
+/** The shape of AnalysisState this module needs (analyze.ts owns the type; importing it here would loop). */
+interface StateLike {
+  inputs: InputReport[];
+  templates: string[];
+  findings: GroupState[];
+  topQueries: TopEntryState[];
+}
+
+/**
+ * A copy of a run's state with no literal, parameter, tag value or client-chosen name left in it. Applied where
+ * the state is made (and to states read for merge), so the state file and every report built from it hold none.
+ * Idempotent: a redacted state redacts to itself.
+ */
+export function redactState<S extends StateLike>(state: S, salt: string): S {
+  return {
+    ...state,
+    inputs: state.inputs.map(redactInput),
+    templates: state.templates.map(redactSql),
+    findings: state.findings.map((g) => redactGroup(g, salt)),
+    topQueries: state.topQueries.map(redactTopState),
   };
 }

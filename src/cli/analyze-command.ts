@@ -1,6 +1,7 @@
 /** `sqloupe analyze`: flags → options, run the pipeline, render, and pick the exit code. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import {
   analyzeInParallel,
   DEFAULT_ANALYZE_OPTIONS,
@@ -23,8 +24,9 @@ import { emptyFilterNote } from './empty-filter.js';
 import { configThresholds, configureFlags, type OptionSource } from '../config.js';
 import { DEFAULT_WORSE_FACTOR, DEFAULT_WORSE_MIN_MS, narrowFindings } from '../findings/baseline.js';
 import { createProgress, progressEnabled } from './progress.js';
-import { redactResult } from '../redact.js';
+import { redactResult, redactState } from '../redact.js';
 import { count } from '../text/plural.js';
+import { printable } from '../text/printable.js';
 
 export interface AnalyzeFlags {
   format: string;
@@ -112,6 +114,7 @@ export function buildOptions(flags: AnalyzeFlags): AnalyzeOptions {
     },
     tracker: { ...DEFAULT_ANALYZE_OPTIONS.tracker, idleGapMs: parseDuration(flags.idleGap, '--idle-gap') },
     top: parseInteger(flags.top, '--top', 0),
+    redact: flags.redact ? { salt: randomBytes(16).toString('hex') } : null,
   };
 }
 
@@ -119,7 +122,8 @@ export function buildOptions(flags: AnalyzeFlags): AnalyzeOptions {
 async function analyzeOrMerge(paths: string[], flags: AnalyzeFlags, options: AnalyzeOptions): Promise<AnalysisResult> {
   if (flags.merge) {
     if (paths.length === 0) throw new UsageError('merge needs state files written by --save-state: sqloupe merge a.state b.state');
-    const states = paths.map(readState);
+    // a state saved without --redact is redacted as it is read: the merged state file must not hold its values
+    const states = paths.map(readState).map((s) => (options.redact ? redactState(s, options.redact.salt) : s));
     if (flags.saveState) writeUserFile(flags.saveState, JSON.stringify(mergeStates(states)), '--save-state');
     return resultFromStates(states, options);
   }
@@ -214,11 +218,11 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
     if (i.unparsedLines > 0 && flags.format !== 'text') {
       const first = i.unparsedSamples[0];
       process.stderr.write(
-        `sqloupe: skipped ${count(i.unparsedLines, 'line')} in ${i.path}${first ? ` (first at ${i.path}:${first.line}: ${first.reason})` : ''}\n`,
+        printable(`sqloupe: skipped ${count(i.unparsedLines, 'line')} in ${i.path}${first ? ` (first at ${i.path}:${first.line}: ${first.reason})` : ''}`) + '\n',
       );
     }
     // truncated gzip, over-long lines: the text report shows them; other formats keep stdout clean
-    if (flags.format !== 'text') for (const w of i.warnings) process.stderr.write(`sqloupe: ${w}\n`);
+    if (flags.format !== 'text') for (const w of i.warnings) process.stderr.write(`sqloupe: ${printable(w, true)}\n`);
   }
   return exitCodeFor(result, flags.failOn);
 }

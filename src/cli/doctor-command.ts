@@ -1,10 +1,16 @@
 /** `sqloupe doctor [path]`: print the diagnosis of one log. */
 import { DEFAULT_ANALYZE_OPTIONS } from '../analyze.js';
 import { diagnose, renderDiagnosis } from '../doctor.js';
+import { randomBytes } from 'node:crypto';
 import { checkTimezone } from './values.js';
 
-export async function runDoctor(path: string | undefined, flags: { prefix?: string; logTimezone?: string }): Promise<number> {
-  const options = { ...DEFAULT_ANALYZE_OPTIONS, prefix: flags.prefix ?? null, logTimezone: flags.logTimezone ? checkTimezone(flags.logTimezone) : null };
+export async function runDoctor(path: string | undefined, flags: { prefix?: string; logTimezone?: string; redact?: boolean }): Promise<number> {
+  const options = {
+    ...DEFAULT_ANALYZE_OPTIONS,
+    prefix: flags.prefix ?? null,
+    logTimezone: flags.logTimezone ? checkTimezone(flags.logTimezone) : null,
+    redact: flags.redact ? { salt: randomBytes(16).toString('hex') } : null,
+  };
   const d = await diagnose(path ?? '-', options);
   process.stdout.write(renderDiagnosis(d));
   return d.format === null ? 2 : 0;

@@ -3,6 +3,7 @@ import { Chalk } from 'chalk';
 import { createAnalysis, type AnalyzeOptions, type InputFeed } from '../analyze.js';
 import type { AnalysisResult } from '../findings/result.js';
 import { FileFollower } from '../input/follow.js';
+import { printable } from '../text/printable.js';
 import { LineSplitter } from '../input/lines.js';
 import { resolveSources, InputError } from '../input/sources.js';
 import { findingLine, summaryLine } from '../report/ndjson.js';
@@ -87,6 +88,8 @@ export async function runFollow(
     feed: InputFeed;
     lines: () => number;
     poll: () => number;
+    /** More is waiting to be read right now (the last poll stopped at its slice). */
+    behind: () => boolean;
     finish: () => void;
   }
   const followed: Followed[] = [];
@@ -108,14 +111,14 @@ export async function runFollow(
       });
       // a pipe that ends (the writer stopped) ends the run like a signal: nothing more can arrive
       process.stdin.on('end', () => stdinEnded?.());
-      followed.push({ feed, lines: () => splitter.lines, poll: () => 0, finish: () => splitter.finish() });
+      followed.push({ feed, lines: () => splitter.lines, poll: () => 0, behind: () => false, finish: () => splitter.finish() });
     } else {
       const follower = new FileFollower(src.path, sink);
-      followed.push({ feed, lines: () => follower.lines, poll: () => follower.poll(), finish: () => follower.finish() });
+      followed.push({ feed, lines: () => follower.lines, poll: () => follower.poll(), behind: () => follower.behind, finish: () => follower.finish() });
     }
   }
   if (!flags.quiet && io.err.isTTY) {
-    io.err.write(`sqloupe: following ${sources.map((s) => (s.path === '-' ? '<stdin>' : s.path)).join(', ')}; Ctrl-C prints the summary\n`);
+    io.err.write(`sqloupe: following ${printable(sources.map((s) => (s.path === '-' ? '<stdin>' : s.path)).join(', '), true)}; Ctrl-C prints the summary\n`);
   }
 
   const tick = () => {
@@ -136,13 +139,27 @@ export async function runFollow(
     const latest = analysis.latestTime;
     if (latest !== null) analysis.flushIdle(latest + Math.max(0, now - lastData));
   };
-  tick();
-  const timer = setInterval(tick, FOLLOW_POLL_MS);
+  // a reader behind the writer polls again at once, but through the event loop (setImmediate), so a signal
+  // is handled between two slices; caught up, it waits for the next poll time
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let immediate: NodeJS.Immediate | null = null;
+  const loop = () => {
+    timer = null;
+    immediate = null;
+    if (stopped) return;
+    tick();
+    if (followed.some((f) => f.behind())) immediate = setImmediate(loop);
+    else timer = setTimeout(loop, FOLLOW_POLL_MS);
+  };
+  loop();
 
   const sources$ = [stop];
   if (sources.some((s) => s.path === '-')) sources$.push(stdinDone);
   await Promise.race(sources$);
-  clearInterval(timer);
+  stopped = true;
+  if (timer !== null) clearTimeout(timer);
+  if (immediate !== null) clearImmediate(immediate);
   if (sources.some((s) => s.path === '-')) process.stdin.destroy();
 
   tick();
@@ -166,14 +183,14 @@ function textSummary(result: AnalysisResult, c: InstanceType<typeof Chalk>): str
   const s = result.summary;
   const lines = [
     c.bold('sqloupe follow summary') +
-      ` — ${result.inputs.map((i) => `${i.path} (${n(i.lines)} lines)`).join(', ')}`,
+      ` — ${printable(result.inputs.map((i) => `${i.path} (${n(i.lines)} lines)`).join(', '), true)}`,
     `${n(s.statements)} statements, ${n(s.sessions)} sessions, ${n(s.transactions)} transactions, ${n(s.unitsOfWork)} units of work, ${n(s.templates)} distinct queries`,
   ];
   if (result.findings.length === 0) lines.push(c.green('No loops found.'));
   else {
     lines.push(c.bold(`${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}:`));
-    for (const f of result.findings) lines.push(`  ${f.severity}[${f.kind}] ${f.title} — ${f.repeats} × ${f.occurrences}  ${c.dim(`id ${f.id}`)}`);
+    for (const f of result.findings) lines.push(`  ${f.severity}[${f.kind}] ${printable(f.title, true)} — ${f.repeats} × ${f.occurrences}  ${c.dim(`id ${f.id}`)}`);
   }
-  for (const i of result.inputs) for (const w of i.warnings) lines.push(c.yellow(w));
+  for (const i of result.inputs) for (const w of i.warnings) lines.push(c.yellow(printable(w, true)));
   return lines.join('\n') + '\n';
 }

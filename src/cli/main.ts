@@ -146,7 +146,8 @@ program
   .argument('[path]', "a log file, or '-' for stdin")
   .option('--prefix <log_line_prefix>', 'check this log_line_prefix instead of detecting one')
   .option('--log-timezone <zone>', 'IANA zone for zone abbreviations')
-  .action(async (path: string | undefined, flags: { prefix?: string; logTimezone?: string }) => {
+  .option('--redact', 'quote no text from the log (the first non-English message is named by its severity only)')
+  .action(async (path: string | undefined, flags: { prefix?: string; logTimezone?: string; redact?: boolean }) => {
     process.exitCode = await runDoctor(path, flags);
   });
 

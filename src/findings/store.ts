@@ -155,28 +155,15 @@ export class FindingStore {
     return id;
   }
 
-  /** One finding as it stands now (follow mode prints it when its first unit closes). */
   /** Everything the findings of this run rest on, as plain data (input order is kept by the caller). */
   exportState(): GroupState[] {
-    return [...this.groups.values()].map((g) => ({
-      id: g.id,
-      draft: {
-        ...g.draft,
-        templates: g.draft.templates.map((t) => t.template),
-        statements: g.draft.statements.map(stmtState),
-        parent: g.draft.parent ? stmtState(g.draft.parent) : null,
-      },
-      orm: g.orm,
-      occurrences: g.occurrences,
-      statements: g.statements,
-      totalDurationMs: g.totalDurationMs,
-      timed: g.timed,
-      units: g.units,
-      largest: g.largest,
-      applications: [...g.applications],
-      distinctValues: [...g.distinctValues],
-      trace: g.trace,
-    }));
+    return [...this.groups.values()].map(groupState);
+  }
+
+  /** One finding's data as it stands now, as exportState writes it (follow mode redacts it before printing). */
+  exportGroup(id: string): GroupState | null {
+    const g = this.groups.get(id);
+    return g === undefined ? null : groupState(g);
   }
 
   /**
@@ -250,6 +237,28 @@ export class FindingStore {
     );
     return out;
   }
+}
+
+function groupState(g: Group): GroupState {
+  return {
+    id: g.id,
+    draft: {
+      ...g.draft,
+      templates: g.draft.templates.map((t) => t.template),
+      statements: g.draft.statements.map(stmtState),
+      parent: g.draft.parent ? stmtState(g.draft.parent) : null,
+    },
+    orm: g.orm,
+    occurrences: g.occurrences,
+    statements: g.statements,
+    totalDurationMs: g.totalDurationMs,
+    timed: g.timed,
+    units: g.units,
+    largest: g.largest,
+    applications: [...g.applications],
+    distinctValues: [...g.distinctValues],
+    trace: g.trace,
+  };
 }
 
 function trim(d: AnyDraft): AnyDraft {

@@ -4,14 +4,11 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
-import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { count } from '../text/plural.js';
+import { gunzipMembers } from './gzip.js';
 
 const CHUNK = 1 << 20;
-/** Compressed bytes per gunzip write, and decompressed bytes per output buffer (see readStream). */
-const GZIP_SLICE = 2 << 10;
-const GZIP_OUT = 16 << 10;
 /** Longest record kept whole; longer lines are cut there and reported (documented limit). */
 export const MAX_LINE_BYTES = 64 << 20;
 
@@ -190,29 +187,13 @@ async function readStream(stream: Readable, splitter: LineSplitter, sink: LineSi
     }
     return;
   }
-  // Small writes: when the data turns corrupt, zlib drops what it decoded in that call, so feeding it
-  // 2 KiB at a time keeps everything decoded before the damage (a few lines are lost, not the file).
-  const gunzip = createGunzip({ chunkSize: GZIP_OUT });
-  const feed = (async () => {
-    try {
-      for await (const chunk of source) {
-        for (let at = 0; at < chunk.length; at += GZIP_SLICE) {
-          const piece = chunk.subarray(at, Math.min(chunk.length, at + GZIP_SLICE));
-          total += piece.length;
-          if (!gunzip.write(piece)) await new Promise((r) => gunzip.once('drain', r));
-        }
-      }
-    } finally {
-      gunzip.end();
-    }
-  })();
-  try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      splitter.push(chunk, 0, chunk.length);
-      sink.progress?.(total);
-    }
-  } catch (e) {
-    sink.warn(splitter.lines + 1, `gzip data is truncated or corrupt (${(e as Error).message}); kept the ${count(splitter.lines, 'line')} read before it`);
-  }
-  await feed.catch(() => undefined);
+  await gunzipMembers(source, {
+    data: (chunk) => splitter.push(chunk, 0, chunk.length),
+    progress: (bytes) => sink.progress?.(bytes),
+    problem: (kind, detail) => {
+      const at = splitter.lines + 1;
+      if (kind === 'trailing') sink.warn(at, detail);
+      else sink.warn(at, `${detail}; kept the ${count(splitter.lines, 'line')} read before it`);
+    },
+  });
 }

@@ -12,6 +12,7 @@ import { analysedRange, baselineStatus, headline } from './summary.js';
 import { count } from '../text/plural.js';
 import { renderHtmlPage } from './html.js';
 import { renderText } from './text.js';
+import { printable } from '../text/printable.js';
 import { defineReporter } from './types.js';
 
 /** In the registry so `--format email` is listed; the CLI composes the message itself (composing is asynchronous). */
@@ -44,7 +45,7 @@ export function defaultFrom(): string {
 /** The headline every part of the digest shares: "[sqloupe] no new loops; 12 known loops still present (baseline) in …". */
 export function defaultSubject(result: AnalysisResult): string {
   const inputs = result.inputs.length === 1 ? result.inputs[0]!.path : `${result.inputs.length} logs`;
-  return `[${TOOL.name}] ${headline(result)} in ${inputs} on ${hostname()}`;
+  return printable(`[${TOOL.name}] ${headline(result)} in ${inputs} on ${hostname()}`, true);
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -1,6 +1,7 @@
 /** `--format json`: the versioned contract other tools build on (schema/sqloupe-report.schema.json). */
 import { TOOL } from '../version.js';
 import { defineReporter } from './types.js';
+import { printableJson } from '../text/printable.js';
 import type { AnalysisResult } from '../findings/result.js';
 
 export const SCHEMA_VERSION = 1;
@@ -20,5 +21,5 @@ export function toJsonReport(result: AnalysisResult) {
 export default defineReporter({
   id: 'json',
   summary: 'JSON document following the documented schema',
-  render: (result) => JSON.stringify(toJsonReport(result), null, 2) + '\n',
+  render: (result) => printableJson(JSON.stringify(toJsonReport(result), null, 2)) + '\n',
 });

@@ -6,6 +6,7 @@ import type { Finding } from '../findings/types.js';
 import { TOOL } from '../version.js';
 import { defineReporter, type ReportContext } from './types.js';
 import { analysedRange, baselineStatus, headline, rangeText } from './summary.js';
+import { printableDeep } from '../text/printable.js';
 
 export default defineReporter({
   id: 'markdown',
@@ -18,6 +19,20 @@ const n = (v: number) => v.toLocaleString('en-US');
 /** A table cell: pipes and newlines would end the cell or the row. */
 function cell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+/**
+ * Text from a log as inline CommonMark/GFM text that renders as itself: every character that can open markup
+ * (emphasis, links and images, raw HTML and autolinks, entities, code spans, headings, table cells,
+ * strikethrough) is backslash-escaped, GFM's bare-URL and e-mail autolinks are broken by an escape, and line
+ * breaks become spaces so nothing can start a block.
+ */
+export function mdText(s: string): string {
+  return s
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[\\`*_[\]<>!#|~&@]/g, (ch) => `\\${ch}`)
+    .replace(/\b(https?|ftp):/gi, '$1\\:')
+    .replace(/\bwww\./gi, 'www\\.');
 }
 
 /** Inline code that survives backticks inside the SQL (CommonMark: a longer fence). */
@@ -42,16 +57,18 @@ export function repeatsText(f: Finding): string {
   return `${f.repeats} × ${f.occurrences}`;
 }
 
-export function renderMarkdown(result: AnalysisResult, ctx: ReportContext): string {
+export function renderMarkdown(logResult: AnalysisResult, ctx: ReportContext): string {
+  // control characters first (a ticket is read in terminals too), then markup, value by value below
+  const result = printableDeep(logResult);
   const out: string[] = [];
   const s = result.summary;
   const f = result.findings;
   out.push(`# ${TOOL.name} report: ${headline(result)}`, '');
   if (!ctx.quiet) {
-    out.push(`- **Inputs:** ${cell(describeInputs(result))}`);
+    out.push(`- **Inputs:** ${mdText(describeInputs(result))}`);
     // the window analysed: with --since/--until (or any filter) the records kept, not the file's range
     const range = analysedRange(result);
-    if (range) out.push(`- **Time range:** ${rangeText(range).replace(/^from /, '')}`);
+    if (range) out.push(`- **Time range:** ${mdText(rangeText(range).replace(/^from /, ''))}`);
     out.push(
       `- **Analyzed:** ${n(s.statements)} statements, ${n(s.sessions)} sessions, ${n(s.transactions)} transactions, ` +
         `${n(s.unitsOfWork)} units of work, ${n(s.templates)} distinct queries`,
@@ -62,7 +79,7 @@ export function renderMarkdown(result: AnalysisResult, ctx: ReportContext): stri
     out.push('| # | severity | kind | tables | repeats × units | wasted | id |', '|---:|---|---|---|---:|---:|---|');
     f.forEach((x, i) => {
       out.push(
-        `| ${i + 1} | ${x.severity} | ${x.kind} | ${cell(x.tables.join(', ') || '–')} | ${repeatsText(x)} | ${x.wastedMs === null ? '–' : fmtMs(x.wastedMs)} | \`${x.id}\` |`,
+        `| ${i + 1} | ${x.severity} | ${x.kind} | ${mdText(x.tables.join(', ') || '–')} | ${repeatsText(x)} | ${x.wastedMs === null ? '–' : fmtMs(x.wastedMs)} | \`${x.id}\` |`,
       );
     });
     out.push('');
@@ -91,26 +108,26 @@ function truncate(s: string, max: number): string {
 }
 
 function findingSection(f: Finding, index: number): string[] {
-  const lines = [`## ${index}. ${f.title}`, ''];
+  const lines = [`## ${index}. ${mdText(f.title)}`, ''];
   const facts: [string, string | null][] = [
     ['Kind', `[${f.kind}](${kindDocsUrl(f.kind)}) (${f.severity})`],
     ['Finding id', `\`${f.id}\``],
     ['Baseline', baselineStatus(f)],
-    ['Tables', f.tables.length ? f.tables.join(', ') : null],
-    ['Applications', f.applications.length ? f.applications.join(', ') : null],
-    ['ORM', f.orm],
-    ['Call site', f.callSite ? `\`${f.callSite}\`` : null],
+    ['Tables', f.tables.length ? mdText(f.tables.join(', ')) : null],
+    ['Applications', f.applications.length ? mdText(f.applications.join(', ')) : null],
+    ['ORM', f.orm === null ? null : mdText(f.orm)],
+    ['Call site', f.callSite ? code(f.callSite) : null],
     ['Repeats', `${f.repeats} in the largest unit of work, ${f.occurrences} unit${f.occurrences === 1 ? '' : 's'} of work, ${f.statements} statements`],
     ['Time', f.totalDurationMs === null ? null : `${fmtMs(f.totalDurationMs)} in total${f.wastedMs === null ? '' : `, about ${fmtMs(f.wastedMs)} wasted`}`],
-    ['Confidence', `${f.evidence.confidence}: ${f.evidence.basis.join('; ')}`],
+    ['Confidence', `${f.evidence.confidence}: ${mdText(f.evidence.basis.join('; '))}`],
   ];
   for (const [k, v] of facts) if (v !== null) lines.push(`- **${k}:** ${v}`);
   const sample = f.evidence.samples[0];
-  if (sample) lines.push(`- **Sample** at \`${sample.source}\`: ${code(truncate(sample.sql, 300))}`);
+  if (sample) lines.push(`- **Sample** at ${code(sample.source)}: ${code(truncate(sample.sql, 300))}`);
   if (f.suggestion) {
-    lines.push('', `**Fix:** ${f.suggestion.summary}`, '', 'Instead of:', '', fenced(f.suggestion.insteadOf));
+    lines.push('', `**Fix:** ${mdText(f.suggestion.summary)}`, '', 'Instead of:', '', fenced(f.suggestion.insteadOf));
     if (f.suggestion.use) lines.push('', 'Use:', '', fenced(f.suggestion.use));
-    if (f.suggestion.orm) lines.push('', `**${f.suggestion.orm.name}:** ${f.suggestion.orm.advice}`);
+    if (f.suggestion.orm) lines.push('', `**${mdText(f.suggestion.orm.name)}:** ${mdText(f.suggestion.orm.advice)}`);
   }
   return lines;
 }

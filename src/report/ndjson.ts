@@ -3,6 +3,7 @@ import type { AnalysisResult } from '../findings/result.js';
 import { TOOL } from '../version.js';
 import { SCHEMA_VERSION } from './json.js';
 import { defineReporter } from './types.js';
+import { printableJson } from '../text/printable.js';
 
 export default defineReporter({
   id: 'ndjson',
@@ -11,12 +12,12 @@ export default defineReporter({
 });
 
 export function findingLine(f: AnalysisResult['findings'][number]): string {
-  return JSON.stringify({ type: 'finding', ...f }) + '\n';
+  return printableJson(JSON.stringify({ type: 'finding', ...f })) + '\n';
 }
 
 export function summaryLine(result: AnalysisResult): string {
   return (
-    JSON.stringify({
+    printableJson(JSON.stringify({
       type: 'summary',
       schemaVersion: SCHEMA_VERSION,
       tool: TOOL,
@@ -24,7 +25,7 @@ export function summaryLine(result: AnalysisResult): string {
       inputs: result.inputs,
       summary: result.summary,
       topQueries: result.topQueries,
-    }) + '\n'
+    })) + '\n'
   );
 }
 

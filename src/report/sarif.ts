@@ -7,13 +7,14 @@ import { FINDING_KINDS, kindMeta } from '../detect/registry.js';
 import { kindDocsPage, kindDocsUrl } from '../version.js';
 import type { Finding, Severity } from '../findings/types.js';
 import { TOOL } from '../version.js';
+import { printableJson } from '../text/printable.js';
 import { defineReporter } from './types.js';
 import { sentence } from '../text/plural.js';
 
 export default defineReporter({
   id: 'sarif',
   summary: 'SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps)',
-  render: (result) => JSON.stringify(toSarif(result), null, 2) + '\n',
+  render: (result) => printableJson(JSON.stringify(toSarif(result), null, 2)) + '\n',
 });
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -52,13 +53,31 @@ function logSource(f: Finding): string | null {
   return f.units[0]?.source ?? f.evidence.samples[0]?.source ?? null;
 }
 
-/** Where a result points: the call site when the log names a file:line, else the log file and line of the first loop statement. */
-export function locate(f: Finding, cwd: string = process.cwd()): { location: Sarif.Location; from: 'call-site' | 'log' } | null {
+/** A log path no artifact URI names: stdin, or a name with control characters (a newline splits `file:line`). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** `file:line` of a log source, read from the right: the file part may hold anything, even colons and newlines. */
+function logFileLine(src: string): { file: string; line: number } | null {
+  const m = /^([\s\S]+):(\d+)$/.exec(src);
+  return m ? { file: m[1]!, line: Number(m[2]) } : null;
+}
+
+const unnameable = (file: string) => file === '<stdin>' || CONTROL.test(file);
+
+/**
+ * Where a result points: the call site when the log names a file:line, else the log file and line of the first
+ * loop statement; for a log no URI can name, a logical location (`<stdin>:LINE`) and `from: 'logical'`.
+ */
+export function locate(f: Finding, cwd: string = process.cwd()): { location: Sarif.Location; from: 'call-site' | 'log' | 'logical' } | null {
   const site = f.callSite ? parseFileLine(f.callSite) : null;
-  if (site) return { location: physical(site.file, site.line, cwd), from: 'call-site' };
+  if (site && !unnameable(site.file)) return { location: physical(site.file, site.line, cwd), from: 'call-site' };
   const src = logSource(f);
-  const at = src ? parseFileLine(src) : null;
-  if (!at || at.file === '<stdin>') return null;
+  const at = src ? logFileLine(src) : null;
+  if (!at) return null;
+  if (unnameable(at.file)) {
+    const name = `${JSON.stringify(at.file).slice(1, -1)}:${at.line}`;
+    return { location: { logicalLocations: [{ fullyQualifiedName: name, kind: 'module' }] }, from: 'logical' };
+  }
   return { location: physical(at.file, at.line, cwd), from: 'log' };
 }
 
@@ -67,11 +86,11 @@ function resultFor(f: Finding, cwd: string): Sarif.Result | null {
   if (where === null) return null;
   const location: Sarif.Location = { ...where.location };
   // a call site that is not a file (Prisma's Model.action) still helps a reader: keep it as a logical location
-  if (f.callSite && where.from === 'log') location.logicalLocations = [{ fullyQualifiedName: f.callSite, kind: 'function' }];
+  if (f.callSite && where.from !== 'call-site') location.logicalLocations = [...(location.logicalLocations ?? []), { fullyQualifiedName: f.callSite, kind: 'function' }];
   const related: Sarif.Location[] = [];
   const src = logSource(f);
-  const srcAt = src ? parseFileLine(src) : null;
-  if (where.from === 'call-site' && srcAt && srcAt.file !== '<stdin>') {
+  const srcAt = src ? logFileLine(src) : null;
+  if (where.from === 'call-site' && srcAt && !unnameable(srcAt.file)) {
     related.push({ id: 0, ...physical(srcAt.file, srcAt.line, cwd), message: { text: 'first statement of the loop in the log' } });
   }
   const s = f.suggestion;
@@ -106,10 +125,30 @@ function resultFor(f: Finding, cwd: string): Sarif.Result | null {
 export function toSarif(result: AnalysisResult, cwd: string = process.cwd()): Sarif.Log {
   const results: Sarif.Result[] = [];
   let unlocated = 0;
+  let logical = 0;
   for (const f of result.findings) {
     const r = resultFor(f, cwd);
-    if (r) results.push(r);
-    else unlocated++;
+    if (r === null) unlocated++;
+    else {
+      results.push(r);
+      if (r.locations![0]!.physicalLocation === undefined) logical++;
+    }
+  }
+  const notifications: Sarif.Notification[] = [];
+  if (logical > 0) {
+    const from = result.inputs.some((i) => i.path === '<stdin>') ? 'standard input' : 'a log whose path has control characters';
+    notifications.push({
+      level: 'warning',
+      descriptor: { id: 'logical-locations' },
+      message: {
+        text:
+          `${logical} result${logical === 1 ? '' : 's'} point${logical === 1 ? 's' : ''} into ${from}, which no artifact URI can name: ` +
+          'each has a logical location (log:line) instead of a file. Code scanning uploads need files: save the log to a file with a plain name and analyze that.',
+      },
+    });
+  }
+  if (unlocated > 0) {
+    notifications.push({ level: 'warning', descriptor: { id: 'unlocated' }, message: { text: `${unlocated} finding${unlocated === 1 ? '' : 's'} had no log line or call site to point at and ${unlocated === 1 ? 'is' : 'are'} left out` } });
   }
   const rules: Sarif.ReportingDescriptor[] = FINDING_KINDS.map((k) => ({
     id: k,
@@ -127,13 +166,14 @@ export function toSarif(result: AnalysisResult, cwd: string = process.cwd()): Sa
     runs: [
       {
         tool: { driver: { name: TOOL.name, version: TOOL.version, semanticVersion: TOOL.version, rules } },
-        invocations: [{ executionSuccessful: true }],
+        invocations: [{ executionSuccessful: true, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],
         results,
         properties: {
           fingerprintAlgorithm: result.fingerprintAlgorithm,
           inputs: result.inputs.map((i) => i.path),
           statements: result.summary.statements,
-          // only stdin input leaves a finding with no file to point at; code scanning rejects results without a location
+          // results with only a logical location (stdin), and findings left out for want of any location
+          logicalOnlyResults: logical,
           unlocatedFindings: unlocated,
         },
       },

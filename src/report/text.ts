@@ -9,6 +9,7 @@ import type { Finding } from '../findings/types.js';
 import { TOOL } from '../version.js';
 import { defineReporter, type ReportContext } from './types.js';
 import { analysedRange, baselineStatus, goneLines, headlineParts, headlineSentence, rangeText } from './summary.js';
+import { printable, printableDeep } from '../text/printable.js';
 
 export default defineReporter({
   id: 'text',
@@ -26,7 +27,9 @@ const n = (v: number) => v.toLocaleString('en-US');
 /** Table borders without a rule between rows, so a table stays one line per row. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
-export function renderText(result: AnalysisResult, ctx: ReportContext): string {
+export function renderText(logResult: AnalysisResult, ctx: ReportContext): string {
+  // every string in the result may come from a log: made printable before any of it reaches a terminal
+  const result = printableDeep(logResult);
   const c = new Chalk({ level: ctx.color ? 1 : 0 });
   const width = Math.max(60, Math.min(ctx.width, 160));
   const out: string[] = [];
@@ -128,7 +131,9 @@ function findingsTable(findings: Finding[], ctx: ReportContext, c: InstanceType<
 }
 
 /** One finding's block (exported for follow mode, which prints each finding as it appears). */
-export function findingDetail(f: Finding, c: InstanceType<typeof Chalk>, width: number): string[] {
+export function findingDetail(logFinding: Finding, c: InstanceType<typeof Chalk>, width: number): string[] {
+  // printing twice is harmless: escapes are printable already
+  const f = printableDeep(logFinding);
   const lines: string[] = [];
   const sev = sevColor(c, f.severity);
   lines.push(`${sev(`${f.severity}[${f.kind}]`)} ${c.bold(f.title)}  ${c.dim(`id ${f.id}`)}`);
@@ -138,7 +143,7 @@ export function findingDetail(f: Finding, c: InstanceType<typeof Chalk>, width: 
     f.callSite ? `at ${f.callSite}` : null,
     f.totalDurationMs !== null ? `${fmtMs(f.totalDurationMs)} in total` : null,
   ].filter(Boolean);
-  if (who.length) lines.push(`  ${who.join(' · ')}`);
+  if (who.length) lines.push(`  ${printable(who.join(' · '), true)}`);
   const status = baselineStatus(f);
   if (status) lines.push(`  baseline: ${status}`);
   lines.push(wrap(`confidence ${f.evidence.confidence}: ${f.evidence.basis.join('; ')}`, width, 2));

@@ -46,6 +46,8 @@ interface SessionState {
    * as autocommit traffic.
    */
   merged: boolean;
+  /** The last statement's text when it was logged as it started (log_statement, no duration): an error names it again. */
+  startedSql: string | null;
 }
 
 /** Tags whose value names one request; a new value means a new unit of work. */
@@ -62,6 +64,13 @@ export interface TrackerCounters {
 
 export class SessionTracker {
   private readonly sessions = new Map<string, SessionState>();
+  /** Per input, per session (the format's key): how many times a unit was cut at maxUnitStatements. */
+  private readonly cuts: Map<string, number>[] = [];
+
+  /** Sessions of this input whose units were cut at the statement limit, with how many cuts each. */
+  cutsOf(input: number): { session: string; cuts: number }[] {
+    return [...(this.cuts[input] ?? new Map<string, number>())].map(([session, cuts]) => ({ session, cuts }));
+  }
   /** The same sessions by input, then by the format's session key: found without building the namespaced key. */
   private readonly byInput: Map<string, SessionState>[] = [];
   readonly counters: TrackerCounters = { statements: 0, sessions: 0, transactions: 0, units: 0 };
@@ -145,6 +154,7 @@ export class SessionTracker {
         application: null,
         user: null,
         database: null,
+        startedSql: null,
       };
       this.sessions.set(key, s);
       perInput.set(ev.session, s);
@@ -177,9 +187,18 @@ export class SessionTracker {
         return;
       case 'statement':
         break;
+      case 'error':
+        // a failed statement (ERROR + STATEMENT) ran and counts like any other; under log_statement its text was
+        // already logged as it started, and the error only names it again
+        if (ev.sql === null || ev.sql === s.startedSql) {
+          s.startedSql = null;
+          return;
+        }
+        break;
       default:
         return;
     }
+    s.startedSql = ev.kind === 'statement' && ev.durationMs === null ? ev.sql : null;
 
     const stmt = buildStmt(ev, this.templates);
     this.counters.statements++;
@@ -211,6 +230,10 @@ export class SessionTracker {
     if (unit === null) unit = this.open(s, key, 'autocommit', ev, input);
     if (unit.statements.length >= this.options.maxUnitStatements) {
       const kind = unit.kind;
+      // said in the report: loops that span the cut are seen in parts
+      let cuts = this.cuts[s.input];
+      if (cuts === undefined) this.cuts[s.input] = cuts = new Map();
+      cuts.set(s.id, (cuts.get(s.id) ?? 0) + 1);
       this.close(s, 'unit size limit');
       unit = this.open(s, key, kind, ev, input);
     }

@@ -40,7 +40,7 @@ describe('parallel and merged analysis', () => {
 
     const parsed = JSON.parse(one);
     expect(parsed.inputs.map((i: { format: string }) => i.format)).toEqual(['pg-stderr', 'pg-csv', 'pg-json', 'sequelize']);
-    expect(parsed.summary.statements).toBe(logs.truth.totals.statements + 192 + 120 + 77);
+    expect(parsed.summary.statements).toBe(logs.truth.totals.statements + logs.truth.totals.failed + 192 + 120 + 77);
     expect(parsed.findings.length).toBeGreaterThan(10);
   });
 

@@ -1,9 +1,12 @@
 /** SARIF 2.1.0: the structure code scanning needs (rules up front, located and fingerprinted results), checked field by field. */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type * as Sarif from 'sarif';
+import { analyze, DEFAULT_ANALYZE_OPTIONS } from '../../src/analyze.js';
 import { FINDING_KINDS } from '../../src/detect/registry.js';
-import { artifactUri, FINGERPRINT_KEY, parseFileLine } from '../../src/report/sarif.js';
+import { artifactUri, FINGERPRINT_KEY, parseFileLine, toSarif } from '../../src/report/sarif.js';
 import { runCli } from '../support/cli.js';
 
 const LEVELS = ['none', 'note', 'warning', 'error'];
@@ -91,11 +94,36 @@ describe('--format sarif', () => {
     }
   });
 
-  it('stdin findings have no file to point at: left out and counted in run.properties', () => {
-    const r = runCli(['-', '--format', 'sarif'], { input: readFileSync('samples/billing.log') });
-    const log = JSON.parse(r.stdout) as Sarif.Log;
-    expect(log.runs[0]!.results).toEqual([]);
-    expect(log.runs[0]!.properties!['unlocatedFindings']).toBe(1);
+  it('stdin findings have no file to point at: kept with a logical location, and the run says why', () => {
+    const r = runCli(['-', '--format', 'sarif', '--fail-on', 'warning'], { input: readFileSync('samples/billing.log') });
+    expect(r.code).toBe(1);
+    const run = (JSON.parse(r.stdout) as Sarif.Log).runs[0]!;
+    expect(run.results!.map((x) => x.locations)).toEqual([[{ logicalLocations: [{ fullyQualifiedName: '<stdin>:184', kind: 'module' }] }]]);
+    expect(run.invocations![0]!.toolExecutionNotifications).toEqual([
+      {
+        level: 'warning',
+        descriptor: { id: 'logical-locations' },
+        message: {
+          text: '1 result points into standard input, which no artifact URI can name: each has a logical location (log:line) instead of a file. Code scanning uploads need files: save the log to a file with a plain name and analyze that.',
+        },
+      },
+    ]);
+    expect(run.properties!['logicalOnlyResults']).toBe(1);
+    expect(run.properties!['unlocatedFindings']).toBe(0);
+  });
+
+  it('a log path with a newline in it is a logical location too, escaped', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sqloupe-sarif-'));
+    try {
+      const odd = path.join(dir, 'bill\ning.log');
+      copyFileSync('samples/billing.log', odd);
+      const result = await analyze([{ path: odd, size: null }], DEFAULT_ANALYZE_OPTIONS);
+      const run = toSarif(result).runs[0]!;
+      expect(run.results!.map((x) => x.locations![0]!.logicalLocations![0]!.fullyQualifiedName)).toEqual([`${dir}/bill\\ning.log:184`]);
+      expect(run.invocations![0]!.toolExecutionNotifications![0]!.message.text).toMatch(/^1 result points into a log whose path has control characters, which no artifact URI can name/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
