@@ -19,7 +19,15 @@
 //        sqloupe --jobs 1 vs --jobs 2          on two files, when this sqloupe has --jobs
 //        sqloupe and pgbadger -f csv / jsonlog  the csvlog and jsonlog of the same run, inflated to
 //                                              --records-size (pgBadger on a head slice, scaled); skipped with --source
-//   4. print a table and write bench/results-<date>.md (--no-write to skip).
+//   4. loops (the logs sqloupe exists for, where nearly every unit of work holds a loop): every scenario of
+//      tests/fixtures/accuracy (real PostgreSQL 15 and ORM logs with ground truth) in every format: the
+//      stderr run with pgBadger's prefix '%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ' (p2), the csvlog and
+//      jsonlog of all three runs, and each ORM's own log (all its scenarios, repeated whole). Each is inflated
+//      to --loops-size and --loops-small-size and timed with --format json (the statement count comes from
+//      that report); pgBadger -j 1 reads a --loops-pgbadger-size head slice of the PostgreSQL ones. A quick
+//      run: --only loops --runs 1 --loops-size 20MB --loops-small-size 5MB --loops-pgbadger-size 2MB.
+//   5. print one summary table per input kind (MB/s, statements/s, ratio to pgBadger, peak RSS at two
+//      sizes), then every measurement, and write bench/results-<date>.md (--no-write to skip).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -27,16 +35,19 @@ import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { inflate, parseSize } from './inflate-log.mjs';
+import { gunzipSync } from 'node:zlib';
+import { inflate, parseSize, repeatWhole } from './inflate-log.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = path.join(root, '.bench');
 // run as users do: the executable, whose shebang sets the heap flags
 const BIN = path.join(root, 'bin', 'sqloupe.js');
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const ACCURACY = path.join(root, 'tests', 'fixtures', 'accuracy');
+const PGBADGER_PREFIX = '%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ';
 
 function parseArgs(argv) {
-  const o = { size: '1GB', runs: 3, only: null, pgbadgerSize: '200MB', smallSize: '100MB', source: null, write: true, recordsSize: '200MB', recordsPgbadgerSize: '20MB' };
+  const o = { size: '1GB', runs: 3, only: null, pgbadgerSize: '200MB', smallSize: '100MB', source: null, write: true, recordsSize: '200MB', recordsPgbadgerSize: '20MB', loopsSize: '200MB', loopsSmallSize: '25MB', loopsPgbadgerSize: '10MB', loopsKinds: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -52,6 +63,10 @@ function parseArgs(argv) {
     else if (a === '--source') o.source = val();
     else if (a === '--records-size') o.recordsSize = val();
     else if (a === '--records-pgbadger-size') o.recordsPgbadgerSize = val();
+    else if (a === '--loops-size') o.loopsSize = val();
+    else if (a === '--loops-small-size') o.loopsSmallSize = val();
+    else if (a === '--loops-pgbadger-size') o.loopsPgbadgerSize = val();
+    else if (a === '--loops-kinds') o.loopsKinds = val().split(',').map((x) => x.trim());
     else if (a === '--no-write') o.write = false;
     else if (a === '-h' || a === '--help') usage(null);
     else usage(`unknown argument ${a}`);
@@ -62,7 +77,7 @@ function parseArgs(argv) {
 
 function usage(msg) {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
-  process.stderr.write('usage: node scripts/bench.mjs [--size 1GB] [--runs 3] [--only sqloupe,cat,pgbadger,pt-query-digest,jobs,records] [--pgbadger-size 200MB] [--small-size 100MB] [--source log] [--records-size 200MB] [--records-pgbadger-size 20MB] [--no-write]\n');
+  process.stderr.write('usage: node scripts/bench.mjs [--size 1GB] [--runs 3] [--only sqloupe,cat,pgbadger,pt-query-digest,jobs,records,loops] [--pgbadger-size 200MB] [--small-size 100MB] [--source log] [--records-size 200MB] [--records-pgbadger-size 20MB] [--loops-size 200MB] [--loops-small-size 25MB] [--loops-pgbadger-size 10MB] [--loops-kinds stderr,csvlog,…] [--no-write]\n');
   process.exit(msg ? 2 : 0);
 }
 
@@ -101,12 +116,12 @@ function sourceLog(opt) {
 }
 
 /** The inflated log for one size, cached by size + inflate script + source content. */
-function inflated(source, bytes) {
+function inflated(source, bytes, how = inflate) {
   const key = sha(fs.readFileSync(path.join(root, 'scripts', 'inflate-log.mjs')) + fileSha(source)).slice(0, 10);
-  const out = path.join(cacheDir, `pg-${bytes}-${key}${path.extname(source) || '.log'}`);
+  const out = path.join(cacheDir, `${how === inflate ? 'pg' : 'orm'}-${bytes}-${key}${path.extname(source) || '.log'}`);
   if (!fs.existsSync(out)) {
     log(`inflating ${source} to ${fmtSize(bytes)} → ${path.relative(root, out)}`);
-    inflate(source, out, bytes, () => {});
+    how(source, out, bytes, () => {});
   }
   return out;
 }
@@ -268,6 +283,7 @@ async function main() {
   const opt = parseArgs(process.argv.slice(2));
   const want = (k) => opt.only === null || opt.only.includes(k);
   fs.mkdirSync(cacheDir, { recursive: true });
+  if (opt.only !== null && opt.only.every((k) => k === 'loops' || k === 'pgbadger')) return loopsOnly(opt, want);
   if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) {
     log('building dist/ (npm run build)');
     if (spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
@@ -369,6 +385,10 @@ async function main() {
     }
   }
 
+  // the loop-heavy workload beside the pooled one, one summary row per input kind
+  const summary = [];
+  if (want('loops')) summary.push(...(await loopHeavy(opt, rows, notes)));
+
   const byLabel = (l) => rows.find((r) => r.label === l && r.bytes === bytes);
   const text = byLabel('sqloupe (text)');
   const json = byLabel('sqloupe --format json');
@@ -382,6 +402,7 @@ async function main() {
   if (text && cat) ratios.push(`sqloupe (text) / cat: ${(text.mbps / cat.mbps).toFixed(3)} (${(cat.mbps / text.mbps).toFixed(0)}× slower than reading the file)`);
   const small = rows.find((r) => r.note === 'RSS vs log size');
   if (text && small) ratios.push(`peak RSS: ${fmt(small.rssMb, 0)} MB at ${fmtSize(small.bytes)}, ${fmt(text.rssMb, 0)} MB at ${fmtSize(text.bytes)} (target < 200 MB, flat)`);
+  if (text) summary.unshift({ kind: 'pooled stderr', source: path.relative(root, source) || source, big: text, small: small ?? null, pgb, prefix });
   if (jobs !== null) ratios.push(`--jobs 2 / --jobs 1 on two files: ${jobs.toFixed(2)}× faster`);
   ratios.push(...formatRatios);
 
@@ -391,6 +412,9 @@ async function main() {
     `Machine: ${machine()}.`,
     `Input: ${path.relative(root, file)}, ${fmtSize(bytes)}, ${statements.toLocaleString('en-US')} statements: ${path.relative(root, source) || source} (a real PostgreSQL 15 log from scripts/make-pg-logs.mjs, every scenario, --web-requests 3000) inflated by scripts/inflate-log.mjs; prefix \`${prefix}\`. Warm page cache; MB = 10^6 bytes; peak RSS from ${TIME ? '/usr/bin/time -f %M' : 'VmHWM in /proc (no /usr/bin/time)'}.`,
     `Command: \`node scripts/bench.mjs ${process.argv.slice(2).join(' ')}\``,
+    '',
+    ...(summary.length ? ['Per input kind (sqloupe --format json, one process; pgBadger -j 1 on a head slice of the same file):', '', summaryTable(summary), ''] : []),
+    'Every measurement:',
     '',
     table(rows),
     '',
@@ -427,4 +451,132 @@ main().catch((e) => {
  */
 function pgbadgerOut() {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sqloupe-pgbadger-')), 'report.txt');
+}
+
+
+/** The loop-heavy sources: every accuracy scenario, per input kind, made into one plain file each under .bench/loops/. */
+function loopSources() {
+  const truth = JSON.parse(fs.readFileSync(path.join(ACCURACY, 'truth.json'), 'utf8'));
+  const runs = ['p1', 'p2', 'p3'];
+  const kinds = [
+    // pgBadger's prefix is p2's; the stderr logs of p1 and p3 carry other prefixes, read in their csvlog/jsonlog
+    { kind: 'stderr', files: ['p2/server.log.gz'], ext: '.log', how: inflate, pgbadger: ['--prefix', PGBADGER_PREFIX], prefix: PGBADGER_PREFIX },
+    { kind: 'csvlog', files: runs.map((r) => `${r}/server.csv.gz`), ext: '.csv', how: inflate, pgbadger: ['-f', 'csv'] },
+    { kind: 'jsonlog', files: runs.map((r) => `${r}/server.json.gz`), ext: '.json', how: inflate, pgbadger: ['-f', 'jsonlog'] },
+  ];
+  const byOrm = new Map();
+  for (const sc of truth.scenarios) for (const f of Object.values(sc.ormLogs ?? {})) (byOrm.get(sc.orm) ?? byOrm.set(sc.orm, []).get(sc.orm)).push(f);
+  for (const [orm, files] of [...byOrm].sort()) kinds.push({ kind: orm, files: [...new Set(files)].sort(), ext: '.log', how: repeatWhole, pgbadger: null });
+  const dir = path.join(cacheDir, 'loops');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const k of kinds) {
+    k.source = path.join(dir, `${k.kind}${k.ext}`);
+    if (!fs.existsSync(k.source)) {
+      // whole files one after the other: the runs p1 → p3 were recorded in that order, so time only increases
+      const parts = k.files.map((f) => {
+        const b = gunzipSync(fs.readFileSync(path.join(ACCURACY, f)));
+        return b.length && b[b.length - 1] !== 10 ? Buffer.concat([b, Buffer.from('\n')]) : b;
+      });
+      fs.writeFileSync(k.source, Buffer.concat(parts));
+    }
+  }
+  return kinds;
+}
+
+/** One input kind of the loop-heavy workload at two sizes, plus pgBadger on a head slice; returns its summary row. */
+async function loopKind(k, opt, rows) {
+  const runs = opt.runs;
+  const timed = async (size, note) => {
+    const file = inflated(k.source, parseSize(size), k.how);
+    const bytes = fs.statSync(file).size;
+    const out = path.join(cacheDir, `loops-${process.pid}.json`);
+    const r = await measure(`sqloupe ${k.kind} (loops)`, BIN, ['--no-progress', '--format', 'json', file], { runs, bytes, statements: null, stdoutFile: out, note });
+    // the statement count comes from the report of the timed run itself
+    const statements = JSON.parse(fs.readFileSync(out, 'utf8')).summary.statements;
+    fs.unlinkSync(out);
+    r.sps = statements / r.wall;
+    r.statements = statements;
+    rows.push(r);
+    return { r, file };
+  };
+  const big = await timed(opt.loopsSize, '');
+  const small = parseSize(opt.loopsSmallSize) < big.r.bytes ? (await timed(opt.loopsSmallSize, 'RSS vs log size')).r : null;
+  let pgb = null;
+  if (k.pgbadger && (opt.only === null || opt.only.includes('pgbadger') || opt.only.includes('loops')) && which('pgbadger')) {
+    const slice = headSlice(big.file, Math.min(parseSize(opt.loopsPgbadgerSize), big.r.bytes));
+    const sliceBytes = fs.statSync(slice).size;
+    pgb = await measure(`pgbadger -j 1 ${k.kind} (loops)`, 'pgbadger', ['-j', '1', ...k.pgbadger, '-x', 'text', '-o', pgbadgerOut(), slice], { runs: Math.min(runs, 2), bytes: sliceBytes, statements: null, okCodes: [0], note: `head slice of the ${fmtSize(big.r.bytes)} file` });
+    rows.push(pgb);
+  }
+  const source = k.how === repeatWhole ? `its ${k.files.length} scenario logs, repeated whole` : k.files.map((f) => f.replace('.gz', '')).join(' + ');
+  return { kind: `loops ${k.kind}`, source, big: big.r, small, pgb, prefix: k.prefix ?? null };
+}
+
+async function loopHeavy(opt, rows, notes) {
+  const out = [];
+  if (!which('pgbadger')) notes.push('pgBadger: not installed (apt-get install pgbadger): no ratios for the loop-heavy logs');
+  for (const k of loopSources()) {
+    if (opt.loopsKinds !== null && !opt.loopsKinds.includes(k.kind)) continue;
+    out.push(await loopKind(k, opt, rows));
+  }
+  return out;
+}
+
+/** MB/s, statements/s, ratio to pgBadger and peak RSS at two sizes, one row per input kind. */
+function summaryTable(summary) {
+  const head = ['input kind', 'sizes', 'MB/s (min–max)', 'statements/s', 'pgBadger -j 1 MB/s', '× pgBadger', 'peak RSS MB (small → large)', 'RSS growth', 'source'];
+  const body = summary.map((s) => {
+    const rss = s.small ? `${fmt(s.small.rssMb, 0)} → ${fmt(s.big.rssMb, 0)}` : `– → ${fmt(s.big.rssMb, 0)}`;
+    return [
+      s.kind,
+      s.small ? `${fmtSize(s.small.bytes)}, ${fmtSize(s.big.bytes)}` : fmtSize(s.big.bytes),
+      `${fmt(s.big.mbps)} (${fmt(s.big.mbpsRange[0])}–${fmt(s.big.mbpsRange[1])})`,
+      fmtK(s.big.sps),
+      s.pgb ? fmt(s.pgb.mbps) : '–',
+      s.pgb ? `${(s.big.mbps / s.pgb.mbps).toFixed(1)}×` : '–',
+      rss,
+      s.small && s.small.rssMb && s.big.rssMb ? `${(s.big.rssMb / s.small.rssMb).toFixed(2)}×` : '–',
+      s.source,
+    ];
+  });
+  return [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+/** --only loops: the loop-heavy workload alone (no generated source log, no PostgreSQL needed). */
+async function loopsOnly(opt) {
+  fs.mkdirSync(cacheDir, { recursive: true });
+  if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) {
+    log('building dist/ (npm run build)');
+    if (spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
+  }
+  const rows = [];
+  const notes = [];
+  const summary = await loopHeavy(opt, rows, notes);
+  const report = [
+    `# sqloupe bench (loop-heavy logs), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `Machine: ${machine()}.`,
+    `Inputs: every scenario of tests/fixtures/accuracy, inflated by scripts/inflate-log.mjs (PostgreSQL logs: copies shifted in time and pid; ORM logs: repeated whole). Warm page cache; MB = 10^6 bytes; peak RSS from ${TIME ? '/usr/bin/time -f %M' : 'VmHWM in /proc (no /usr/bin/time)'}.`,
+    `Command: \`node scripts/bench.mjs ${process.argv.slice(2).join(' ')}\``,
+    '',
+    summaryTable(summary),
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+    'Every measurement:',
+    '',
+    table(rows),
+    '',
+    'Commands:',
+    '',
+    ...rows.map((r) => `- ${r.label}: \`${r.command}\``),
+    '',
+  ].join('\n');
+  process.stdout.write(report);
+  if (opt.write) {
+    fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
+    const out = path.join(root, 'bench', `results-${new Date().toISOString().slice(0, 10)}-loops.md`);
+    fs.writeFileSync(out, report);
+    log(`wrote ${path.relative(root, out)}`);
+  }
 }

@@ -140,6 +140,30 @@ export function inflate(source, out, size, log = () => {}) {
   return { bytes: fs.statSync(out).size, copies, sourceLines: lines.length, spanMs: shiftMs };
 }
 
+/**
+ * An ORM's statement log repeated whole until it reaches the size. ORM logs carry no pid or session id to
+ * shift (each is one stream per process), so a copy is the same requests run again; copies are never cut,
+ * so no multi-line statement is split and the file ends a little past the size.
+ */
+export function repeatWhole(source, out, size) {
+  const text = fs.readFileSync(source);
+  if (text.length === 0) throw new Error(`${source}: empty`);
+  const fd = fs.openSync(out + '.tmp', 'w');
+  let written = 0;
+  let copies = 0;
+  try {
+    while (written < size) {
+      written += fs.writeSync(fd, text);
+      if (text[text.length - 1] !== 10) written += fs.writeSync(fd, '\n');
+      copies++;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(out + '.tmp', out);
+  return { bytes: written, copies };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [source, out, size] = process.argv.slice(2);
   if (!source || !out || !size) {

@@ -339,11 +339,13 @@ export class UnitAnalysis {
       while (i < st.length) {
         let found: Block | null = null;
         for (let len = 2; len <= 8 && i + len * min <= st.length; len++) {
+          // a block made of one template is a plain loop; a block that is a shorter block twice is that block.
+          // Both depend only on the first window, so they come before counting repeats: counting first made a
+          // long run of one template cost its length at every start, quadratic in the unit.
+          if (!twoWorkTemplates(st, i, len) || hasShorterPeriod(st, i, len)) continue;
           let reps = 1;
           while (i + (reps + 1) * len <= st.length && sameTemplates(st, i, i + reps * len, len)) reps++;
           if (reps < min) continue;
-          // a block made of one template is a plain loop; a block that is a shorter block twice is that block
-          if (!twoWorkTemplates(st, i, len) || hasShorterPeriod(st, i, len)) continue;
           if (found === null || reps * len > found.repeats * found.length) found = { burst, start: i, length: len, repeats: reps };
         }
         if (found !== null) {

@@ -27,6 +27,7 @@ export function rewritesBuilt(): number {
 export function resetRewriteCounters(): void {
   built = 0;
   dropped = 0;
+  skipped = 0;
 }
 
 /** A generated statement passes only if PostgreSQL's grammar accepts it; the rest are counted and dropped. */
@@ -55,8 +56,68 @@ export function build(draft: AnyDraft): Built {
   return buildFrom(draft.kind, buildInput(draft));
 }
 
+/**
+ * What the rewrite step parses. pgsql-ast-parser is an Earley parser: its time and memory grow much faster
+ * than a statement's size and nesting (six 100,000-deep statements took minutes and gigabytes), so a loop
+ * whose statements pass either limit gets its SQL advice without a generated rewrite, and says why.
+ */
+export interface RewriteLimits {
+  /** Longest statement (UTF-16 code units) parsed to build a rewrite. */
+  maxBytes: number;
+  /** Deepest parenthesis nesting parsed. */
+  maxDepth: number;
+}
+
+export const DEFAULT_REWRITE_LIMITS: RewriteLimits = { maxBytes: 8192, maxDepth: 32 };
+let limits: RewriteLimits = DEFAULT_REWRITE_LIMITS;
+let skipped = 0;
+
+/** Set the parse limits for rewrites (tests, callers with other needs); returns the previous ones. */
+export function setRewriteLimits(next: Partial<RewriteLimits>): RewriteLimits {
+  const before = limits;
+  limits = { ...limits, ...next };
+  return before;
+}
+
+/** Findings whose rewrite was not built because a statement passed a limit. */
+export function rewritesSkipped(): number {
+  return skipped;
+}
+
+/** Deepest parenthesis nesting outside quotes, stopping as soon as it passes `max`. */
+function depthOver(sql: string, max: number): boolean {
+  let depth = 0;
+  let quote = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 39 || c === 34) quote = c;
+    else if (c === 40) {
+      if (++depth > max) return true;
+    } else if (c === 41 && depth > 0) depth--;
+  }
+  return false;
+}
+
+/** Why this draft's statements are not parsed for a rewrite, or null when they are within the limits. */
+function overLimit(draft: AnyDraft): string | null {
+  const stmts = draft.parent ? [...draft.statements, draft.parent] : draft.statements;
+  for (const s of stmts) {
+    if (s.sql.length > limits.maxBytes) return `a statement of ${s.sql.length.toLocaleString('en-US')} characters is over the ${limits.maxBytes.toLocaleString('en-US')}-character limit for rewrites`;
+    if (depthOver(s.sql, limits.maxDepth)) return `a statement nests parentheses deeper than the limit of ${limits.maxDepth} for rewrites`;
+  }
+  return null;
+}
+
 /** Build the suggestion for a finding from its largest occurrence. */
 export function suggest(draft: AnyDraft, orm: string | null, applications: readonly string[] = []): Suggestion {
+  const over = overLimit(draft);
+  if (over !== null) {
+    skipped++;
+    const out = finish(draft, { use: null, alternatives: [], params: [], notes: [] }, orm, applications);
+    return { ...out, summary: `${out.summary} (No rewrite generated: ${over}.)` };
+  }
   return finish(draft, build(draft), orm, applications);
 }
 
