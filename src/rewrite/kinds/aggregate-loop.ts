@@ -1,7 +1,7 @@
 /** aggregate-loop: one GROUP BY over the key (FILTER for a varied condition); also merges sibling aggregate loops. */
 import type { Expr, SelectedColumn, SelectFromStatement, Statement } from 'pgsql-ast-parser';
 import type { Stmt } from '../../sessions/types.js';
-import { anyPredicate, describeKeys, empty, loopKey, parsedAll, settle, withConjunct } from '../keys.js';
+import { anyPredicate, describeKeys, empty, keyedRunnable, loopKey, parsedAll, settle, withConjunct } from '../keys.js';
 import { statement } from '../printer.js';
 import { andAll, bindAll, clone, conjuncts, literal, valueOf, type EqSlot, type Parsed } from '../statement.js';
 import { defineRewrite, type BuildInput, type Built } from '../types.js';
@@ -51,6 +51,8 @@ export function aggregateLoop(draft: BuildInput): Built {
   out.use = done.sqls[0]!;
   out.params.push(...done.params);
   out.binds = done.binds;
+  out.runnable = keyedRunnable(out.use, done.binds, ps, key);
+  out.names = { key: key.slot.column.name, belongsTo: false };
   out.notes.push(`keys with no rows are absent from the result (the loop got count 0 / NULL for them)`);
   return out;
 }
@@ -92,6 +94,8 @@ function aggregateOverSubquery(ps: Parsed[], hint: readonly string[]): Built {
   out.use = done.sqls[0]!;
   out.params.push(...done.params);
   out.binds = done.binds;
+  out.runnable = keyedRunnable(out.use, done.binds, ps, key);
+  out.names = { key: name, belongsTo: false };
   out.notes.push(`keys with no rows are absent from the result (the loop got count 0 for them)`);
   return out;
 }
@@ -148,6 +152,9 @@ export function mergeAggregates(groups: Stmt[][]): Built {
   const allKeys = ps.flatMap((g, i) => keys[i]!.values);
   out.params.push(describeKeys(1, keys[0]!.slot.column.name, allKeys));
   out.binds = [[...new Set(allKeys.filter((v): v is string | null => v !== undefined))]];
+  if (allKeys.every((v) => v !== undefined)) {
+    out.runnable = [{ sql: out.use, binds: out.binds, covers: ps.flat().map((p) => p.stmt), keyColumn: keys[0]!.slot.column.name, keys: allKeys as (string | null)[] }];
+  }
   out.notes.push(`the ${groups.length} aggregate queries become one, each extra condition a FILTER (WHERE …)`, 'keys with no rows are absent from the result');
   return out;
 }
