@@ -23,8 +23,9 @@ import { configThresholds, configureFlags, type OptionSource } from '../config.j
 import { DEFAULT_WORSE_FACTOR, narrowFindings } from '../findings/baseline.js';
 import { createProgress, progressEnabled } from './progress.js';
 import { redactResult } from '../redact.js';
+import { verifyInto, type VerifyFlags } from './verify-command.js';
 
-export interface AnalyzeFlags {
+export interface AnalyzeFlags extends VerifyFlags {
   format: string;
   output?: string;
   inputFormat?: string;
@@ -100,7 +101,7 @@ async function analyzeOrMerge(paths: string[], flags: AnalyzeFlags, options: Ana
     if (paths.length === 0) throw new UsageError('merge needs state files written by --save-state: sqloupe merge a.state b.state');
     const states = paths.map(readState);
     if (flags.saveState) writeFileSync(flags.saveState, JSON.stringify(mergeStates(states)));
-    return resultFromStates(states, options);
+    return verifyInto(resultFromStates(states, options), states, flags);
   }
   const jobs = flags.jobs === undefined ? availableParallelism() : parseInteger(flags.jobs, '--jobs', 1);
   const sources = resolveSources(paths, Boolean(process.stdin.isTTY));
@@ -108,7 +109,7 @@ async function analyzeOrMerge(paths: string[], flags: AnalyzeFlags, options: Ana
   const states = await analyzeInParallel(sources, options, jobs, { progress: progress.update });
   progress.clear();
   if (flags.saveState) writeFileSync(flags.saveState, JSON.stringify(mergeStates(states)));
-  return resultFromStates(states, options);
+  return verifyInto(resultFromStates(states, options), states, flags);
 }
 
 function readState(path: string): AnalysisState {

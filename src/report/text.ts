@@ -138,6 +138,7 @@ export function findingDetail(f: Finding, c: InstanceType<typeof Chalk>, width: 
   ].filter(Boolean);
   if (who.length) lines.push(`  ${who.join(' · ')}`);
   lines.push(wrap(`confidence ${f.evidence.confidence}: ${f.evidence.basis.join('; ')}`, width, 2));
+  if (f.verification) lines.push(wrap(`verify: ${f.verification.message}`, width, 2));
   const sample = f.evidence.samples[0];
   if (sample) lines.push(`  sample ${c.dim(sample.source)}  ${oneLine(sample.sql, width - sample.source.length - 12)}`);
   if (f.suggestion) {
