@@ -19,6 +19,8 @@ export interface Built {
   names?: { key: string; belongsTo: boolean };
   /** The rewrite complete with every value from the log, one per statement of `use`, so a tool can run it beside the loop. */
   runnable?: Runnable[];
+  /** Why there is no runnable form when the reason is not missing values (said by verify). */
+  notRunnable?: string;
 }
 
 /** A rewrite statement with all its values, and which of the loop's statements it replaces. */

@@ -86,6 +86,8 @@ function verbOf(sql: string): string {
 function writes(sql: string): boolean {
   const v = verbOf(sql);
   if (v === 'insert' || v === 'update' || v === 'delete' || v === 'merge') return true;
+  // row locks need a read-write transaction too (still rolled back)
+  if (/\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE|KEY\s+SHARE)\b/i.test(sql)) return true;
   return v === 'with' && /\b(INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM)\b/i.test(sql);
 }
 
@@ -110,7 +112,14 @@ export async function replay(client: pg.Client, draft: AnyDraft, built: Built, o
     calls.push(c);
   }
   if (!runnables || runnables.length === 0) {
-    return verdict('skipped', built.use === null ? 'skipped: no rewrite was built for this loop' : 'skipped: the rewrite cannot be run as printed (it needs values the log does not hold, or shows only some rows)');
+    return verdict(
+      'skipped',
+      built.use === null
+        ? 'skipped: no rewrite was built for this loop'
+        : built.notRunnable
+          ? `skipped: ${built.notRunnable}`
+          : 'skipped: the rewrite cannot be run as printed (it needs values the log does not hold, or shows only some rows)',
+    );
   }
   for (const r of runnables) {
     if (!DML_VERBS.has(verbOf(r.sql))) return verdict('skipped', `skipped: the rewrite is not plain DML (${verbOf(r.sql).toUpperCase()}); verify never runs it`);
@@ -248,6 +257,8 @@ function normKey(v: string | null | undefined): string {
   if (v === null || v === undefined) return '\u0000null';
   if (v === 'true') return 't';
   if (v === 'false') return 'f';
+  // a uuid logged in capitals is the same key PostgreSQL prints in lower case
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) return v.toLowerCase();
   return v;
 }
 
@@ -540,7 +551,9 @@ async function verifyWrites(client: pg.Client, draft: AnyDraft, calls: Call[], r
     await client.query('ROLLBACK');
   }
   const names = tables.join(', ');
-  const what = `same state of ${names} afterwards (${changedLoop} row${changedLoop === 1 ? '' : 's'} changed by the loop, ${changedRewrite} by the rewrite${keys ? `; the same rows back for ${keys} keys` : ''}; both rolled back)`;
+  const what = tables.length === 0
+    ? `same ${keys ? `rows back for ${keys} keys` : 'result'}; no table written (row locks only, rolled back)`
+    : `same state of ${names} afterwards (${changedLoop} row${changedLoop === 1 ? '' : 's'} changed by the loop, ${changedRewrite} by the rewrite${keys ? `; the same rows back for ${keys} keys` : ''}; both rolled back)`;
   void draft;
   return verified(what, sql, changedLoop, keys || null, calls.length, runnables.length, timing, server);
 }

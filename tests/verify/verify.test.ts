@@ -176,6 +176,28 @@ describe('what verify refuses, and why', () => {
     expect((await db.client.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN ('t1', 't2')")).rows[0].n).toBe(0);
   });
 
+  it('row locks (FOR UPDATE) need --allow-writes; then they are compared per key inside a rolled-back transaction', async () => {
+    const locked = draftOf('n-plus-one', stmtsOf([1, 2, 3].map((k) => ({ sql: 'SELECT id, status FROM orders WHERE customer_id = $1 FOR UPDATE', params: [String(k)] }))), null, { keyColumns: ['customer_id'] });
+    expect((await replay(conn.client, locked, build(locked), { ...replayOptions, allowWrites: false })).message).toBe(
+      'skipped: the loop writes; run with --allow-writes to verify it inside a transaction that is always rolled back',
+    );
+    const v = await replay(conn.client, locked, build(locked), replayOptions);
+    expect(v.status).toBe('verified');
+    expect(outcome(v.message)).toBe('verified: same rows back for 3 keys; no table written (row locks only, rolled back); 3 round trips → 1');
+  });
+
+  it('an aggregate with one FILTER column per condition value cannot be compared row for row: skipped, with why', async () => {
+    const stmts = stmtsOf(
+      [1, 2, 3].flatMap((k) => ['paid', 'shipped'].map((st) => ({ sql: 'SELECT count(*) FROM orders WHERE customer_id = $1 AND status = $2', params: [String(k), st] }))),
+    );
+    const agg = draftOf('aggregate-loop', stmts, null, { keyColumns: ['customer_id'] });
+    const b = build(agg);
+    expect(b.use).toContain('FILTER (WHERE status =');
+    expect((await replay(conn.client, agg, b, replayOptions)).message).toBe(
+      "skipped: its FILTER columns are named per status value, not as the loop's columns, so rows cannot be compared one for one",
+    );
+  });
+
   it('the session is read-only by default, with statement_timeout and lock_timeout set', async () => {
     const settings = await conn.client.query("SELECT current_setting('default_transaction_read_only') AS ro, current_setting('statement_timeout') AS st, current_setting('lock_timeout') AS lt");
     expect(settings.rows[0]).toEqual({ ro: 'on', st: '5s', lt: '1s' });

@@ -51,7 +51,9 @@ export function aggregateLoop(draft: BuildInput): Built {
   out.use = done.sqls[0]!;
   out.params.push(...done.params);
   out.binds = done.binds;
-  out.runnable = keyedRunnable(out.use, done.binds, ps, key);
+  // with FILTER columns the rows have other names than the loop's: the application maps them, a replay cannot
+  if (!cond) out.runnable = keyedRunnable(out.use, done.binds, ps, key);
+  else out.notRunnable = `its FILTER columns are named per ${cond.slot.column.name} value, not as the loop's columns, so rows cannot be compared one for one`;
   out.names = { key: key.slot.column.name, belongsTo: false };
   out.notes.push(`keys with no rows are absent from the result (the loop got count 0 / NULL for them)`);
   return out;
@@ -152,10 +154,8 @@ export function mergeAggregates(groups: Stmt[][]): Built {
   const allKeys = ps.flatMap((g, i) => keys[i]!.values);
   out.params.push(describeKeys(1, keys[0]!.slot.column.name, allKeys));
   out.binds = [[...new Set(allKeys.filter((v): v is string | null => v !== undefined))]];
-  if (allKeys.every((v) => v !== undefined)) {
-    out.runnable = [{ sql: out.use, binds: out.binds, covers: ps.flat().map((p) => p.stmt), keyColumn: keys[0]!.slot.column.name, keys: allKeys as (string | null)[] }];
-  }
   out.notes.push(`the ${groups.length} aggregate queries become one, each extra condition a FILTER (WHERE …)`, 'keys with no rows are absent from the result');
+  out.notRunnable = 'the merged aggregates come back as one row per key with renamed columns, so rows cannot be compared one for one with the loop\'s';
   return out;
 }
 

@@ -19,7 +19,10 @@ function repeatedSequence(draft: BuildInput, context: BuildContext): Built {
   if (merged && context.checked(merged.use) !== null) {
     uses.push(merged.use!);
     if (merged.runnable) runnable.push(...merged.runnable);
-    else runnable = undefined;
+    else {
+      runnable = undefined;
+      out.notRunnable = merged.notRunnable;
+    }
     out.params.push(...merged.params.map((p) => `the aggregates: ${p}`));
     out.notes.push(...merged.notes);
   }
