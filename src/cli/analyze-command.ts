@@ -27,8 +27,9 @@ import { createProgress, progressEnabled } from './progress.js';
 import { redactResult, redactState } from '../redact.js';
 import { count } from '../text/plural.js';
 import { printable } from '../text/printable.js';
+import { verifyInto, type VerifyFlags } from './verify-command.js';
 
-export interface AnalyzeFlags {
+export interface AnalyzeFlags extends VerifyFlags {
   format: string;
   output?: string;
   inputFormat?: string;
@@ -125,7 +126,7 @@ async function analyzeOrMerge(paths: string[], flags: AnalyzeFlags, options: Ana
     // a state saved without --redact is redacted as it is read: the merged state file must not hold its values
     const states = paths.map(readState).map((s) => (options.redact ? redactState(s, options.redact.salt) : s));
     if (flags.saveState) writeUserFile(flags.saveState, JSON.stringify(mergeStates(states)), '--save-state');
-    return resultFromStates(states, options);
+    return verifyInto(resultFromStates(states, options), states, flags);
   }
   const jobs = flags.jobs === undefined ? availableParallelism() : parseInteger(flags.jobs, '--jobs', 1);
   const { sources, notLogs } = resolveInputs(paths, Boolean(process.stdin.isTTY));
@@ -133,7 +134,7 @@ async function analyzeOrMerge(paths: string[], flags: AnalyzeFlags, options: Ana
   const states = await analyzeInParallel(sources, options, jobs, { progress: progress.update });
   progress.clear();
   if (flags.saveState) writeUserFile(flags.saveState, JSON.stringify(mergeStates(states)), '--save-state');
-  const result = resultFromStates(states, options);
+  const result = await verifyInto(resultFromStates(states, options), states, flags);
   return notLogs.length ? { ...result, notLogs } : result;
 }
 

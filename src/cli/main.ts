@@ -4,6 +4,7 @@ import { runAnalyze, type AnalyzeFlags } from './analyze-command.js';
 import { runDoctor } from './doctor-command.js';
 import { runFingerprint } from './fingerprint-command.js';
 import { runFormats } from './formats-command.js';
+import { registerVerify } from './verify-command.js';
 import { colorFor } from './color.js';
 import { reporters } from '../report/index.js';
 import { UsageError } from './values.js';
@@ -116,7 +117,7 @@ Config: sqloupe.config.json (see schema/sqloupe.config.schema.json); command-lin
   .action(async (paths: string[], flags: AnalyzeFlags, cmd: Command) => {
     process.exitCode = await runAnalyze(paths, flags, (key) => cmd.getOptionValueSource(key));
   });
-void analyze;
+registerVerify(program, analyze, async (paths, flags, cmd) => runAnalyze(paths, flags, (key) => cmd.getOptionValueSource(key)));
 
 // listed for --help only: `sqloupe merge …` is rewritten to `analyze --merge …` before parsing (below)
 program

@@ -58,4 +58,28 @@ export interface Finding {
     [k: string]: unknown;
   };
   suggestion: Suggestion | null;
+  /** What `sqloupe verify` (or analyze --verify-dsn) found when it ran the loop and the rewrite on a real database. */
+  verification?: Verification;
+}
+
+/** The verdict on one finding's rewrite, from replaying the loop and running the rewrite with the logged values. */
+export interface Verification {
+  status: 'verified' | 'different' | 'failed' | 'skipped';
+  /** One line: "same 37 rows for 12 keys; 12 round trips → 1; 4.2× faster", or exactly why not. */
+  message: string;
+  /** The rewrite statement that ran (null when none did). */
+  sql: string | null;
+  /** Rows (reads) or changed rows (writes) compared, and keys compared (reads). */
+  rows: number | null;
+  keys: number | null;
+  roundTrips: { loop: number; rewrite: number } | null;
+  /** Median wall time of a whole replay, in ms, and how many times each was run. */
+  wallMs: { loop: number; rewrite: number; runs: number } | null;
+  /** Planning + execution time from EXPLAIN (ANALYZE, BUFFERS), in ms; buffers hit + read. */
+  serverMs: { loop: number; rewrite: number } | null;
+  buffers: { loop: number; rewrite: number } | null;
+  /** Loop wall time / rewrite wall time. */
+  speedup: number | null;
+  /** The first key whose rows differ: the loop's row and the rewrite's (as JSON), either may be null (missing). */
+  example: { key: string | null; loop: string | null; rewrite: string | null } | null;
 }

@@ -127,6 +127,7 @@ function findingHtml(f: Finding, index: number): string {
     ['call site', f.callSite],
     ['time', f.totalDurationMs === null ? null : `${fmtMs(f.totalDurationMs)} in total`],
     ['confidence', `${f.evidence.confidence}: ${f.evidence.basis.join('; ')}`],
+    ['verify', f.verification ? f.verification.message : null],
     ['sample', f.evidence.samples[0]?.source ?? null],
   ];
   const factRows = facts

@@ -120,6 +120,7 @@ function findingSection(f: Finding, index: number): string[] {
     ['Repeats', `${f.repeats} in the largest unit of work, ${f.occurrences} unit${f.occurrences === 1 ? '' : 's'} of work, ${f.statements} statements`],
     ['Time', f.totalDurationMs === null ? null : `${fmtMs(f.totalDurationMs)} in total${f.wastedMs === null ? '' : `, about ${fmtMs(f.wastedMs)} wasted`}`],
     ['Confidence', `${f.evidence.confidence}: ${mdText(f.evidence.basis.join('; '))}`],
+    ['Verified', f.verification ? mdText(f.verification.message) : null],
   ];
   for (const [k, v] of facts) if (v !== null) lines.push(`- **${k}:** ${v}`);
   const sample = f.evidence.samples[0];

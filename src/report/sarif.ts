@@ -116,6 +116,7 @@ function resultFor(f: Finding, cwd: string): Sarif.Result | null {
       template: f.template,
       ...(s ? { insteadOf: s.insteadOf, use: s.use } : {}),
       ...(f.orm ? { orm: f.orm } : {}),
+      ...(f.verification ? { verification: f.verification.status, verificationMessage: f.verification.message } : {}),
     },
   };
   if (related.length) result.relatedLocations = related;

@@ -147,6 +147,7 @@ export function findingDetail(logFinding: Finding, c: InstanceType<typeof Chalk>
   const status = baselineStatus(f);
   if (status) lines.push(`  baseline: ${status}`);
   lines.push(wrap(`confidence ${f.evidence.confidence}: ${f.evidence.basis.join('; ')}`, width, 2));
+  if (f.verification) lines.push(wrap(`verify: ${f.verification.message}`, width, 2));
   const sample = f.evidence.samples[0];
   if (sample) lines.push(`  sample ${c.dim(sample.source)}  ${oneLine(sample.sql, width - sample.source.length - 12)}`);
   if (f.suggestion) {

@@ -8,7 +8,7 @@ import type { BuildContext, BuildInput, Built, Suggestion } from './types.js';
 
 export { detectOrm } from './orm.js';
 export { adviceFor } from './advice.js';
-export type { Built, Binds, Suggestion } from './types.js';
+export type { Built, Binds, Runnable, Suggestion } from './types.js';
 
 let built = 0;
 let dropped = 0;
@@ -126,7 +126,7 @@ export function finish(draft: AnyDraft, b: Built, orm: string | null, applicatio
   const first = draft.statements[0];
   const use = draft.kind === 'repeated-sequence' ? b.use : checked(b.use);
   const alternatives = b.alternatives.map((a) => ({ ...a, sql: checked(a.sql) })).filter((a) => a.sql !== null);
-  let summary = REWRITES[draft.kind].summary;
+  let summary = (use !== null ? b.summary : undefined) ?? REWRITES[draft.kind].summary;
   if (use !== null && b.params.length) summary += `, with ${b.params.join('; ')}`;
   summary += '.';
   if (use !== null && b.notes.length) summary += ' ' + b.notes.map(capital).join('. ') + '.';
@@ -134,7 +134,7 @@ export function finish(draft: AnyDraft, b: Built, orm: string | null, applicatio
   for (const a of alternatives) summary += ` Or, ${a.label}: ${a.sql}${a.params?.length ? ` -- with ${a.params.join('; ')}` : ''}.`;
   if (use === null && b.use !== null) summary += ' (The generated rewrite did not pass PostgreSQL\'s grammar check and is not shown.)';
   const name = detectOrm(draft, orm, applications);
-  const advice = adviceFor(name, draft);
+  const advice = adviceFor(name, draft, b.names);
   const out: Suggestion = {
     summary: name === null ? `${summary} ${advice}` : summary,
     insteadOf: first ? first.sql : draft.templates[0]!.template,

@@ -2,13 +2,13 @@
  * What every set-based rewrite is built from: the loop's statements parsed into one shape, the key that
  * varies between them, `col = $k` turned into `col = ANY($k)`, and the parameters renumbered and described.
  */
-import type { Expr, Statement, UpdateStatement, DeleteStatement } from 'pgsql-ast-parser';
+import type { Expr, SelectedColumn, SelectFromStatement, Statement, UpdateStatement, DeleteStatement } from 'pgsql-ast-parser';
 import { astLib } from './ast-lib.js';
 import { arrayLiteral } from '../sql/index.js';
 import type { Stmt, TemplateInfo } from '../sessions/types.js';
 import { statement } from './printer.js';
 import { andAll, clone, conjuncts, eqSlots, paramOf, parseStmt, renumber, valueOf, type EqSlot, type Parsed } from './statement.js';
-import type { Binds, BuildInput, Built } from './types.js';
+import type { Binds, BuildInput, Built, Runnable } from './types.js';
 
 /** Rows of real values shown in multi-row rewrites; the rest are described, not printed. */
 export const SHOWN_ROWS = 5;
@@ -114,6 +114,28 @@ export function anyPredicate(slot: EqSlot, p: Parsed): { expr: Expr; param: numb
   return { expr: { type: 'binary', op: '=', left: clone(slot.column), right: any }, param };
 }
 
+/**
+ * The key column in the select list, first, unless the rows already carry it (or `*`): rows fetched for
+ * all keys at once are of no use to the application unless each says which key it belongs to.
+ */
+export function withKeyColumn(ast: SelectFromStatement, column: EqSlot['column']): SelectFromStatement {
+  const cols = ast.columns ?? [];
+  const has = cols.some((c) => c.expr.type === 'ref' && (c.expr.name === '*' || (c.expr.name === column.name && (!c.alias || c.alias.name === column.name))));
+  if (!has) ast.columns = [{ expr: clone(column) }, ...cols];
+  return ast;
+}
+
+/** The name a select-list entry comes back under (null for an unnamed expression or `*`). */
+export function outputName(c: SelectedColumn): string | null {
+  return c.alias?.name ?? (c.expr.type === 'ref' && c.expr.name !== '*' ? c.expr.name : null);
+}
+
+/** The complete form of a keyed read: its SQL and binds, the statements it replaces and each one's key. */
+export function keyedRunnable(sql: string, binds: Binds | undefined, ps: Parsed[], key: LoopKey): Runnable[] | undefined {
+  if (binds === undefined || key.values.some((v) => v === undefined)) return undefined;
+  return [{ sql, binds, covers: ps.map((p) => p.stmt), keyColumn: key.slot.column.name, keys: key.values as (string | null)[] }];
+}
+
 export function withConjunct<T extends { where?: Expr | null }>(s: T, index: number, replacement: Expr | null): T {
   const parts = conjuncts(s.where);
   if (replacement) parts[index] = replacement;
@@ -177,6 +199,9 @@ export function keyOnly(draft: BuildInput, ps: Parsed[]): Built {
   out.use = done.sqls[0]!;
   out.params.push(...done.params);
   out.binds = done.binds;
+  out.names = { key: key.slot.column.name, belongsTo: false };
+  // a write's rows are compared as the table's state afterwards, not per key
+  if (done.binds !== undefined) out.runnable = [{ sql: out.use, binds: done.binds, covers: ps.map((p) => p.stmt), keyColumn: null, keys: [] }];
   return out;
 }
 

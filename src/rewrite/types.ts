@@ -13,6 +13,26 @@ export interface Built {
   /** How to bind the new parameters ("$1 = the 12 order_id values: {…}"). */
   params: string[];
   notes: string[];
+  /** The one-line fix when the statements say more than the kind's fixed text (the real ORDER BY direction). */
+  summary?: string;
+  /** Names read from the statements for the ORM advice: the key actually compared, and whether the loop fetched each parent row by its own id. */
+  names?: { key: string; belongsTo: boolean };
+  /** The rewrite complete with every value from the log, one per statement of `use`, so a tool can run it beside the loop. */
+  runnable?: Runnable[];
+  /** Why there is no runnable form when the reason is not missing values (said by verify). */
+  notRunnable?: string;
+}
+
+/** A rewrite statement with all its values, and which of the loop's statements it replaces. */
+export interface Runnable {
+  sql: string;
+  binds: Binds;
+  /** The loop's statements it replaces, in log order (statements of another shape are left out). */
+  covers: Stmt[];
+  /** The column of its rows that holds the key each covered statement used; null when its rows are not per key (writes). */
+  keyColumn: string | null;
+  /** The key each covered statement used, aligned with covers (empty when keyColumn is null). */
+  keys: (string | null)[];
 }
 
 /** `$n` (1-based index n-1) → the value to bind: a scalar, or an array for `= ANY($n)` / unnest(). */

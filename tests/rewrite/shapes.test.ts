@@ -60,7 +60,7 @@ describe('ORM statements', () => {
       [1, 2, 3, 4, 5].map((id) => ({ sql: 'select o1_0.id,o1_0.product_id,o1_0.quantity from order_items o1_0 where o1_0.order_id=?', params: [String(id)] })),
     );
     const s = suggest(draftOf('n-plus-one', stmts), 'hibernate');
-    expect(s.use).toBe('SELECT o1_0.id, o1_0.product_id, o1_0.quantity FROM order_items AS o1_0 WHERE o1_0.order_id = ANY($1)');
+    expect(s.use).toBe('SELECT o1_0.order_id, o1_0.id, o1_0.product_id, o1_0.quantity FROM order_items AS o1_0 WHERE o1_0.order_id = ANY($1)');
     expect(s.orm?.name).toBe('hibernate');
     expect(s.orm?.advice).toContain('JOIN FETCH');
     await prepares(s.use!);
@@ -69,7 +69,7 @@ describe('ORM statements', () => {
   it('`?` without logged values: the key column from the detector still gives the = ANY form', async () => {
     const stmts = stmtsOf([1, 2, 3, 4, 5].map(() => 'select o1_0.id,o1_0.quantity from order_items o1_0 where o1_0.order_id=?'));
     const s = suggest(draftOf('n-plus-one', stmts, null, { keyColumns: ['order_id'] }), null);
-    expect(s.use).toBe('SELECT o1_0.id, o1_0.quantity FROM order_items AS o1_0 WHERE o1_0.order_id = ANY($1)');
+    expect(s.use).toBe('SELECT o1_0.order_id, o1_0.id, o1_0.quantity FROM order_items AS o1_0 WHERE o1_0.order_id = ANY($1)');
     expect(s.summary).toContain('$1 = an array of the order_id values the loop used');
     expect(s.orm?.name).toBe('hibernate');
     await prepares(s.use!);

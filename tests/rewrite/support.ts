@@ -41,6 +41,8 @@ export async function draftsOf(file: string): Promise<{ found: Found[]; result: 
  */
 export interface Db {
   client: pg.Client;
+  /** postgres:// URL of this file's database (no password: the test cluster trusts local connections). */
+  dsn: string;
   stop(): Promise<void>;
 }
 
@@ -113,6 +115,7 @@ export async function startDb(): Promise<Db> {
   await client.connect();
   return {
     client,
+    dsn: `postgres://${encodeURIComponent(info.user)}@${info.host}:${info.port}/${name}`,
     async stop() {
       await client.end().catch(() => undefined);
       const a = new pg.Client({ host: info.host, port: info.port, user: info.user, database: 'postgres' });

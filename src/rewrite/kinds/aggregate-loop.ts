@@ -1,7 +1,7 @@
 /** aggregate-loop: one GROUP BY over the key (FILTER for a varied condition); also merges sibling aggregate loops. */
 import type { Expr, SelectedColumn, SelectFromStatement, Statement } from 'pgsql-ast-parser';
 import type { Stmt } from '../../sessions/types.js';
-import { anyPredicate, describeKeys, empty, loopKey, parsedAll, settle, withConjunct } from '../keys.js';
+import { anyPredicate, describeKeys, empty, keyedRunnable, loopKey, parsedAll, settle, withConjunct } from '../keys.js';
 import { statement } from '../printer.js';
 import { andAll, bindAll, clone, conjuncts, literal, valueOf, type EqSlot, type Parsed } from '../statement.js';
 import { defineRewrite, type BuildInput, type Built } from '../types.js';
@@ -51,6 +51,10 @@ export function aggregateLoop(draft: BuildInput): Built {
   out.use = done.sqls[0]!;
   out.params.push(...done.params);
   out.binds = done.binds;
+  // with FILTER columns the rows have other names than the loop's: the application maps them, a replay cannot
+  if (!cond) out.runnable = keyedRunnable(out.use, done.binds, ps, key);
+  else out.notRunnable = `its FILTER columns are named per ${cond.slot.column.name} value, not as the loop's columns, so rows cannot be compared one for one`;
+  out.names = { key: key.slot.column.name, belongsTo: false };
   out.notes.push(`keys with no rows are absent from the result (the loop got count 0 / NULL for them)`);
   return out;
 }
@@ -92,6 +96,8 @@ function aggregateOverSubquery(ps: Parsed[], hint: readonly string[]): Built {
   out.use = done.sqls[0]!;
   out.params.push(...done.params);
   out.binds = done.binds;
+  out.runnable = keyedRunnable(out.use, done.binds, ps, key);
+  out.names = { key: name, belongsTo: false };
   out.notes.push(`keys with no rows are absent from the result (the loop got count 0 for them)`);
   return out;
 }
@@ -149,6 +155,7 @@ export function mergeAggregates(groups: Stmt[][]): Built {
   out.params.push(describeKeys(1, keys[0]!.slot.column.name, allKeys));
   out.binds = [[...new Set(allKeys.filter((v): v is string | null => v !== undefined))]];
   out.notes.push(`the ${groups.length} aggregate queries become one, each extra condition a FILTER (WHERE …)`, 'keys with no rows are absent from the result');
+  out.notRunnable = 'the merged aggregates come back as one row per key with renamed columns, so rows cannot be compared one for one with the loop\'s';
   return out;
 }
 

@@ -1,6 +1,6 @@
 /** latest-per-parent: DISTINCT ON for LIMIT 1, the row_number() window for top-N. */
-import type { SelectFromStatement } from 'pgsql-ast-parser';
-import { anyPredicate, dupNote, empty, loopKey, parsedAll, settle, withConjunct } from '../keys.js';
+import type { OrderByStatement, SelectFromStatement } from 'pgsql-ast-parser';
+import { anyPredicate, dupNote, empty, keyedRunnable, loopKey, parsedAll, settle, withConjunct, withKeyColumn } from '../keys.js';
 import { clone, valueOf, type EqSlot } from '../statement.js';
 import { defineRewrite, type BuildInput, type Built } from '../types.js';
 
@@ -20,6 +20,7 @@ export function latestPerParent(draft: BuildInput): Built {
   const base = clone(src);
   const any = anyPredicate(key.slot, first);
   withConjunct(base, key.slot.index, any.expr);
+  withKeyColumn(base, key.slot.column);
   delete base.limit;
   const order = base.orderBy!;
   out.notes.push(...dupNote(key.values), `ties on ${order.map((o) => (o.by.type === 'ref' ? o.by.name : 'the sort key')).join(', ')} are broken arbitrarily, as LIMIT did; add a unique column to ORDER BY to make it stable`);
@@ -29,14 +30,28 @@ export function latestPerParent(draft: BuildInput): Built {
   const done = settle(window ? [distinctOn, window] : [distinctOn], first, any.param, key.slot.column.name, key.values);
   out.params.push(...done.params);
   out.binds = done.binds;
+  out.summary = summaryFor(order[0]!, n);
+  out.names = { key: key.slot.column.name, belongsTo: false };
   if (n === 1) {
     out.use = done.sqls[0]!;
+    out.runnable = keyedRunnable(out.use, done.binds, ps, key);
     if (window) out.alternatives.push({ label: 'window function', sql: done.sqls[1]! });
   } else {
     out.use = window ? done.sqls[1]! : null;
+    if (out.use) out.runnable = keyedRunnable(out.use, done.binds, ps, key);
     out.notes.push(`LIMIT ${n} per key: DISTINCT ON keeps only one row, so the window form is used`);
   }
   return out;
+}
+
+/** "newest" only when the loop sorted a time column DESC; otherwise what the ORDER BY really picks. */
+function summaryFor(o: OrderByStatement, n: number): string {
+  const col = o.by.type === 'ref' ? o.by.name : null;
+  const desc = o.order === 'DESC';
+  const timeLike = col !== null && /(_at|_on|date|time|stamp)$/i.test(col);
+  const which = timeLike ? (desc ? 'newest' : 'oldest') : col ? `${desc ? 'highest' : 'lowest'} ${col}` : desc ? 'last' : 'first';
+  const rows = n === 1 ? `the ${which} row` : `the ${n} ${which} rows`;
+  return `Fetch ${rows}${timeLike ? ` (by ${col})` : ''} of every parent in one ${n === 1 ? 'DISTINCT ON' : 'row_number() window'} query`;
 }
 
 function windowForm(base: SelectFromStatement, slot: EqSlot, n: number): SelectFromStatement | null {

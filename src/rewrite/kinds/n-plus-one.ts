@@ -1,7 +1,7 @@
 /** n-plus-one: the child query over every key at once, and the JOIN with the parent when it is known. */
 import type { Expr, SelectFromStatement } from 'pgsql-ast-parser';
 import type { Stmt } from '../../sessions/types.js';
-import { anyPredicate, dupNote, empty, loopKey, parsedAll, settle, withConjunct, type LoopKey } from '../keys.js';
+import { anyPredicate, dupNote, empty, keyedRunnable, loopKey, parsedAll, settle, withConjunct, withKeyColumn, type LoopKey } from '../keys.js';
 import { statement } from '../printer.js';
 import { andAll, clone, conjuncts, parseStmt, qualify, renumber, valueOf, type Parsed } from '../statement.js';
 import { defineRewrite, type BuildInput, type Built } from '../types.js';
@@ -17,6 +17,7 @@ export function nPlusOne(draft: BuildInput): Built {
   const ast = clone(first.ast) as SelectFromStatement;
   const any = anyPredicate(key.slot, first);
   withConjunct(ast, key.slot.index, any.expr);
+  withKeyColumn(ast, key.slot.column);
   if (ast.limit) {
     // the loop's LIMIT applied per key (Django's LIMIT 21 on .get()): over all keys it would cut rows off;
     // Prisma's OFFSET 0 changes nothing
@@ -29,6 +30,8 @@ export function nPlusOne(draft: BuildInput): Built {
   out.use = done.sqls[0]!;
   out.params.push(...done.params);
   out.binds = done.binds;
+  out.runnable = keyedRunnable(out.use, done.binds, ps, key);
+  out.names = { key: key.slot.column.name.replace(/"/g, ''), belongsTo: key.slot.column.name === 'id' };
   out.notes.push(...dupNote(key.values));
   if (key.others.length) out.notes.push(`${key.others.map((o) => o.slot.column.name).join(', ')} also changed between statements; filter those in the application or add them to the key`);
   if (draft.parent) {
@@ -83,7 +86,10 @@ function joinWithParent(parentStmt: Stmt, child: Parsed, key: LoopKey): string |
   };
   const joined: SelectFromStatement = {
     type: 'select',
-    columns: (shifted.columns ?? [{ expr: { type: 'ref', name: '*' } }]).map((col) => ({ ...col, expr: qualify(col.expr, 'c', names) })),
+    columns: withKeyColumn({ type: 'select', columns: shifted.columns ?? [{ expr: { type: 'ref', name: '*' } }] }, key.slot.column).columns!.map((col) => ({
+      ...col,
+      expr: qualify(col.expr, 'c', names),
+    })),
     from: [
       { type: 'statement', statement: renumber(parent.ast, (n) => n), alias: 'p' },
       { type: 'table', name: { name: childTable.name, schema: childTable.schema, alias: 'c' }, join: { type: 'INNER JOIN', on } },

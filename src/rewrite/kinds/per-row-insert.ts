@@ -49,7 +49,12 @@ export function perRowInsert(draft: BuildInput, stmts: Stmt[] = draft.statements
   if (!bound) out.params.push(`each row's parameters as the loop bound them`);
   const cols = first.columns?.map((c) => c.name) ?? null;
   const unnest = unnestInsert(first, ps);
-  if (unnest) out.alternatives.push({ label: 'one statement for any number of rows (arrays)', sql: unnest.sql, params: unnest.params, binds: unnest.binds });
+  if (unnest) {
+    out.alternatives.push({ label: 'one statement for any number of rows (arrays)', sql: unnest.sql, params: unnest.params, binds: unnest.binds });
+    out.runnable = [{ sql: unnest.sql, binds: unnest.binds, covers: ps.map((p) => p.stmt), keyColumn: null, keys: [] }];
+  } else if (bound && rest === 0) {
+    out.runnable = [{ sql: out.use, binds: [], covers: ps.map((p) => p.stmt), keyColumn: null, keys: [] }];
+  }
   out.notes.push(`for large loads: COPY ${first.into.name}${cols ? ` (${cols.join(', ')})` : ''} FROM STDIN (FORMAT csv)`);
   return out;
 }

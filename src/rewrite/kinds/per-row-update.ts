@@ -74,6 +74,7 @@ export function perRowUpdate(draft: BuildInput, stmts: Stmt[] = draft.statements
       params: vcols.map((c, i) => `$${i + 1} = the ${ps.length} ${c} values`),
       binds: arrays,
     });
+    out.runnable = [{ sql: statement(viaArrays), binds: arrays, covers: ps.map((p) => p.stmt), keyColumn: null, keys: [] }];
   }
   return out;
 }

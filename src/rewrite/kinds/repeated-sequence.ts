@@ -7,6 +7,8 @@ import { mergeAggregates } from './aggregate-loop.js';
 function repeatedSequence(draft: BuildInput, context: BuildContext): Built {
   const out: Built = { use: null, alternatives: [], params: [], notes: [] };
   const uses: string[] = [];
+  // every member's complete form, or none: a block is only replayed whole
+  let runnable: Built['runnable'] = [];
   const members = draft.templates.map((t) => {
     const stmts = draft.statements.filter((s) => s.t === t);
     return { t, stmts, kind: memberKind(stmts[0] ? parseStmt(stmts[0]) : null) };
@@ -16,6 +18,11 @@ function repeatedSequence(draft: BuildInput, context: BuildContext): Built {
   const merged = aggs.length >= 2 ? mergeAggregates(aggs.map((m) => m.stmts)) : null;
   if (merged && context.checked(merged.use) !== null) {
     uses.push(merged.use!);
+    if (merged.runnable) runnable.push(...merged.runnable);
+    else {
+      runnable = undefined;
+      out.notRunnable = merged.notRunnable;
+    }
     out.params.push(...merged.params.map((p) => `the aggregates: ${p}`));
     out.notes.push(...merged.notes);
   }
@@ -29,9 +36,12 @@ function repeatedSequence(draft: BuildInput, context: BuildContext): Built {
       return;
     }
     uses.push(use);
+    if (b.runnable && runnable) runnable.push(...b.runnable);
+    else runnable = undefined;
     out.params.push(...b.params.map((p) => `statement ${i + 1}: ${p}`));
   });
   if (uses.length) out.use = uses.join(';\n');
+  if (uses.length && runnable && !out.notes.some((n) => n.includes('has no batched form'))) out.runnable = runnable;
   return out;
 }
 

@@ -1,0 +1,559 @@
+/**
+ * One finding on a real database: the loop replayed with its logged values, one round trip per statement, the
+ * rewrite run with the same values, and what came back compared per key (reads) or as the tables' state
+ * afterwards (writes). Reads run in one READ ONLY transaction; writes only when allowed, each run in a
+ * transaction that is always rolled back. Nothing here ever sends COMMIT.
+ */
+import type pg from 'pg';
+import type { AnyDraft } from '../detect/registry.js';
+import type { Verification } from '../findings/types.js';
+import type { Built, Runnable } from '../rewrite/index.js';
+import { parseStmt } from '../rewrite/statement.js';
+import type { Stmt } from '../sessions/types.js';
+import { ident, parseCheck, rewritePlaceholders } from '../sql/index.js';
+
+export interface ReplayOptions {
+  allowWrites: boolean;
+  /** Most runs of each side when timing, and the time after which no new run starts. */
+  maxRuns: number;
+  budgetMs: number;
+  /** Prefix the one-line messages with it (errors quoted from the server may name the database). */
+  scrub(text: string): string;
+}
+
+/** Every value comes back as PostgreSQL's text: compared exactly, never through a JS number or Date. */
+const AS_TEXT = { getTypeParser: () => (v: string) => v } as unknown as pg.CustomTypesConfig;
+
+const READ_VERBS = new Set(['select', 'with', 'values', 'table']);
+const DML_VERBS = new Set([...READ_VERBS, 'insert', 'update', 'delete']);
+
+interface Result {
+  rows: Record<string, string | null>[];
+  fields: string[];
+  rowCount: number;
+}
+
+/** A loop statement ready to send: the text with `$n` placeholders and its logged values. */
+interface Call {
+  stmt: Stmt;
+  sql: string;
+  params: (string | null)[];
+}
+
+/** A failure with the stage it happened in, so the verdict can name the real cause. */
+class StageError extends Error {
+  constructor(
+    readonly stage: 'loop' | 'rewrite' | 'compare',
+    override readonly cause: unknown,
+    readonly where: string,
+  ) {
+    super(String((cause as Error)?.message ?? cause));
+  }
+}
+
+function verdict(status: Verification['status'], message: string, extra: Partial<Verification> = {}): Verification {
+  return { status, message, sql: null, rows: null, keys: null, roundTrips: null, wallMs: null, serverMs: null, buffers: null, speedup: null, example: null, ...extra };
+}
+
+const source = (s: Stmt) => `${s.file}:${s.line}`;
+
+/** The loop statement as it ran: placeholders as `$n`, every parameter from the log (null when one is missing). */
+function callOf(s: Stmt): Call | { missing: number } {
+  const p = parseStmt(s);
+  if (!p) return { missing: 0 };
+  const params: (string | null)[] = [];
+  for (let i = 1; i <= p.maxParam; i++) {
+    const v = p.param(i);
+    if (v === undefined) return { missing: i };
+    params.push(v);
+  }
+  return { stmt: s, sql: rewritePlaceholders(s.sql), params };
+}
+
+async function run(client: pg.Client, sql: string, params: unknown[]): Promise<Result> {
+  const r = await client.query({ text: sql, values: params, types: AS_TEXT });
+  // a multi-statement text gives an array; ours never are, but a log could hold one
+  const one = Array.isArray(r) ? (r[r.length - 1] as pg.QueryResult) : r;
+  return { rows: one.rows as Record<string, string | null>[], fields: (one.fields ?? []).map((f) => f.name), rowCount: one.rowCount ?? 0 };
+}
+
+/** The first keyword of a statement, from the lexer-backed template verb or the text. */
+function verbOf(sql: string): string {
+  return (/^\s*\(*\s*([a-z]+)/i.exec(sql)?.[1] ?? '').toLowerCase();
+}
+
+/** True when the text can change data: a write verb, or a data-modifying WITH. */
+function writes(sql: string): boolean {
+  const v = verbOf(sql);
+  if (v === 'insert' || v === 'update' || v === 'delete' || v === 'merge') return true;
+  // row locks need a read-write transaction too (still rolled back)
+  if (/\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE|KEY\s+SHARE)\b/i.test(sql)) return true;
+  return v === 'with' && /\b(INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM)\b/i.test(sql);
+}
+
+export async function replay(client: pg.Client, draft: AnyDraft, built: Built, opts: ReplayOptions): Promise<Verification> {
+  if (draft.kind === 'unbounded-fetch') return verdict('skipped', 'skipped: not a loop, so there is no loop to replay against a rewrite');
+  const runnables = built.runnable ?? (draft.kind === 'duplicate-query' && built.use ? duplicateRunnable(draft, built.use) : undefined);
+  const stmts = runnables ? [...new Set(runnables.flatMap((r) => r.covers))].sort((a, b) => a.index - b.index) : draft.statements;
+  // DDL and anything else that is not plain DML is never sent, not even inside a transaction rolled back
+  const other = [...stmts, ...(draft.parent ? [] : [])].find((s) => !DML_VERBS.has(s.t.verb));
+  if (other) return verdict('skipped', `skipped: ${other.t.verb.toUpperCase()} at ${source(other)} is not a SELECT/INSERT/UPDATE/DELETE; verify never runs DDL or other commands`);
+  const calls: Call[] = [];
+  for (const s of stmts) {
+    const c = callOf(s);
+    if ('missing' in c) {
+      return verdict(
+        'skipped',
+        c.missing === 0
+          ? `skipped: the statement at ${source(s)} could not be read`
+          : `skipped: no logged value for $${c.missing} at ${source(s)} (parameters not logged, or redacted): set log_parameter_max_length = -1 / the ORM's parameter logging`,
+      );
+    }
+    calls.push(c);
+  }
+  if (!runnables || runnables.length === 0) {
+    return verdict(
+      'skipped',
+      built.use === null
+        ? 'skipped: no rewrite was built for this loop'
+        : built.notRunnable
+          ? `skipped: ${built.notRunnable}`
+          : 'skipped: the rewrite cannot be run as printed (it needs values the log does not hold, or shows only some rows)',
+    );
+  }
+  for (const r of runnables) {
+    if (!DML_VERBS.has(verbOf(r.sql))) return verdict('skipped', `skipped: the rewrite is not plain DML (${verbOf(r.sql).toUpperCase()}); verify never runs it`);
+    if (!parseCheck(r.sql)) return verdict('failed', `failed: the rewrite does not pass PostgreSQL's grammar check`, { sql: r.sql });
+  }
+  const isWrite = calls.some((c) => writes(c.sql)) || runnables.some((r) => writes(r.sql));
+  const sql = runnables.map((r) => r.sql).join(';\n');
+  if (isWrite && !opts.allowWrites) {
+    return verdict('skipped', 'skipped: the loop writes; run with --allow-writes to verify it inside a transaction that is always rolled back', { sql });
+  }
+  try {
+    return isWrite ? await verifyWrites(client, draft, calls, runnables, opts) : await verifyReads(client, draft, calls, runnables, opts);
+  } catch (e) {
+    return failure(e, sql, opts);
+  } finally {
+    // whatever happened, no transaction stays open: ROLLBACK, never COMMIT
+    await client.query('ROLLBACK').catch(() => undefined);
+  }
+}
+
+/** duplicate-query: the same statement N times is one statement run once. */
+function duplicateRunnable(draft: AnyDraft, use: string): Runnable[] | undefined {
+  const first = draft.statements[0];
+  if (!first) return undefined;
+  const c = callOf(first);
+  if ('missing' in c) return undefined;
+  void use;
+  return [{ sql: c.sql, binds: c.params, covers: draft.statements, keyColumn: null, keys: [] }];
+}
+
+/** A server error as the verdict: a missing table or column is the database's fault, not the rewrite's. */
+function failure(e: unknown, sql: string, opts: ReplayOptions): Verification {
+  if (e instanceof PermissionError) throw e;
+  const st = e instanceof StageError ? e : new StageError('compare', e, '');
+  const err = st.cause as { code?: string; message?: string };
+  const msg = opts.scrub(String(err?.message ?? st.cause).split('\n')[0]!);
+  if (err?.code === '42501') throw new PermissionError(opts.scrub(`permission denied on the database: ${msg}`));
+  if (st.stage === 'loop' && (err?.code === '42P01' || err?.code === '3F000')) {
+    return verdict('skipped', `skipped: missing table: ${msg} (at ${st.where}); point --dsn at a database with the log's schema`, { sql });
+  }
+  if (st.stage === 'loop' && (err?.code === '42703' || err?.code === '42883')) {
+    return verdict('skipped', `skipped: the database's schema differs from the log's: ${msg} (at ${st.where})`, { sql });
+  }
+  if (err?.code === '57014') return verdict('failed', `failed: the ${st.stage} ran past statement_timeout (${msg})`, { sql });
+  if (err?.code === '55P03') return verdict('failed', `failed: the ${st.stage} waited past lock_timeout for a lock (${msg})`, { sql });
+  if (err?.code === '25006') return verdict('skipped', `skipped: the ${st.stage} writes (${msg}); run with --allow-writes`, { sql });
+  if (st.stage === 'loop') return verdict('failed', `failed: the loop itself failed at ${st.where}: ${msg}`, { sql });
+  return verdict('failed', `failed: the rewrite failed: ${msg}`, { sql });
+}
+
+/** Permission denied is the user's setup, not this finding's: the run stops with one line. */
+export class PermissionError extends Error {}
+
+async function loopRun(client: pg.Client, calls: Call[]): Promise<Result[]> {
+  const out: Result[] = [];
+  for (const c of calls) {
+    try {
+      out.push(await run(client, c.sql, c.params));
+    } catch (e) {
+      throw new StageError('loop', e, source(c.stmt));
+    }
+  }
+  return out;
+}
+
+async function rewriteRun(client: pg.Client, runnables: Runnable[]): Promise<Result[]> {
+  const out: Result[] = [];
+  for (const r of runnables) {
+    try {
+      out.push(await run(client, r.sql, r.binds));
+    } catch (e) {
+      throw new StageError('rewrite', e, '');
+    }
+  }
+  return out;
+}
+
+async function verifyReads(client: pg.Client, draft: AnyDraft, calls: Call[], runnables: Runnable[], opts: ReplayOptions): Promise<Verification> {
+  // one snapshot for both sides: a busy database cannot make them differ
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  const loop = await loopRun(client, calls);
+  const rewritten = await rewriteRun(client, runnables);
+  const byStmt = new Map(calls.map((c, i) => [c.stmt, loop[i]!]));
+  let rows = 0;
+  let keys = 0;
+  const sql = runnables.map((r) => r.sql).join(';\n');
+  for (const [i, r] of runnables.entries()) {
+    const cmp = compareRows(r, r.covers.map((s) => byStmt.get(s)!), rewritten[i]!, draft.kind === 'aggregate-loop' || (draft.kind === 'repeated-sequence' && /\bGROUP BY\b/i.test(r.sql)));
+    if (cmp.different) return verdict('different', `different rows: ${cmp.different}`, { sql, example: cmp.example ?? null, roundTrips: { loop: calls.length, rewrite: runnables.length } });
+    rows += cmp.rows;
+    keys += cmp.keys;
+  }
+  const timing = await measure(
+    () => loopRun(client, calls),
+    () => rewriteRun(client, runnables),
+    opts,
+  );
+  const server = await explainAll(client, calls, runnables);
+  await client.query('ROLLBACK');
+  return verified(`same ${rows} row${rows === 1 ? '' : 's'}${keys ? ` for ${keys} key${keys === 1 ? '' : 's'}` : ''}`, sql, rows, keys || null, calls.length, runnables.length, timing, server);
+}
+
+function verified(
+  what: string,
+  sql: string,
+  rows: number,
+  keys: number | null,
+  loopTrips: number,
+  rewriteTrips: number,
+  timing: { loop: number; rewrite: number; runs: number },
+  server: { loop: number; rewrite: number; loopBuffers: number; rewriteBuffers: number } | null,
+): Verification {
+  // from the times as reported, so the figure can be checked against them
+  timing = { ...timing, loop: round(timing.loop), rewrite: round(timing.rewrite) };
+  const speedup = timing.rewrite > 0 ? Math.round((timing.loop / timing.rewrite) * 10) / 10 : null;
+  const speed = speedup === null ? '' : speedup >= 1 ? `; ${speedup}× faster` : `; ${Math.round((timing.rewrite / timing.loop) * 10) / 10}× slower`;
+  const ms = (n: number) => (n >= 10 ? n.toFixed(0) : n >= 1 ? n.toFixed(1) : n.toFixed(2));
+  const detail = ` (wall ${ms(timing.loop)} ms → ${ms(timing.rewrite)} ms${server ? `, server ${ms(server.loop)} ms → ${ms(server.rewrite)} ms` : ''})`;
+  return verdict('verified', `verified: ${what}; ${loopTrips} round trip${loopTrips === 1 ? '' : 's'} → ${rewriteTrips}${speed}${detail}`, {
+    sql,
+    rows,
+    keys,
+    roundTrips: { loop: loopTrips, rewrite: rewriteTrips },
+    wallMs: { loop: round(timing.loop), rewrite: round(timing.rewrite), runs: timing.runs },
+    serverMs: server ? { loop: round(server.loop), rewrite: round(server.rewrite) } : null,
+    buffers: server ? { loop: server.loopBuffers, rewrite: server.rewriteBuffers } : null,
+    speedup,
+  });
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** A key as both sides spell it: PostgreSQL's text for booleans, the logged text otherwise. */
+function normKey(v: string | null | undefined): string {
+  if (v === null || v === undefined) return '\u0000null';
+  if (v === 'true') return 't';
+  if (v === 'false') return 'f';
+  // a uuid logged in capitals is the same key PostgreSQL prints in lower case
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) return v.toLowerCase();
+  return v;
+}
+
+interface Comparison {
+  rows: number;
+  keys: number;
+  different?: string;
+  example?: Verification['example'];
+}
+
+const short = (s: string) => (s.length > 200 ? s.slice(0, 199) + '…' : s);
+
+/** One row as the loop's columns, in the loop's order, so a rewrite with more columns (its key) still compares. */
+function canon(row: Record<string, string | null>, cols: string[]): string {
+  return JSON.stringify(Object.fromEntries(cols.map((c) => [c, row[c] ?? null])));
+}
+
+/**
+ * The loop's rows per key against the rewrite's rows carrying that key (reads), or each run's rows against the
+ * single statement's (duplicate-query). Aggregates: a key with no rows is absent from GROUP BY, where the loop got
+ * count 0 / NULL; that is the documented difference and counts as the same.
+ */
+export function compareRows(r: Runnable, loop: Result[], rewrite: Result, aggregate: boolean, mask: (col: string, v: string | null) => string | null = (_c, v) => v): Comparison {
+  const cols = loop.find((x) => x.fields.length)?.fields ?? rewrite.fields;
+  const missing = cols.filter((c) => !rewrite.fields.includes(c));
+  if (missing.length) return { rows: 0, keys: 0, different: `the rewrite does not return ${missing.join(', ')}, which the loop did` };
+  const canonOf = (row: Record<string, string | null>) => canon(Object.fromEntries(Object.entries(row).map(([c, v]) => [c, mask(c, v)])), cols);
+  if (r.keyColumn === null) {
+    const want = rewrite.rows.map(canonOf).sort();
+    for (const [i, res] of loop.entries()) {
+      const got = res.rows.map(canonOf).sort();
+      if (JSON.stringify(got) !== JSON.stringify(want)) {
+        return { rows: 0, keys: 0, different: `run ${i + 1} of the loop got ${got.length} rows, the rewrite ${want.length}`, example: { key: null, loop: got[0] ?? null, rewrite: want[0] ?? null } };
+      }
+    }
+    return { rows: rewrite.rows.length, keys: 0 };
+  }
+  const key = r.keyColumn;
+  if (!rewrite.fields.includes(key)) {
+    return { rows: 0, keys: 0, different: `the rewrite's rows do not carry ${key}, so the application cannot tell which key each row belongs to` };
+  }
+  const expected = new Map<string, string[]>();
+  loop.forEach((res, i) => {
+    const k = normKey(r.keys[i]);
+    const rows = res.rows.map(canonOf);
+    const had = expected.get(k);
+    // a key the loop asked for twice (a select-then-insert: its SELECT, then its INSERT … RETURNING) has the rows of both
+    if (had) had.push(...rows.filter((x) => !had.includes(x)));
+    else expected.set(k, rows);
+  });
+  const actual = new Map<string, string[]>();
+  for (const row of rewrite.rows) {
+    const k = normKey(row[key]);
+    const g = actual.get(k) ?? [];
+    g.push(canonOf(row));
+    actual.set(k, g);
+  }
+  let rows = 0;
+  for (const [k, want] of expected) {
+    const got = (actual.get(k) ?? []).slice().sort();
+    const w = want.slice().sort();
+    const shown = k === '\u0000null' ? 'NULL' : k;
+    if (aggregate && got.length === 0 && w.length === 1 && emptyAggregate(w[0]!, key)) continue;
+    if (JSON.stringify(got) !== JSON.stringify(w)) {
+      const lw = w.find((x) => !got.includes(x)) ?? null;
+      const gw = got.find((x) => !w.includes(x)) ?? null;
+      return {
+        rows: 0,
+        keys: 0,
+        different: `for ${key} = ${shown} the loop got ${w.length} row${w.length === 1 ? '' : 's'}, the rewrite ${got.length}${lw ? `; the loop's ${short(lw)}` : ''}${gw ? `; the rewrite's ${short(gw)}` : ''}`,
+        example: { key: shown, loop: lw, rewrite: gw },
+      };
+    }
+    rows += w.length;
+  }
+  for (const [k, got] of actual) {
+    if (!expected.has(k)) {
+      const shown = k === '\u0000null' ? 'NULL' : k;
+      return { rows: 0, keys: 0, different: `the rewrite returned ${got.length} row(s) for ${key} = ${shown}, a key the loop never asked for`, example: { key: shown, loop: null, rewrite: short(got[0]!) } };
+    }
+  }
+  return { rows, keys: expected.size };
+}
+
+/** The loop's row for a key with no rows: every aggregate 0 or NULL. */
+function emptyAggregate(row: string, key: string): boolean {
+  const values = Object.entries(JSON.parse(row) as Record<string, string | null>).filter(([c]) => c !== key);
+  return values.every(([, v]) => v === null || v === '0' || /^0(\.0+)?$/.test(v));
+}
+
+/**
+ * Median wall time of each side, run alternately so both see the same caches: at least 3 runs, then until the
+ * median moves by under 5% with one more run, at most maxRuns, and no new run after budgetMs.
+ */
+async function measure(loop: () => Promise<unknown>, rewrite: () => Promise<unknown>, opts: Pick<ReplayOptions, 'maxRuns' | 'budgetMs'>): Promise<{ loop: number; rewrite: number; runs: number }> {
+  const a: number[] = [];
+  const b: number[] = [];
+  const started = process.hrtime.bigint();
+  const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
+  const time = async (f: () => Promise<unknown>) => {
+    const t = process.hrtime.bigint();
+    await f();
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  while (a.length < opts.maxRuns) {
+    a.push(await time(loop));
+    b.push(await time(rewrite));
+    if (a.length >= 3 && stable(a) && stable(b)) break;
+    if (elapsed() > opts.budgetMs) break;
+  }
+  return { loop: median(a), rewrite: median(b), runs: a.length };
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function stable(xs: number[]): boolean {
+  const now = median(xs);
+  const before = median(xs.slice(0, -1));
+  return Math.abs(now - before) <= 0.05 * Math.max(now, before);
+}
+
+/** Server time and buffers from EXPLAIN (ANALYZE, BUFFERS): the loop's statements summed, and the rewrite's. */
+async function explainAll(client: pg.Client, calls: Call[], runnables: Runnable[], between?: () => Promise<void>): Promise<{ loop: number; rewrite: number; loopBuffers: number; rewriteBuffers: number } | null> {
+  try {
+    let loop = 0;
+    let loopBuffers = 0;
+    for (const c of calls) {
+      const e = await explain(client, c.sql, c.params);
+      loop += e.ms;
+      loopBuffers += e.buffers;
+    }
+    // writes: the rewrite must start from the table as the loop found it, not as the loop left it
+    await between?.();
+    let rewrite = 0;
+    let rewriteBuffers = 0;
+    for (const r of runnables) {
+      const e = await explain(client, r.sql, r.binds);
+      rewrite += e.ms;
+      rewriteBuffers += e.buffers;
+    }
+    return { loop, rewrite, loopBuffers, rewriteBuffers };
+  } catch {
+    // the statements just ran, so EXPLAIN fails only if the server refuses it: then there is no server time
+    await client.query('ROLLBACK').catch(() => undefined);
+    return null;
+  }
+}
+
+async function explain(client: pg.Client, sql: string, params: unknown[]): Promise<{ ms: number; buffers: number }> {
+  const r = await run(client, `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, params);
+  const plan = JSON.parse(String(Object.values(r.rows[0]!)[0])) as { Plan: Record<string, number>; 'Planning Time': number; 'Execution Time': number }[];
+  const top = plan[0]!;
+  return { ms: (top['Planning Time'] ?? 0) + (top['Execution Time'] ?? 0), buffers: (top.Plan['Shared Hit Blocks'] ?? 0) + (top.Plan['Shared Read Blocks'] ?? 0) };
+}
+
+/** Tables a write statement changes, as SQL names. */
+function writtenTables(sqls: string[]): string[] {
+  const out = new Set<string>();
+  for (const sql of sqls) {
+    const p = parseStmt({ sql, values: [] } as unknown as Stmt);
+    if (!p) continue;
+    const visit = (a: typeof p.ast) => {
+      if (a.type === 'insert') out.add(qname(a.into.name, a.into.schema));
+      else if (a.type === 'update') out.add(qname(a.table.name, a.table.schema));
+      else if (a.type === 'delete') out.add(qname(a.from.name, a.from.schema));
+      else if (a.type === 'with') {
+        for (const b of a.bind) visit(b.statement);
+        visit(a.in);
+      }
+    };
+    visit(p.ast);
+  }
+  return [...out].sort();
+}
+
+const qname = (name: string, schema?: string) => (schema ? `${ident(schema)}.${ident(name)}` : ident(name));
+
+interface TableState {
+  table: string;
+  /** Columns whose values come from a sequence: a new row's value differs between two rolled-back runs. */
+  generated: Map<string, string | null>;
+  checksum: string;
+}
+
+/** The column list of a table with how each is compared: generated values above the old maximum and now() masked. */
+async function tableShape(client: pg.Client, table: string): Promise<{ exprs: string[]; generated: Map<string, string | null> } | null> {
+  const cols = await run(
+    client,
+    `SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type, pg_get_expr(d.adbin, d.adrelid) AS def, a.attidentity AS ident
+       FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+    [table],
+  );
+  if (cols.rows.length === 0) return null;
+  const generated = new Map<string, string | null>();
+  const exprs: string[] = [];
+  for (const c of cols.rows) {
+    const col = ident(c['attname']!);
+    if ((c['def'] ?? '').startsWith('nextval(') || c['ident'] === 'a' || c['ident'] === 'd') {
+      const max = (await run(client, `SELECT max(${col})::text AS m FROM ${table}`, [])).rows[0]!['m'] ?? null;
+      generated.set(c['attname']!, max);
+      exprs.push(max === null ? 'NULL' : `CASE WHEN t.${col} > ${/^-?\d+$/.test(max) ? max : `'${max.replace(/'/g, "''")}'`} THEN NULL ELSE t.${col} END`);
+    } else if (/^timestamp|^date$/.test(c['type']!)) {
+      // DEFAULT now() / SET updated_at = now(): the same statement gives another value in another transaction
+      exprs.push(`CASE WHEN t.${col} = now() THEN NULL ELSE t.${col} END`);
+    } else exprs.push(`t.${col}`);
+  }
+  return { exprs, generated };
+}
+
+async function checksum(client: pg.Client, table: string, exprs: string[]): Promise<string> {
+  const r = await run(
+    client,
+    `SELECT count(*)::text || ':' || md5(coalesce(string_agg(h, '' ORDER BY h), '')) AS sum FROM (SELECT md5(ROW(${exprs.join(', ')})::text) AS h FROM ${table} AS t) AS s`,
+    [],
+  );
+  return r.rows[0]!['sum']!;
+}
+
+async function verifyWrites(client: pg.Client, draft: AnyDraft, calls: Call[], runnables: Runnable[], opts: ReplayOptions): Promise<Verification> {
+  const sql = runnables.map((r) => r.sql).join(';\n');
+  const tables = writtenTables([...calls.map((c) => c.sql), ...runnables.map((r) => r.sql)]);
+  const shapes = new Map<string, NonNullable<Awaited<ReturnType<typeof tableShape>>>>();
+  for (const t of tables) {
+    const s = await tableShape(client, t);
+    if (s === null) return verdict('skipped', `skipped: missing table: ${t} does not exist on this database; point --dsn at a database with the log's schema`, { sql });
+    shapes.set(t, s);
+  }
+  // a returned id above the table's old maximum is a new row's: its value depends on the sequence, not the rewrite
+  const mask = (col: string, v: string | null) => {
+    for (const s of shapes.values()) {
+      const max = s.generated.get(col);
+      if (max !== undefined && v !== null && (max === null || (/^-?\d+$/.test(v) && /^-?\d+$/.test(max) ? BigInt(v) > BigInt(max) : v > max))) return '<new>';
+    }
+    return v;
+  };
+  const side = async (f: () => Promise<Result[]>) => {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ WRITE');
+    try {
+      const res = await f();
+      const sums = new Map<string, string>();
+      for (const [t, s] of shapes) sums.set(t, await checksum(client, t, s.exprs));
+      return { res, sums };
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  };
+  const loop = await side(() => loopRun(client, calls));
+  const rewritten = await side(() => rewriteRun(client, runnables));
+  const changedLoop = loop.res.reduce((n, r) => n + r.rowCount, 0);
+  const changedRewrite = rewritten.res.reduce((n, r) => n + r.rowCount, 0);
+  for (const t of tables) {
+    if (loop.sums.get(t) !== rewritten.sums.get(t)) {
+      const [ln] = loop.sums.get(t)!.split(':');
+      const [rn] = rewritten.sums.get(t)!.split(':');
+      return verdict(
+        'different',
+        `different rows: ${t} is not the same after the rewrite as after the loop (${ln} rows after the loop, ${rn} after the rewrite; the loop changed ${changedLoop} rows, the rewrite ${changedRewrite})`,
+        { sql, example: { key: null, loop: `${ln} rows in ${t}`, rewrite: `${rn} rows in ${t}` }, roundTrips: { loop: calls.length, rewrite: runnables.length } },
+      );
+    }
+  }
+  // what a keyed write returns (the upsert's ids) must match what the loop's statements returned, per key
+  const byStmt = new Map(calls.map((c, i) => [c.stmt, loop.res[i]!]));
+  let keys = 0;
+  for (const [i, r] of runnables.entries()) {
+    if (r.keyColumn === null) continue;
+    const cmp = compareRows(r, r.covers.map((s) => byStmt.get(s)!), rewritten.res[i]!, false, mask);
+    if (cmp.different) return verdict('different', `different rows: ${cmp.different}`, { sql, example: cmp.example ?? null, roundTrips: { loop: calls.length, rewrite: runnables.length } });
+    keys += cmp.keys;
+  }
+  const timing = await measure(
+    () => side(() => loopRun(client, calls)),
+    () => side(() => rewriteRun(client, runnables)),
+    { maxRuns: Math.min(opts.maxRuns, 10), budgetMs: opts.budgetMs },
+  );
+  const begin = () => client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ WRITE').then(() => undefined);
+  await begin();
+  let server: Awaited<ReturnType<typeof explainAll>>;
+  try {
+    server = await explainAll(client, calls, runnables, async () => {
+      await client.query('ROLLBACK');
+      await begin();
+    });
+  } finally {
+    await client.query('ROLLBACK');
+  }
+  const names = tables.join(', ');
+  const what = tables.length === 0
+    ? `same ${keys ? `rows back for ${keys} keys` : 'result'}; no table written (row locks only, rolled back)`
+    : `same state of ${names} afterwards (${changedLoop} row${changedLoop === 1 ? '' : 's'} changed by the loop, ${changedRewrite} by the rewrite${keys ? `; the same rows back for ${keys} keys` : ''}; both rolled back)`;
+  void draft;
+  return verified(what, sql, changedLoop, keys || null, calls.length, runnables.length, timing, server);
+}

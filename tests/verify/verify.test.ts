@@ -1,0 +1,278 @@
+/**
+ * sqloupe verify on a real PostgreSQL 15 with the workload's schema and seed data (the shared test cluster):
+ * every loop kind of the sample logs verified end to end, wrong rewrites caught, the true reason for every
+ * skip, the database unchanged by writes, and the DSN's password in no output.
+ */
+import path from 'node:path';
+import { statSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeToState, resultFromStates, DEFAULT_ANALYZE_OPTIONS, type AnalysisState } from '../../src/analyze.js';
+import type { AnyDraft, FindingKind } from '../../src/detect/registry.js';
+import type { AnalysisResult } from '../../src/findings/result.js';
+import { build } from '../../src/rewrite/index.js';
+import { reporterById } from '../../src/report/index.js';
+import { connect, type Connection } from '../../src/verify/connect.js';
+import { draftsOf, replay, verifyResult, DEFAULT_VERIFY_LIMITS, VerifyConnectionError, type VerifyOptions } from '../../src/verify/index.js';
+import { validatorFor } from '../report/schema.js';
+import { runCli } from '../support/cli.js';
+import { draftOf, repoRoot, startDb, stmtsOf, type Db } from '../rewrite/support.js';
+
+let db: Db;
+let state: AnalysisState;
+let drafts: Map<string, AnyDraft>;
+let conn: Connection;
+const SAMPLES = ['samples/billing.log', 'samples/loops.csv', 'samples/pooled-web.json'];
+
+beforeAll(async () => {
+  db = await startDb();
+  state = await analyzeToState(SAMPLES.map((f) => ({ path: path.join(repoRoot, f), size: statSync(path.join(repoRoot, f)).size })), DEFAULT_ANALYZE_OPTIONS);
+  drafts = draftsOf([state]);
+  conn = await connect(db.dsn, DEFAULT_VERIFY_LIMITS);
+}, 180_000);
+
+afterAll(async () => {
+  await conn?.end();
+  await db?.stop();
+});
+
+const fresh = (): AnalysisResult => resultFromStates([state], DEFAULT_ANALYZE_OPTIONS);
+// few, short timing runs: the tests check the verdicts, not the speed of a shared machine
+const options = (over: Partial<VerifyOptions> = {}): VerifyOptions => ({ ...DEFAULT_VERIFY_LIMITS, dsn: db.dsn, findings: [], allowWrites: true, maxRuns: 3, budgetMs: 100, ...over });
+const replayOptions = { allowWrites: true, maxRuns: 3, budgetMs: 100, scrub: (s: string) => s };
+
+function findingOf(result: AnalysisResult, kind: FindingKind, application: string) {
+  const f = result.findings.find((x) => x.kind === kind && x.applications.includes(application));
+  if (!f) throw new Error(`no ${kind} finding for ${application}`);
+  return f;
+}
+
+const draftFor = (result: AnalysisResult, kind: FindingKind, application: string) => drafts.get(findingOf(result, kind, application).id)!;
+
+/** Every user table's rows as one checksum each: what a verify run must leave exactly as it found it. */
+async function tableChecksums(): Promise<Record<string, string>> {
+  const tables = (await db.client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).rows.map((r) => r.tablename as string);
+  const out: Record<string, string> = {};
+  for (const t of tables) {
+    const r = await db.client.query(`SELECT count(*)::text || ':' || md5(coalesce(string_agg(md5(x::text), '' ORDER BY md5(x::text)), '')) AS sum FROM "${t}" AS x`);
+    out[t] = r.rows[0].sum as string;
+  }
+  return out;
+}
+
+/** The deterministic part of a verdict: everything before the measured speed. */
+const outcome = (message: string) => message.replace(/; [\d.]+× (faster|slower) \(wall .*\)$/, '');
+
+describe('every loop kind of the samples, verified on the database', () => {
+  let result: AnalysisResult;
+  let before: Record<string, string>;
+
+  beforeAll(async () => {
+    before = await tableChecksums();
+    result = fresh();
+    await verifyResult(result, [state], options());
+  }, 180_000);
+
+  it('reads: same rows per key, round trips and speed measured', () => {
+    const expected: [FindingKind, string, string][] = [
+      ['n-plus-one', 'billing', 'verified: same 34 rows for 12 keys; 12 round trips → 1'],
+      ['n-plus-one', 'web', 'verified: same 10 rows for 10 keys; 10 round trips → 1'],
+      ['aggregate-loop', 'dashboard', 'verified: same 13 rows for 15 keys; 15 round trips → 1'],
+      ['latest-per-parent', 'crm', 'verified: same 11 rows for 12 keys; 12 round trips → 1'],
+      ['duplicate-query', 'catalog', 'verified: same 1 row; 10 round trips → 1'],
+    ];
+    for (const [kind, app, message] of expected) {
+      const v = findingOf(result, kind, app).verification!;
+      expect(v.status, `${kind} ${app}`).toBe('verified');
+      expect(outcome(v.message), `${kind} ${app}`).toBe(message);
+      expect(v.message).toMatch(/; [\d.]+× (faster|slower) \(wall [\d.]+ ms → [\d.]+ ms, server [\d.]+ ms → [\d.]+ ms\)$/);
+      expect(v.wallMs!.runs).toBeGreaterThanOrEqual(1);
+      expect(v.wallMs!.runs).toBeLessThanOrEqual(3);
+      expect(v.serverMs!.rewrite).toBeGreaterThan(0);
+      expect(v.speedup).toBe(Math.round((v.wallMs!.loop / v.wallMs!.rewrite) * 10) / 10);
+    }
+  });
+
+  it('writes (--allow-writes): the same table state afterwards, both sides rolled back', () => {
+    const expected: [FindingKind, string, string][] = [
+      ['per-row-insert', 'importer', 'verified: same state of products afterwards (25 rows changed by the loop, 25 by the rewrite; both rolled back); 25 round trips → 1'],
+      ['per-row-update', 'pricing', 'verified: same state of products afterwards (12 rows changed by the loop, 12 by the rewrite; both rolled back); 12 round trips → 1'],
+      ['per-row-delete', 'cleanup', 'verified: same state of audit_log afterwards (15 rows changed by the loop, 15 by the rewrite; both rolled back); 15 round trips → 1'],
+      [
+        'select-then-insert',
+        'sync',
+        'verified: same state of customers afterwards (12 rows changed by the loop, 12 by the rewrite; the same rows back for 12 keys; both rolled back); 24 round trips → 1',
+      ],
+      [
+        'repeated-sequence',
+        'fulfillment',
+        'verified: same state of orders, shipments afterwards (24 rows changed by the loop, 24 by the rewrite; the same rows back for 8 keys; both rolled back); 24 round trips → 3',
+      ],
+    ];
+    for (const [kind, app, message] of expected) {
+      const v = findingOf(result, kind, app).verification!;
+      expect(v.status, `${kind} ${app}`).toBe('verified');
+      expect(outcome(v.message), `${kind} ${app}`).toBe(message);
+    }
+  });
+
+  it('a finding that is not a loop is skipped, with why', () => {
+    expect(findingOf(result, 'unbounded-fetch', 'export').verification!.message).toBe('skipped: not a loop, so there is no loop to replay against a rewrite');
+  });
+
+  it('the database is exactly as before: every table has the same rows', async () => {
+    expect(await tableChecksums()).toEqual(before);
+  });
+
+  it('the verdict raises the confidence and is in the JSON (valid against the schema) and every text report', () => {
+    const f = findingOf(result, 'n-plus-one', 'billing');
+    expect(f.evidence.confidence).toBe('high');
+    expect(f.evidence.basis.at(-1)).toBe(`rewrite verified on ${conn.where.replace(/^[^@]*@/, '')}: it returns what the loop did`);
+    const json = JSON.parse(reporterById('json')!.render(result, { color: false, quiet: false, width: 100 })) as { findings: { id: string; verification?: { status: string } }[] };
+    expect(validatorFor('sqloupe-report.schema.json')(json)).toEqual([]);
+    expect(json.findings.find((x) => x.id === f.id)!.verification!.status).toBe('verified');
+    const line = `verify: ${f.verification!.message}`;
+    const text = reporterById('text')!.render(result, { color: false, quiet: true, width: 1000 });
+    expect(text).toContain(`  ${line}\n`);
+    expect(reporterById('markdown')!.render(result, { color: false, quiet: true, width: 100 })).toContain(`- **Verified:** ${f.verification!.message}\n`);
+    const sarif = JSON.parse(reporterById('sarif')!.render(result, { color: false, quiet: true, width: 100 })) as { runs: { results: { properties: Record<string, unknown> }[] }[] };
+    const props = sarif.runs[0]!.results.find((r) => r.properties['findingId'] === f.id)!.properties;
+    expect(props['verification']).toBe('verified');
+    expect(props['verificationMessage']).toBe(f.verification!.message);
+  });
+});
+
+describe('what verify refuses, and why', () => {
+  it('writes without --allow-writes are skipped; reads still verified', async () => {
+    const result = fresh();
+    await verifyResult(result, [state], options({ allowWrites: false }));
+    for (const [kind, app] of [['per-row-insert', 'importer'], ['per-row-update', 'pricing'], ['per-row-delete', 'cleanup'], ['select-then-insert', 'sync'], ['repeated-sequence', 'fulfillment']] as const) {
+      expect(findingOf(result, kind, app).verification!.message).toBe('skipped: the loop writes; run with --allow-writes to verify it inside a transaction that is always rolled back');
+    }
+    expect(findingOf(result, 'n-plus-one', 'billing').verification!.status).toBe('verified');
+  });
+
+  it('--finding verifies only the findings named; an unknown id is an error', async () => {
+    const result = fresh();
+    const id = findingOf(result, 'n-plus-one', 'billing').id;
+    const verdicts = await verifyResult(result, [state], options({ findings: [id] }));
+    expect([...verdicts.keys()]).toEqual([id]);
+    expect(result.findings.filter((f) => f.verification).map((f) => f.id)).toEqual([id]);
+    await expect(verifyResult(fresh(), [state], options({ findings: ['000000000000'] }))).rejects.toThrow('no finding 000000000000 in these logs');
+  });
+
+  it('a missing table, values the log does not hold, and DDL: skipped with the true reason', async () => {
+    const missing = draftOf('n-plus-one', stmtsOf([1, 2, 3].map((k) => ({ sql: 'SELECT id, qty FROM no_such_table WHERE order_id = $1', params: [String(k)] }))));
+    expect((await replay(conn.client, missing, build(missing), replayOptions)).message).toBe(
+      'skipped: missing table: relation "no_such_table" does not exist (at test:1); point --dsn at a database with the log\'s schema',
+    );
+    const blind = draftOf('n-plus-one', stmtsOf(['SELECT id FROM order_items WHERE order_id = $1', 'SELECT id FROM order_items WHERE order_id = $1']), null, { keyColumns: ['order_id'] });
+    expect((await replay(conn.client, blind, build(blind), replayOptions)).message).toBe(
+      "skipped: no logged value for $1 at test:1 (parameters not logged, or redacted): set log_parameter_max_length = -1 / the ORM's parameter logging",
+    );
+    const ddl = draftOf('per-row-insert', stmtsOf(['CREATE TABLE t1 (id int)', 'CREATE TABLE t2 (id int)']));
+    expect((await replay(conn.client, ddl, build(ddl), replayOptions)).message).toBe(
+      'skipped: CREATE at test:1 is not a SELECT/INSERT/UPDATE/DELETE; verify never runs DDL or other commands',
+    );
+    expect((await db.client.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN ('t1', 't2')")).rows[0].n).toBe(0);
+  });
+
+  it('row locks (FOR UPDATE) need --allow-writes; then they are compared per key inside a rolled-back transaction', async () => {
+    const locked = draftOf('n-plus-one', stmtsOf([1, 2, 3].map((k) => ({ sql: 'SELECT id, status FROM orders WHERE customer_id = $1 FOR UPDATE', params: [String(k)] }))), null, { keyColumns: ['customer_id'] });
+    expect((await replay(conn.client, locked, build(locked), { ...replayOptions, allowWrites: false })).message).toBe(
+      'skipped: the loop writes; run with --allow-writes to verify it inside a transaction that is always rolled back',
+    );
+    const v = await replay(conn.client, locked, build(locked), replayOptions);
+    expect(v.status).toBe('verified');
+    expect(outcome(v.message)).toBe('verified: same rows back for 3 keys; no table written (row locks only, rolled back); 3 round trips → 1');
+  });
+
+  it('an aggregate with one FILTER column per condition value cannot be compared row for row: skipped, with why', async () => {
+    const stmts = stmtsOf(
+      [1, 2, 3].flatMap((k) => ['paid', 'shipped'].map((st) => ({ sql: 'SELECT count(*) FROM orders WHERE customer_id = $1 AND status = $2', params: [String(k), st] }))),
+    );
+    const agg = draftOf('aggregate-loop', stmts, null, { keyColumns: ['customer_id'] });
+    const b = build(agg);
+    expect(b.use).toContain('FILTER (WHERE status =');
+    expect((await replay(conn.client, agg, b, replayOptions)).message).toBe(
+      "skipped: its FILTER columns are named per status value, not as the loop's columns, so rows cannot be compared one for one",
+    );
+  });
+
+  it('the session is read-only by default, with statement_timeout and lock_timeout set', async () => {
+    const settings = await conn.client.query("SELECT current_setting('default_transaction_read_only') AS ro, current_setting('statement_timeout') AS st, current_setting('lock_timeout') AS lt");
+    expect(settings.rows[0]).toEqual({ ro: 'on', st: '5s', lt: '1s' });
+    await expect(conn.client.query("INSERT INTO app_settings (key, value) VALUES ('x', 'y')")).rejects.toThrow('cannot execute INSERT in a read-only transaction');
+  });
+});
+
+describe('a wrong rewrite is never verified', () => {
+  it('reads: a rewrite that loses rows, one that drops the key, and a wrong aggregate', async () => {
+    const result = fresh();
+    const d = draftFor(result, 'n-plus-one', 'billing');
+    const b = build(d);
+    const lossy = { ...b, runnable: [{ ...b.runnable![0]!, sql: b.runnable![0]!.sql + ' AND quantity > 1' }] };
+    const v = await replay(conn.client, d, lossy, replayOptions);
+    expect(v.status).toBe('different');
+    expect(v.message).toMatch(/^different rows: for order_id = \d+ the loop got \d+ rows?, the rewrite \d+; the loop's \{"product_id":"\d+","quantity":"1","unit_price_cents":"\d+"\}/);
+    expect(v.example!.loop).toContain('"quantity":"1"');
+    // the rewrite as it was built before: rows without the key they belong to
+    const keyless = { ...b, runnable: [{ ...b.runnable![0]!, sql: 'SELECT product_id, quantity, unit_price_cents FROM order_items WHERE order_id = ANY($1)' }] };
+    expect((await replay(conn.client, d, keyless, replayOptions)).message).toBe(
+      "different rows: the rewrite's rows do not carry order_id, so the application cannot tell which key each row belongs to",
+    );
+    const agg = draftFor(result, 'aggregate-loop', 'dashboard');
+    const ab = build(agg);
+    const wrong = { ...ab, runnable: [{ ...ab.runnable![0]!, sql: ab.runnable![0]!.sql.replace('sum(total_cents)', 'max(total_cents)') }] };
+    expect(wrong.runnable[0]!.sql).toContain('max(total_cents)');
+    const av = await replay(conn.client, agg, wrong, replayOptions);
+    expect(av.status).toBe('different');
+    expect(av.message).toMatch(/^different rows: for customer_id = \d+ the loop got 1 row, the rewrite 1; the loop's \{"orders":"\d+","revenue":"\d+"\}; the rewrite's \{"orders":"\d+","revenue":"\d+"\}$/);
+  });
+
+  it('writes: an UPDATE that sets other values is caught, and the table is left as it was', async () => {
+    const before = await tableChecksums();
+    const d = draftFor(fresh(), 'per-row-update', 'pricing');
+    const b = build(d);
+    const off = { ...b, runnable: [{ ...b.runnable![0]!, sql: b.runnable![0]!.sql.replace('SET price_cents = v.price_cents', 'SET price_cents = v.price_cents + 1') }] };
+    expect(off.runnable[0]!.sql).toContain('v.price_cents + 1');
+    const v = await replay(conn.client, d, off, replayOptions);
+    expect(v.message).toBe(
+      'different rows: products is not the same after the rewrite as after the loop (' +
+        `${before['products']!.split(':')[0]} rows after the loop, ${before['products']!.split(':')[0]} after the rewrite; the loop changed 12 rows, the rewrite 12)`,
+    );
+    const f = await replay(conn.client, d, { ...b, runnable: [{ ...b.runnable![0]!, sql: b.runnable![0]!.sql.replace('v.price_cents', 'v.no_such_column') }] }, replayOptions);
+    expect(f.status).toBe('failed');
+    expect(f.message).toBe('failed: the rewrite failed: column v.no_such_column does not exist');
+    expect(await tableChecksums()).toEqual(before);
+  });
+});
+
+describe('the DSN password', () => {
+  const secret = 'Pw-9secret';
+
+  it('never appears in a connection error, and the error is one line', async () => {
+    const err = await connect(`postgres://postgres:${secret}@127.0.0.1:1/app`, DEFAULT_VERIFY_LIMITS).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VerifyConnectionError);
+    expect((err as Error).message).toBe('cannot verify on postgres@127.0.0.1:1/app: connection refused: is PostgreSQL running there, and is the host and port right?');
+    const bad = await connect(`mysql://root:${secret}@host/db`, DEFAULT_VERIFY_LIMITS).catch((e: unknown) => e);
+    expect((bad as Error).message).toBe('--dsn must start with postgres:// or postgresql:// (got mysql://…)');
+    const garbage = await connect(`not a url ${secret}`, DEFAULT_VERIFY_LIMITS).catch((e: unknown) => e);
+    expect((garbage as Error).message).not.toContain(secret);
+  });
+
+  it('never appears in a report of a run that used it', async () => {
+    const url = new URL(db.dsn);
+    url.password = secret;
+    const result = fresh();
+    await verifyResult(result, [state], options({ dsn: url.href, allowWrites: false }));
+    expect(result.findings.filter((f) => f.verification?.status === 'verified').length).toBe(5);
+    for (const id of ['json', 'text', 'markdown', 'sarif']) expect(reporterById(id)!.render(result, { color: false, quiet: false, width: 100 })).not.toContain(secret);
+  });
+
+  it('the CLI: unreachable server, one line on stderr without the password, exit 2', () => {
+    const r = runCli(['verify', '--dsn', `postgres://app:${secret}@127.0.0.1:1/app`, 'samples/billing.log']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('sqloupe: verify: cannot verify on app@127.0.0.1:1/app: connection refused: is PostgreSQL running there, and is the host and port right?\n');
+  });
+});
