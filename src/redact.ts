@@ -216,5 +216,14 @@ export function redactState<S extends StateLike>(state: S, salt: string): S {
     templates: state.templates.map(redactSql),
     findings: state.findings.map((g) => redactGroup(g, salt)),
     topQueries: state.topQueries.map(redactTopState),
+    ...redactTimeline(state),
   };
+}
+
+/** The HTML report's timeline names its series by application: those names become pseudonyms too. */
+function redactTimeline(state: object): { timeline?: unknown } {
+  const timeline = (state as { timeline?: { series: [string, unknown][] } }).timeline;
+  if (timeline === undefined) return {};
+  const series = timeline.series.map(([name, buckets]) => [name.startsWith('(') ? name : (pseudonym('app', name) ?? name), buckets]);
+  return { timeline: { ...timeline, series } };
 }

@@ -28,7 +28,7 @@ const optionsOf = (text: string) => [...text.matchAll(/^ {2}(?:-\w, )?(--[a-z][a
 
 describe('--help', () => {
   it('lists the commands, formats among them', () => {
-    expect(commands).toEqual(['analyze', 'merge', 'fingerprint', 'formats', 'doctor', 'help']);
+    expect(commands).toEqual(['analyze', 'verify', 'merge', 'fingerprint', 'formats', 'doctor', 'help']);
   });
 
   it('every `sqloupe WORD` it prints names a real command, an option, stdin or a file', () => {

@@ -51,7 +51,7 @@ describe('bin/sqloupe.js', () => {
 describe('package.json', () => {
   it('builds dist/ before packing, never on install (no prepare script to warn about on npm install -g)', () => {
     expect(pkg.scripts.prepare).toBeUndefined();
-    expect(pkg.scripts.prepack).toBe('tsc -p tsconfig.build.json');
+    expect(pkg.scripts.prepack).toBe('tsc -p tsconfig.build.json && node scripts/bundle-html.mjs');
     expect(pkg.files).toEqual(expect.arrayContaining(['bin', 'dist', 'schema']));
   });
 
