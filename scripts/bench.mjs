@@ -82,6 +82,16 @@ function usage(msg) {
 }
 
 const log = (m) => process.stderr.write(`bench: ${m}\n`);
+
+/** Print a bench report and, when asked to, keep it as bench/results-<date><suffix>.md. */
+function publish(report, suffix, write) {
+  process.stdout.write(report);
+  if (!write) return;
+  fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
+  const out = path.join(root, 'bench', `results-${new Date().toISOString().slice(0, 10)}${suffix}.md`);
+  fs.writeFileSync(out, report);
+  log(`wrote ${path.relative(root, out)}`);
+}
 const sha = (data) => createHash('sha1').update(data).digest('hex');
 const fileSha = (p) => {
   const h = createHash('sha1');
@@ -426,13 +436,7 @@ async function main() {
     ...rows.map((r) => `- ${r.label}: \`${r.command}\``),
     '',
   ].join('\n');
-  process.stdout.write(report);
-  if (opt.write) {
-    fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
-    const out = path.join(root, 'bench', `results-${new Date().toISOString().slice(0, 10)}.md`);
-    fs.writeFileSync(out, report);
-    log(`wrote ${path.relative(root, out)}`);
-  }
+  publish(report, '', opt.write);
   try {
     fs.unlinkSync(path.join(cacheDir, `rss-${process.pid}.txt`));
   } catch {
@@ -572,11 +576,5 @@ async function loopsOnly(opt) {
     ...rows.map((r) => `- ${r.label}: \`${r.command}\``),
     '',
   ].join('\n');
-  process.stdout.write(report);
-  if (opt.write) {
-    fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
-    const out = path.join(root, 'bench', `results-${new Date().toISOString().slice(0, 10)}-loops.md`);
-    fs.writeFileSync(out, report);
-    log(`wrote ${path.relative(root, out)}`);
-  }
+  publish(report, '-loops', opt.write);
 }

@@ -224,16 +224,7 @@ export class UnitAnalysis {
     const before = this.previousWork(parent);
     if (before !== null && before.t === parent.t) return false;
     if (this.timedAutocommit) {
-      if (this.coarse) {
-        // whole-second times (%t) cannot show the rhythm; the structure (right after its parent, nothing
-        // else between) still can, as long as parent and lookups fall within one tick of the clock
-        if ((st[st.length - 1]!.time ?? 0) - (parent.time ?? 0) > 1000) return false;
-      } else {
-        // requests in a row on a pooled connection share it: a loop's lookups follow each other at the pace
-        // at which the first followed its parent (the code's own rhythm, fast or slow), requests do not
-        const t = runTiming(this.unit.statements, st);
-        if (t.maxInnerGap > Math.max(this.options.burstGapMs, 3 * gapBetween(parent, st[0]!))) return false;
-      }
+      if (!this.keepsParentRhythm(parent, st)) return false;
       // a block of lookups repeated after a parent is a loop body only if the block itself is trusted
       if (c.block !== undefined && !this.blockTrusted(c.block, this.bodyOf(c))) return false;
     }
@@ -302,9 +293,18 @@ export class UnitAnalysis {
     const first = m.statements[0]!;
     const parent = this.parentOf(first, this.wholeUnit(), m.body);
     if (parent === null) return false;
-    const last = m.statements[m.statements.length - 1]!;
-    if (this.coarse) return (last.time ?? 0) - (parent.time ?? 0) <= 1000;
-    return runTiming(this.unit.statements, m.statements).maxInnerGap <= Math.max(this.options.burstGapMs, 3 * gapBetween(parent, first));
+    return this.keepsParentRhythm(parent, m.statements);
+  }
+
+  /**
+   * Statements of timed autocommit traffic that run at the pace their parent set: requests in a row on a
+   * pooled connection share it, but a loop's statements follow each other as fast (or as slowly) as the
+   * first followed its parent, and requests do not. Whole-second times (%t) cannot show the rhythm; the
+   * structure (right after the parent, nothing else between) still can, within one tick of the clock.
+   */
+  private keepsParentRhythm(parent: Stmt, run: Stmt[]): boolean {
+    if (this.coarse) return (run[run.length - 1]!.time ?? 0) - (parent.time ?? 0) <= 1000;
+    return runTiming(this.unit.statements, run).maxInnerGap <= Math.max(this.options.burstGapMs, 3 * gapBetween(parent, run[0]!));
   }
 
   /** True for autocommit units whose statements carry times: loops there must show as back-to-back runs. */
