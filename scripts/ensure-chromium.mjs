@@ -21,8 +21,8 @@ export function ensureChromium() {
   }
   console.error('installing chromium for the HTML report test (apt-get)…');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 2, 2], env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { stdio: ['ignore', 2, 2], env });
   const installed = findChromium();
   if (!installed) throw new Error('apt-get installed chromium but no binary was found at /usr/bin/chromium');
   return installed;

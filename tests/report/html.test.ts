@@ -26,7 +26,7 @@ let browser: Browser;
 let dir: string;
 
 beforeAll(async () => {
-  const executablePath = execFileSync(process.execPath, [path.join(repoRoot, 'scripts/ensure-chromium.mjs')], { encoding: 'utf8' }).trim();
+  const executablePath = execFileSync(process.execPath, [path.join(repoRoot, 'scripts/ensure-chromium.mjs')], { encoding: 'utf8' }).trim().split('\n').pop()!;
   execFileSync(process.execPath, [path.join(repoRoot, 'scripts/bundle-html.mjs')]);
   browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
   dir = mkdtempSync(path.join(os.tmpdir(), 'sqloupe-html-'));
