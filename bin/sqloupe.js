@@ -40,7 +40,7 @@ if (process.env[CHILD_MARK] !== '1' && needsFlags) {
     absorbForwardedSignals();
   }
   try {
-    await import('../dist/cli/main.js');
+    await import('../dist/cli/entry.js');
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(

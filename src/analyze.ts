@@ -70,6 +70,8 @@ export interface AnalyzeHooks {
   /** Called for each finding a closing unit adds to (its id, for `Analysis.finding`), after the store has it. */
   onFinding?(id: string, unit: Unit): void;
   progress?(path: string, bytes: number, size: number | null): void;
+  /** What '-' reads (the process's stdin unless a caller, such as a test running the CLI in-process, gives another). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** One input fed line by line: by readLines in `analyze`, by the file follower in follow mode. */
@@ -315,7 +317,7 @@ export async function analyzeToState(sources: InputSource[], options: AnalyzeOpt
         line: feed.line,
         warn: feed.warn,
         progress: hooks.progress ? (bytes) => hooks.progress!(src.path === '-' ? '<stdin>' : src.path, bytes, src.size) : undefined,
-      });
+      }, hooks.stdin);
     } catch (e) {
       readError = e as Error;
     }

@@ -36,10 +36,15 @@ const ESCAPE_CHECKS: { any: string[]; what: string; why: string }[] = [
 ];
 
 /** Diagnose one input. With `report` (from an analysis already run) nothing is read again. */
-export async function diagnose(path: string | null, options: AnalyzeOptions = DEFAULT_ANALYZE_OPTIONS, report?: InputReport): Promise<Diagnosis> {
+export async function diagnose(
+  path: string | null,
+  options: AnalyzeOptions = DEFAULT_ANALYZE_OPTIONS,
+  report?: InputReport,
+  stdin?: NodeJS.ReadableStream,
+): Promise<Diagnosis> {
   let r = report;
   if (!r) {
-    const result = await analyze([{ path: path ?? '-', size: null }], options);
+    const result = await analyze([{ path: path ?? '-', size: null }], options, { stdin });
     r = result.inputs[0]!;
   }
   const f = r.facts;

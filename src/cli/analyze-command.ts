@@ -28,6 +28,7 @@ import { redactResult, redactState } from '../redact.js';
 import { count } from '../text/plural.js';
 import { printable } from '../text/printable.js';
 import { verifyInto, type VerifyFlags } from './verify-command.js';
+import { processIo, type CliIo } from './io.js';
 
 export interface AnalyzeFlags extends VerifyFlags {
   format: string;
@@ -120,7 +121,7 @@ export function buildOptions(flags: AnalyzeFlags): AnalyzeOptions {
 }
 
 /** Read the logs (on --jobs threads) or the saved states of `sqloupe merge`; write --save-state; build the result. */
-async function analyzeOrMerge(paths: string[], flags: AnalyzeFlags, options: AnalyzeOptions): Promise<AnalysisResult> {
+async function analyzeOrMerge(paths: string[], flags: AnalyzeFlags, options: AnalyzeOptions, io: CliIo): Promise<AnalysisResult> {
   if (flags.merge) {
     if (paths.length === 0) throw new UsageError('merge needs state files written by --save-state: sqloupe merge a.state b.state');
     // a state saved without --redact is redacted as it is read: the merged state file must not hold its values
@@ -129,9 +130,9 @@ async function analyzeOrMerge(paths: string[], flags: AnalyzeFlags, options: Ana
     return verifyInto(resultFromStates(states, options), states, flags);
   }
   const jobs = flags.jobs === undefined ? availableParallelism() : parseInteger(flags.jobs, '--jobs', 1);
-  const { sources, notLogs } = resolveInputs(paths, Boolean(process.stdin.isTTY));
-  const progress = createProgress(process.stderr, progressEnabled(process.stderr, { explicit: flags.progress, quiet: flags.quiet }));
-  const states = await analyzeInParallel(sources, options, jobs, { progress: progress.update });
+  const { sources, notLogs } = resolveInputs(paths, Boolean(io.stdin.isTTY));
+  const progress = createProgress(io.stderr, progressEnabled(io.stderr, { explicit: flags.progress, quiet: flags.quiet }));
+  const states = await analyzeInParallel(sources, options, jobs, { progress: progress.update, stdin: io.stdin });
   progress.clear();
   if (flags.saveState) writeUserFile(flags.saveState, JSON.stringify(mergeStates(states)), '--save-state');
   const result = await verifyInto(resultFromStates(states, options), states, flags);
@@ -158,7 +159,7 @@ export function exitCodeFor(result: AnalysisResult, failOn: string): number {
   return result.findings.some((f) => SEVERITIES.indexOf(f.severity) >= min) ? 1 : 0;
 }
 
-export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source: OptionSource = () => undefined): Promise<number> {
+export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source: OptionSource = () => undefined, io: CliIo = processIo()): Promise<number> {
   // sqloupe.config.json fills in what the command line left at its default
   const { flags, config } = configureFlags(cliFlags, source);
   const options = buildOptions(flags);
@@ -172,8 +173,8 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
   if (flags.saveState) checkWritable(flags.saveState, '--save-state');
   if (flags.writeBaseline) checkWritable(flags.writeBaseline, '--write-baseline');
   // loaded when used: every module costs start-up time on each run
-  if (flags.follow) return (await import('./follow.js')).runFollow(paths, options, flags, exitCodeFor);
-  const analyzed = await analyzeOrMerge(paths, flags, options);
+  if (flags.follow) return (await import('./follow.js')).runFollow(paths, options, flags, exitCodeFor, { out: io.stdout, err: io.stderr, stdin: io.stdin, argv: io.argv });
+  const analyzed = await analyzeOrMerge(paths, flags, options, io);
   // redacted once, here, so every reporter, the baseline and the e-mail only ever see templates
   const result0 = flags.redact ? redactResult(analyzed) : analyzed;
 
@@ -183,10 +184,10 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
   if (filterNote !== null) {
     // the log has statements, the filters kept none: say so (in the digest only when it is sent anyway)
     if (flags.format === 'email') digestNotes.push(filterNote);
-    else process.stderr.write(`sqloupe: ${filterNote}\n`);
+    else io.stderr.write(`sqloupe: ${filterNote}\n`);
   } else if (result0.summary.statements === 0) {
     // an empty report with no reason is pgBadger's most common complaint: say why instead
-    for (const i of result0.inputs) process.stderr.write(renderDiagnosis(await diagnose(i.path === '<stdin>' ? null : i.path, options, i)));
+    for (const i of result0.inputs) io.stderr.write(renderDiagnosis(await diagnose(i.path === '<stdin>' ? null : i.path, options, i)));
     // 2 when nothing was understood; an empty or blank log file (as logrotate leaves them) had nothing to understand
     if (events === 0 && result0.inputs.some((i) => i.unparsedLines > 0 || i.path === '<stdin>' || i.warnings.some((w) => w.includes('read stopped')))) return 2;
   }
@@ -198,32 +199,32 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
     worse: { factor: worseFactor, minTimeMs: worseMinMs },
   });
   const result = narrowed.result;
-  if (!flags.quiet && process.stderr.isTTY) {
+  if (!flags.quiet && io.stderr.isTTY) {
     if (narrowed.suppressed) narrowed.notes.unshift(`${count(narrowed.suppressed, 'finding')} suppressed by the config`);
     if (narrowed.baselineUsed) narrowed.notes.unshift(`${count(narrowed.known, 'known loop')} still present (baseline), not reported`);
-    for (const note of narrowed.notes) process.stderr.write(`sqloupe: ${note}\n`);
+    for (const note of narrowed.notes) io.stderr.write(`sqloupe: ${note}\n`);
   }
   if (flags.format === 'email') {
-    await (await import('../report/email.js')).deliverDigest(result, { ...narrowed, notes: digestNotes }, flags);
+    await (await import('../report/email.js')).deliverDigest(result, { ...narrowed, notes: digestNotes }, flags, io);
     return exitCodeFor(result, flags.failOn);
   }
-  const stream = flags.output ? { isTTY: false } : process.stdout;
+  const stream = flags.output ? { isTTY: false } : io.stdout;
   const text = reporter.render(result, {
-    color: flags.format === 'text' && colorFor(stream),
+    color: flags.format === 'text' && colorFor(stream, io.argv),
     quiet: Boolean(flags.quiet),
-    width: process.stdout.columns ?? 80,
+    width: io.stdout.columns ?? 80,
   });
   if (flags.output) writeUserFile(flags.output, text, '--output');
-  else process.stdout.write(text);
+  else io.stdout.write(text);
   for (const i of result.inputs) {
     if (i.unparsedLines > 0 && flags.format !== 'text') {
       const first = i.unparsedSamples[0];
-      process.stderr.write(
+      io.stderr.write(
         printable(`sqloupe: skipped ${count(i.unparsedLines, 'line')} in ${i.path}${first ? ` (first at ${i.path}:${first.line}: ${first.reason})` : ''}`) + '\n',
       );
     }
     // truncated gzip, over-long lines: the text report shows them; other formats keep stdout clean
-    if (flags.format !== 'text') for (const w of i.warnings) process.stderr.write(`sqloupe: ${printable(w, true)}\n`);
+    if (flags.format !== 'text') for (const w of i.warnings) io.stderr.write(`sqloupe: ${printable(w, true)}\n`);
   }
   return exitCodeFor(result, flags.failOn);
 }

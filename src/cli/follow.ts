@@ -12,6 +12,7 @@ import { findingDetail } from '../report/text.js';
 import type { Finding } from '../findings/types.js';
 import { colorFor } from './color.js';
 import { UsageError } from './values.js';
+import type { TextIn } from './io.js';
 
 /** How often files are polled: `tail -F` polls once a second; a quarter second keeps findings prompt for little CPU. */
 export const FOLLOW_POLL_MS = 250;
@@ -26,6 +27,10 @@ export interface FollowFlags {
 export interface FollowIo {
   out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   err: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Read when a path is '-'. */
+  stdin?: TextIn;
+  /** The run's arguments, for --color/--no-color. */
+  argv?: string[];
   /** Resolves when the run should stop (SIGINT/SIGTERM); the default listens for both signals. */
   stop?: Promise<string>;
 }
@@ -58,12 +63,13 @@ export async function runFollow(
     throw new UsageError(`--follow prints findings as they happen: use --format text or --format ndjson. Received "${flags.format}".`);
   }
   if (paths.length === 0) throw new UsageError('--follow needs a file to follow (or - for stdin)');
-  const sources = resolveSources(paths, Boolean(process.stdin.isTTY), { waitForMissing: true });
+  const stdin = io.stdin ?? process.stdin;
+  const sources = resolveSources(paths, Boolean(stdin.isTTY), { waitForMissing: true });
   if (sources.filter((s) => s.path === '-').length > 1) throw new InputError('stdin (-) can be followed once');
 
   // listen before the first read: a finding printed by the first poll may be answered by a signal at once
   const stop = io.stop ?? waitForSignal();
-  const color = flags.format === 'text' && colorFor(io.out);
+  const color = flags.format === 'text' && colorFor(io.out, io.argv ?? process.argv);
   const c = new Chalk({ level: color ? 1 : 0 });
   const width = Math.max(60, Math.min(io.out.columns ?? 100, 160));
   const printed = new Set<string>();
@@ -104,13 +110,13 @@ export async function runFollow(
     const sink = { line: feed.line, warn: feed.warn, waiting: (p: string) => io.err.write(`sqloupe: ${p} does not exist yet; waiting for it to appear (as tail -F does)\n`) };
     if (src.path === '-') {
       const splitter = new LineSplitter(sink);
-      process.stdin.on('data', (chunk: Buffer) => {
+      stdin.on('data', (chunk: Buffer) => {
         splitter.push(chunk, 0, chunk.length);
         lastData = Date.now();
         unflushed = true;
       });
       // a pipe that ends (the writer stopped) ends the run like a signal: nothing more can arrive
-      process.stdin.on('end', () => stdinEnded?.());
+      stdin.on('end', () => stdinEnded?.());
       followed.push({ feed, lines: () => splitter.lines, poll: () => 0, behind: () => false, finish: () => splitter.finish() });
     } else {
       const follower = new FileFollower(src.path, sink);
@@ -160,7 +166,7 @@ export async function runFollow(
   stopped = true;
   if (timer !== null) clearTimeout(timer);
   if (immediate !== null) clearImmediate(immediate);
-  if (sources.some((s) => s.path === '-')) process.stdin.destroy();
+  if (sources.some((s) => s.path === '-')) stdin.destroy?.();
 
   tick();
   for (const f of followed) {

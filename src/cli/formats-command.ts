@@ -1,6 +1,7 @@
 /** `sqloupe formats`: the input formats --input-format accepts, each with what it reads (detection picks one per file otherwise). */
 import { formats } from '../formats/index.js';
 import { reporters } from '../report/index.js';
+import type { CliIo } from './io.js';
 
 export function renderFormats(): string {
   const width = Math.max(...formats.map((f) => f.id.length), ...reporters.map((r) => r.id.length));
@@ -15,7 +16,7 @@ export function renderFormats(): string {
   ].join('\n');
 }
 
-export function runFormats(): number {
-  process.stdout.write(renderFormats());
+export function runFormats(io: CliIo): number {
+  io.stdout.write(renderFormats());
   return 0;
 }

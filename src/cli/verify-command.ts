@@ -63,7 +63,12 @@ function addVerifyOptions(cmd: Command): Command {
 }
 
 /** Register `verify` and analyze's `--verify-dsn`. */
-export function registerVerify(program: Command, analyze: Command, run: (paths: string[], flags: AnalyzeFlags & VerifyFlags, cmd: Command) => Promise<number>): void {
+export function registerVerify(
+  program: Command,
+  analyze: Command,
+  run: (paths: string[], flags: AnalyzeFlags & VerifyFlags, cmd: Command) => Promise<number>,
+  setExitCode: (code: number) => void,
+): void {
   addVerifyOptions(analyze.option('--verify-dsn <url>', 'verify each rewrite on this database (see `sqloupe verify --help`)'));
   const verify = program
     .command('verify')
@@ -109,6 +114,6 @@ Example:
         cmd,
       );
       const bad = lastVerdicts.some((v) => v.status === 'different' || v.status === 'failed');
-      process.exitCode = code === 2 ? 2 : Math.max(code, bad ? 1 : 0);
+      setExitCode(code === 2 ? 2 : Math.max(code, bad ? 1 : 0));
     });
 }

@@ -119,11 +119,11 @@ export function detach(s: string): string {
 
 const isGzip = (b: Buffer, n: number) => n >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 
-/** Read one file or stdin to the end, calling sink.line for every line. */
-export async function readLines(path: string, sink: LineSink): Promise<number> {
+/** Read one file or stdin ('-', from `stdin`) to the end, calling sink.line for every line. */
+export async function readLines(path: string, sink: LineSink, stdin: NodeJS.ReadableStream = process.stdin): Promise<number> {
   const splitter = new LineSplitter(sink);
   if (path === '-') {
-    await readStream(process.stdin, splitter, sink, true);
+    await readStream(stdin as Readable, splitter, sink, true);
     splitter.finish();
     return splitter.lines;
   }

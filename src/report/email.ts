@@ -220,6 +220,7 @@ export async function deliverDigest(
   result: AnalysisResult,
   held: { suppressed: number; baselineUsed: boolean; notes?: string[] },
   flags: DigestFlags,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream & { isTTY?: boolean } } = process,
 ): Promise<'empty' | 'printed' | 'written' | 'sent'> {
   const to = list(flags.to);
   if (to.length === 0) throw new EmailError('--format email needs a recipient: --to team@example.com (or "email": {"to": …} in sqloupe.config.json)');
@@ -236,14 +237,14 @@ export async function deliverDigest(
   });
   if (flags.send) {
     const said = await sendEmail(raw, flags.send, { from: bareAddress(from), to: to.map(bareAddress) });
-    if (!flags.quiet && process.stderr.isTTY) process.stderr.write(`sqloupe: ${said}\n`);
+    if (!flags.quiet && io.stderr.isTTY) io.stderr.write(`sqloupe: ${said}\n`);
     return 'sent';
   }
   if (flags.output) {
     writeFileSync(flags.output, toUnixNewlines(raw));
     return 'written';
   }
-  process.stdout.write(toUnixNewlines(raw));
+  io.stdout.write(toUnixNewlines(raw));
   return 'printed';
 }
 

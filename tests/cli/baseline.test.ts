@@ -15,8 +15,8 @@ const EXTRA = 'tests/fixtures/orm/gorm/debug.log';
 interface Doc {
   findings: { id: string; kind: string; repeats: number; evidence: { baseline?: { status: string; previousRepeats?: number } } }[];
 }
-const json = (args: string[]) => {
-  const r = runCli([...args, '--format', 'json'], { env });
+const json = async (args: string[]) => {
+  const r = await runCli([...args, '--format', 'json'], { env });
   expect([0, 1], r.stderr).toContain(r.code);
   return JSON.parse(r.stdout) as Doc;
 };
@@ -24,8 +24,8 @@ const json = (args: string[]) => {
 describe('baseline', () => {
   const file = path.join(tmp, 'baseline.json');
 
-  it('--write-baseline records id, kind, title, repeats, units of work, total and wasted time, and firstSeen of every finding', () => {
-    const all = json([BILLING, '--write-baseline', file]);
+  it('--write-baseline records id, kind, title, repeats, units of work, total and wasted time, and firstSeen of every finding', async () => {
+    const all = await json([BILLING, '--write-baseline', file]);
     const b = JSON.parse(readFileSync(file, 'utf8'));
     expect(b.baselineVersion).toBe(1);
     expect(b.fingerprintAlgorithm).toMatch(/^sqloupe-fp\//);
@@ -36,57 +36,57 @@ describe('baseline', () => {
     }
   });
 
-  it('a rerun against it reports 0 findings, and --fail-on passes', () => {
-    expect(json([BILLING, '--baseline', file]).findings).toEqual([]);
-    expect(runCli([BILLING, '--baseline', file, '--fail-on', 'info'], { env }).code).toBe(0);
+  it('a rerun against it reports 0 findings, and --fail-on passes', async () => {
+    expect((await json([BILLING, '--baseline', file])).findings).toEqual([]);
+    expect((await runCli([BILLING, '--baseline', file, '--fail-on', 'info'], { env })).code).toBe(0);
   });
 
-  it('a second log with an extra loop: only the new findings are reported, tagged "new"', () => {
-    const extraAlone = json([EXTRA]).findings.map((f) => f.id).sort();
+  it('a second log with an extra loop: only the new findings are reported, tagged "new"', async () => {
+    const extraAlone = (await json([EXTRA])).findings.map((f) => f.id).sort();
     expect(extraAlone.length).toBeGreaterThan(0);
-    const doc = json([BILLING, EXTRA, '--baseline', file]);
+    const doc = await json([BILLING, EXTRA, '--baseline', file]);
     expect(doc.findings.map((f) => f.id).sort()).toEqual(extraAlone);
     for (const f of doc.findings) expect(f.evidence.baseline?.status).toBe('new');
-    expect(runCli([BILLING, EXTRA, '--baseline', file, '--fail-on', 'info'], { env }).code).toBe(1);
+    expect((await runCli([BILLING, EXTRA, '--baseline', file, '--fail-on', 'info'], { env })).code).toBe(1);
   });
 
-  it('a known finding whose repeats grew by the factor is reported as "worse"; --worse-factor raises the bar', () => {
+  it('a known finding whose repeats grew by the factor is reported as "worse"; --worse-factor raises the bar', async () => {
     const b = JSON.parse(readFileSync(file, 'utf8'));
     const worse = path.join(tmp, 'smaller.json');
     b.findings = b.findings.map((e: { repeats: number; totalDurationMs: number | null }) => ({ ...e, repeats: 5, totalDurationMs: null }));
     writeFileSync(worse, JSON.stringify(b));
-    const doc = json([BILLING, '--baseline', worse]);
+    const doc = await json([BILLING, '--baseline', worse]);
     expect(doc.findings).toHaveLength(1);
     expect(doc.findings[0]!.evidence.baseline).toMatchObject({ status: 'worse', previousRepeats: 5 });
-    expect(json([BILLING, '--baseline', worse, '--worse-factor', '3']).findings).toEqual([]);
+    expect((await json([BILLING, '--baseline', worse, '--worse-factor', '3'])).findings).toEqual([]);
   });
 
-  it('rewriting a baseline keeps firstSeen', () => {
+  it('rewriting a baseline keeps firstSeen', async () => {
     const b = JSON.parse(readFileSync(file, 'utf8'));
     b.findings[0].firstSeen = '2020-01-01T00:00:00.000Z';
     writeFileSync(file, JSON.stringify(b));
-    json([BILLING, EXTRA, '--baseline', file, '--write-baseline', file]);
+    await json([BILLING, EXTRA, '--baseline', file, '--write-baseline', file]);
     const after = JSON.parse(readFileSync(file, 'utf8'));
     expect(after.findings.find((e: { id: string }) => e.id === b.findings[0].id).firstSeen).toBe('2020-01-01T00:00:00.000Z');
     expect(after.findings.length).toBeGreaterThan(b.findings.length);
-    expect(json([BILLING, EXTRA, '--baseline', file]).findings).toEqual([]);
+    expect((await json([BILLING, EXTRA, '--baseline', file])).findings).toEqual([]);
   });
 
-  it('the e-mail digest is silent when nothing is new (unless --always)', () => {
-    const quiet = runCli([BILLING, '--baseline', file, '--format', 'email', '--to', 'team@example.com'], { env });
+  it('the e-mail digest is silent when nothing is new (unless --always)', async () => {
+    const quiet = await runCli([BILLING, '--baseline', file, '--format', 'email', '--to', 'team@example.com'], { env });
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toBe('');
     expect(quiet.stderr).toBe('');
-    const always = runCli([BILLING, '--baseline', file, '--format', 'email', '--to', 'team@example.com', '--always'], { env });
+    const always = await runCli([BILLING, '--baseline', file, '--format', 'email', '--to', 'team@example.com', '--always'], { env });
     expect(always.stdout).toMatch(/^Subject: /m);
   });
 
-  it('a missing or foreign baseline is a usage error (exit 2), never "no news"', () => {
-    const r = runCli([BILLING, '--baseline', path.join(tmp, 'none.json')], { env });
+  it('a missing or foreign baseline is a usage error (exit 2), never "no news"', async () => {
+    const r = await runCli([BILLING, '--baseline', path.join(tmp, 'none.json')], { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--write-baseline');
     const foreign = path.join(tmp, 'foreign.json');
     writeFileSync(foreign, JSON.stringify({ hello: 1 }));
-    expect(runCli([BILLING, '--baseline', foreign], { env }).code).toBe(2);
+    expect((await runCli([BILLING, '--baseline', foreign], { env })).code).toBe(2);
   });
 });

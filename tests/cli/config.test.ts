@@ -29,7 +29,7 @@ function write(file: string, value: unknown) {
 const isJson = (s: string) => s.trimStart().startsWith('{');
 
 describe('config discovery', () => {
-  it('finds sqloupe.config.json in a parent directory up to the git root', () => {
+  it('finds sqloupe.config.json in a parent directory up to the git root', async () => {
     const s = sandbox();
     const repo = path.join(s.root, 'repo');
     mkdirSync(path.join(repo, '.git'), { recursive: true });
@@ -37,12 +37,12 @@ describe('config discovery', () => {
     const deep = path.join(repo, 'a', 'b');
     mkdirSync(deep, { recursive: true });
     expect(findConfig(deep, s.env)).toBe(path.join(repo, 'sqloupe.config.json'));
-    const r = runCli([BILLING], { cwd: deep, env: s.env });
+    const r = await runCli([BILLING], { cwd: deep, env: s.env });
     expect(r.code).toBe(0);
     expect(isJson(r.stdout)).toBe(true);
   });
 
-  it('stops at the git root and at $HOME', () => {
+  it('stops at the git root and at $HOME', async () => {
     const s = sandbox();
     write(path.join(s.root, 'sqloupe.config.json'), { output: { format: 'json' } });
     const repo = path.join(s.root, 'repo');
@@ -51,23 +51,23 @@ describe('config discovery', () => {
     const inHome = path.join(s.home, 'work');
     mkdirSync(inHome, { recursive: true });
     expect(findConfig(inHome, s.env)).toBeNull();
-    expect(isJson(runCli([BILLING], { cwd: repo, env: s.env }).stdout)).toBe(false);
+    expect(isJson((await runCli([BILLING], { cwd: repo, env: s.env })).stdout)).toBe(false);
   });
 
-  it('falls back to $XDG_CONFIG_HOME/sqloupe/config.json (cron starts in $HOME)', () => {
+  it('falls back to $XDG_CONFIG_HOME/sqloupe/config.json (cron starts in $HOME)', async () => {
     const s = sandbox();
     write(path.join(s.xdg, 'sqloupe', 'config.json'), { output: { format: 'json' } });
     expect(findConfig(s.home, s.env)).toBe(path.join(s.xdg, 'sqloupe', 'config.json'));
-    expect(isJson(runCli([BILLING], { cwd: s.home, env: s.env }).stdout)).toBe(true);
+    expect(isJson((await runCli([BILLING], { cwd: s.home, env: s.env })).stdout)).toBe(true);
   });
 
-  it('--config PATH wins over discovery; a missing one is exit 2', () => {
+  it('--config PATH wins over discovery; a missing one is exit 2', async () => {
     const s = sandbox();
     write(path.join(s.home, 'sqloupe.config.json'), { output: { format: 'json' } });
     const other = path.join(s.root, 'other.json');
     write(other, { output: { format: 'markdown' } });
-    expect(runCli([BILLING, '--config', other], { cwd: s.home, env: s.env }).stdout).toMatch(/^# sqloupe report/);
-    const r = runCli([BILLING, '--config', path.join(s.root, 'nope.json')], { cwd: s.home, env: s.env });
+    expect((await runCli([BILLING, '--config', other], { cwd: s.home, env: s.env })).stdout).toMatch(/^# sqloupe report/);
+    const r = await runCli([BILLING, '--config', path.join(s.root, 'nope.json')], { cwd: s.home, env: s.env });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('nope.json');
   });
@@ -84,11 +84,11 @@ describe('config validation', () => {
     [{ suppressions: [{ id: 'abc' }] }, 'suppressions[0].reason: a reason is required'],
     [{ suppressions: [{ reason: 'because' }] }, 'suppressions[0]: a suppression needs at least one of'],
     ['{ not json', 'not valid JSON'],
-  ])('%j is a usage error naming %s', (config, message) => {
+  ])('%j is a usage error naming %s', async (config, message) => {
     const s = sandbox();
     const file = path.join(s.root, 'sqloupe.config.json');
     write(file, config);
-    const r = runCli([BILLING], { cwd: s.root, env: s.env });
+    const r = await runCli([BILLING], { cwd: s.root, env: s.env });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stderr).toContain(file);
@@ -97,31 +97,31 @@ describe('config validation', () => {
 });
 
 describe('config values', () => {
-  it('feeds thresholds, and command-line flags override the file', () => {
+  it('feeds thresholds, and command-line flags override the file', async () => {
     const s = sandbox();
     write(path.join(s.root, 'sqloupe.config.json'), { thresholds: { minRepeats: 13 }, output: { format: 'json' } });
-    const fromFile = JSON.parse(runCli([BILLING], { cwd: s.root, env: s.env }).stdout);
+    const fromFile = JSON.parse((await runCli([BILLING], { cwd: s.root, env: s.env })).stdout);
     expect(fromFile.findings).toEqual([]); // the N+1 repeats 12 times: below 13
-    const fromFlag = JSON.parse(runCli([BILLING, '--min-repeats', '5'], { cwd: s.root, env: s.env }).stdout);
+    const fromFlag = JSON.parse((await runCli([BILLING, '--min-repeats', '5'], { cwd: s.root, env: s.env })).stdout);
     expect(fromFlag.findings.map((f: { kind: string }) => f.kind)).toEqual(['n-plus-one']);
-    expect(runCli([BILLING, '--format', 'markdown'], { cwd: s.root, env: s.env }).stdout).toMatch(/^# sqloupe/);
+    expect((await runCli([BILLING, '--format', 'markdown'], { cwd: s.root, env: s.env })).stdout).toMatch(/^# sqloupe/);
   });
 
-  it('feeds filters and --fail-on', () => {
+  it('feeds filters and --fail-on', async () => {
     const s = sandbox();
     write(path.join(s.root, 'sqloupe.config.json'), { filters: { application: ['reports'] }, output: { failOn: 'info', format: 'json' } });
-    const r = runCli([BILLING], { cwd: s.root, env: s.env });
+    const r = await runCli([BILLING], { cwd: s.root, env: s.env });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).findings).toEqual([]);
-    expect(runCli([BILLING, '--application', 'billing'], { cwd: s.root, env: s.env }).code).toBe(1);
+    expect((await runCli([BILLING, '--application', 'billing'], { cwd: s.root, env: s.env })).code).toBe(1);
   });
 
-  it('suppressions by id, table or kind remove findings (and keep them out of --fail-on)', () => {
+  it('suppressions by id, table or kind remove findings (and keep them out of --fail-on)', async () => {
     const s = sandbox();
-    const id = JSON.parse(runCli([BILLING, '--format', 'json'], { env: s.env }).stdout).findings[0].id as string;
+    const id = JSON.parse((await runCli([BILLING, '--format', 'json'], { env: s.env })).stdout).findings[0].id as string;
     for (const sup of [{ id }, { table: 'order_items' }, { kind: 'n-plus-one', application: 'billing' }]) {
       write(path.join(s.root, 'sqloupe.config.json'), { suppressions: [{ ...sup, reason: 'known, fixed in #123' }] });
-      const r = runCli([BILLING, '--format', 'json', '--fail-on', 'info'], { cwd: s.root, env: s.env });
+      const r = await runCli([BILLING, '--format', 'json', '--fail-on', 'info'], { cwd: s.root, env: s.env });
       expect(r.code, JSON.stringify(sup)).toBe(0);
       const doc = JSON.parse(r.stdout);
       expect(doc.findings).toEqual([]);
@@ -129,10 +129,10 @@ describe('config values', () => {
     }
     // a suppression that names something else leaves the finding alone
     write(path.join(s.root, 'sqloupe.config.json'), { suppressions: [{ table: 'order_items', application: 'reports', reason: 'other app' }] });
-    expect(JSON.parse(runCli([BILLING, '--format', 'json'], { cwd: s.root, env: s.env }).stdout).findings).toHaveLength(1);
+    expect(JSON.parse((await runCli([BILLING, '--format', 'json'], { cwd: s.root, env: s.env })).stdout).findings).toHaveLength(1);
     // an expired suppression no longer applies
     write(path.join(s.root, 'sqloupe.config.json'), { suppressions: [{ id, reason: 'until the fix ships', expires: '2001-01-01' }] });
-    expect(JSON.parse(runCli([BILLING, '--format', 'json'], { cwd: s.root, env: s.env }).stdout).findings).toHaveLength(1);
+    expect(JSON.parse((await runCli([BILLING, '--format', 'json'], { cwd: s.root, env: s.env })).stdout).findings).toHaveLength(1);
   });
 });
 

@@ -46,16 +46,16 @@ describe('a filter that keeps nothing', () => {
     expect(emptyFilterNote(none.result, none.options.filters, {})).toBeNull();
   });
 
-  it('on the command line: that sentence on stderr, exit 0, and no postgresql.conf advice', () => {
-    const r = runCli([BILLING, '--application', 'nosuch', '-q']);
+  it('on the command line: that sentence on stderr, exit 0, and no postgresql.conf advice', async () => {
+    const r = await runCli([BILLING, '--application', 'nosuch', '-q']);
     expect([r.code, r.stdout, r.stderr]).toEqual([0, 'No loops found.\n', 'sqloupe: 89 statements in the log, none for application nosuch; applications seen: billing, reports, setup\n']);
     expect(r.stderr).not.toContain('log_min_duration_statement');
   });
 
-  it('in the cron digest: silent, and with --always the mail says it', () => {
-    const quiet = runCli([BILLING, '--since', '2099-01-01', '--format', 'email', '--to', 'team@example.com']);
+  it('in the cron digest: silent, and with --always the mail says it', async () => {
+    const quiet = await runCli([BILLING, '--since', '2099-01-01', '--format', 'email', '--to', 'team@example.com']);
     expect([quiet.code, quiet.stdout, quiet.stderr]).toEqual([0, '', '']);
-    const always = runCli([BILLING, '--since', '2099-01-01', '--format', 'email', '--to', 'team@example.com', '--always']);
+    const always = await runCli([BILLING, '--since', '2099-01-01', '--format', 'email', '--to', 'team@example.com', '--always']);
     expect(always.stdout.replace(/=\r?\n/g, '')).toContain(`89 statements in the log, none in the window from 2099-01-01T00:00:00.000Z (2099-01-01) ${RANGE}`);
   });
 });
@@ -70,8 +70,8 @@ describe('a reversed window', () => {
     expect(() => buildOptions(flags({ since: '2026-11-26', until: '2026-11-25' }))).toThrow('--since 2026-11-26 is after --until 2026-11-25: the window is reversed; swap them');
   });
 
-  it('relative bounds are shown with the time they stand for; exit 2 on the command line', () => {
-    const r = runCli([BILLING, '--since', '1h', '--until', '2h']);
+  it('relative bounds are shown with the time they stand for; exit 2 on the command line', async () => {
+    const r = await runCli([BILLING, '--since', '1h', '--until', '2h']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^sqloupe: --since 1h \(\d{4}-\d\d-\d\dT[\d:.]+Z\) is after --until 2h \(\d{4}-\d\d-\d\dT[\d:.]+Z\): the window is reversed; swap them\n$/);
   });
@@ -93,14 +93,14 @@ describe('the Markdown time range', () => {
 });
 
 describe('files the run writes', () => {
-  it('-o into a missing directory: one line naming the path and the cause, exit 2', () => {
-    const r = runCli([BILLING, '-o', '/nonexistent/dir/out.txt']);
+  it('-o into a missing directory: one line naming the path and the cause, exit 2', async () => {
+    const r = await runCli([BILLING, '-o', '/nonexistent/dir/out.txt']);
     expect([r.code, r.stdout, r.stderr]).toEqual([2, '', 'sqloupe: --output /nonexistent/dir/out.txt: cannot write it, directory /nonexistent/dir does not exist\n']);
   });
 
-  it('--write-baseline and --save-state the same way', () => {
+  it('--write-baseline and --save-state the same way', async () => {
     for (const opt of ['--write-baseline', '--save-state']) {
-      const r = runCli([BILLING, opt, '/nonexistent/dir/x.json']);
+      const r = await runCli([BILLING, opt, '/nonexistent/dir/x.json']);
       expect([r.code, r.stderr]).toEqual([2, `sqloupe: ${opt} /nonexistent/dir/x.json: cannot write it, directory /nonexistent/dir does not exist\n`]);
     }
   });

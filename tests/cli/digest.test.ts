@@ -100,17 +100,17 @@ describe('a baseline that covers everything', () => {
     expect(headline(n.result)).toBe('no new loops; 1 known loop still present (baseline)');
   });
 
-  it('-q on the command line prints the same line, and the cron digest stays silent without --always', () => {
+  it('-q on the command line prints the same line, and the cron digest stays silent without --always', async () => {
     const file = baselineFile('cli-same.json', [entry({})]);
-    const q = runCli([BILLING, '--baseline', file, '-q'], { env });
+    const q = await runCli([BILLING, '--baseline', file, '-q'], { env });
     expect([q.code, q.stdout, q.stderr]).toEqual([0, 'No new loops; 1 known loop still present (baseline).\n', '']);
-    const cron = runCli([BILLING, '--baseline', file, '--format', 'email', '--to', 'team@example.com'], { env });
+    const cron = await runCli([BILLING, '--baseline', file, '--format', 'email', '--to', 'team@example.com'], { env });
     expect([cron.code, cron.stdout, cron.stderr]).toEqual([0, '', '']);
   });
 
   it('--always mails the truth: subject, text and HTML say no new loops and the known one still present', async () => {
     const file = baselineFile('cli-always.json', [entry({})]);
-    const r = runCli([BILLING, '--baseline', file, '--format', 'email', '--to', 'team@example.com', '--always'], { env });
+    const r = await runCli([BILLING, '--baseline', file, '--format', 'email', '--to', 'team@example.com', '--always'], { env });
     expect(r.code).toBe(0);
     const mail = await simpleParser(r.stdout);
     expect(mail.subject).toBe(`[sqloupe] no new loops; 1 known loop still present (baseline) in ${BILLING} on ${hostname()}`);
@@ -123,7 +123,7 @@ describe('a baseline that covers everything', () => {
 describe('a worse finding', () => {
   it('text and HTML parts of the digest give the same reason', async () => {
     const file = baselineFile('cli-worse.json', [entry({ repeats: 5, totalDurationMs: 0.2, wastedMs: 0.2 })]);
-    const r = runCli([BILLING, '--baseline', file, '--format', 'email', '--to', 'team@example.com'], { env });
+    const r = await runCli([BILLING, '--baseline', file, '--format', 'email', '--to', 'team@example.com'], { env });
     expect(r.code).toBe(0);
     const mail = await simpleParser(r.stdout);
     expect(mail.subject).toMatch(/^\[sqloupe\] 1 new or worse finding in /);
@@ -131,11 +131,11 @@ describe('a worse finding', () => {
     expect(mail.html).toContain('>worse: repeats 5 → 12</td>');
   });
 
-  it('--worse-min-time sets the floor; a bad value is a usage error naming the option', () => {
+  it('--worse-min-time sets the floor; a bad value is a usage error naming the option', async () => {
     const file = baselineFile('cli-noise.json', [entry({ totalDurationMs: 0.0228, wastedMs: 0.0209 })]);
-    const json = (extra: string[]) => JSON.parse(runCli([BILLING, '--baseline', file, '--format', 'json', ...extra], { env }).stdout);
-    expect(json([]).findings).toEqual([]);
-    const strict = json(['--worse-min-time', '0ms']).findings;
+    const json = async (extra: string[]) => JSON.parse((await runCli([BILLING, '--baseline', file, '--format', 'json', ...extra], { env })).stdout);
+    expect((await json([])).findings).toEqual([]);
+    const strict = (await json(['--worse-min-time', '0ms'])).findings;
     expect(strict.map((f: Finding) => f.evidence['baseline'])).toEqual([
       {
         status: 'worse',
@@ -147,7 +147,7 @@ describe('a worse finding', () => {
         reasons: ['wasted time 0.02 ms → 0.21 ms'],
       },
     ]);
-    const bad = runCli([BILLING, '--baseline', file, '--worse-min-time', 'soon'], { env });
+    const bad = await runCli([BILLING, '--baseline', file, '--worse-min-time', 'soon'], { env });
     expect([bad.code, bad.stderr]).toEqual([2, 'sqloupe: --worse-min-time must be a duration like 250ms, 30s, 30m, 24h or 7d. Received "soon".\n']);
   });
 
@@ -156,9 +156,9 @@ describe('a worse finding', () => {
     expect(() => parseConfig('{"baseline":{"worseMinTime":"soon"}}', 'sqloupe.config.json')).toThrow(/baseline\.worseMinTime/);
   });
 
-  it('--write-baseline records units of work and wasted time as well', () => {
+  it('--write-baseline records units of work and wasted time as well', async () => {
     const file = path.join(tmp, 'written.json');
-    expect(runCli([BILLING, '--write-baseline', file, '-q'], { env }).code).toBe(0);
+    expect((await runCli([BILLING, '--write-baseline', file, '-q'], { env })).code).toBe(0);
     const b = JSON.parse(readFileSync(file, 'utf8')) as Baseline;
     expect(b.findings.map((e) => [e.id, e.repeats, e.occurrences, e.totalDurationMs, e.wastedMs])).toEqual([[ID, 12, 2, 0.228, 0.209]]);
   });

@@ -44,8 +44,8 @@ describe('directory inputs', () => {
     expect(() => resolveInputs([docs], false)).toThrow(new InputError(`directory ${docs} holds no log files (one file that is not a log: ${path.join(docs, 'README.md')})`));
   });
 
-  it('the report counts the skipped files in one line; stderr stays empty', () => {
-    const r = runCli([dir, '-j', '1']);
+  it('the report counts the skipped files in one line; stderr stays empty', async () => {
+    const r = await runCli([dir, '-j', '1']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const names = ['README.md', 'billing.truth.json', 'graph.png', 'settings.json'].map((f) => path.join(dir, f)).join(', ');

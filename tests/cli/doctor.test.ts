@@ -13,7 +13,7 @@ const lines = (out: string, word: string) => out.split('\n').filter((l) => l.tri
 describe('sqloupe doctor', () => {
   it('a pid-only prefix: session id, transaction, application, user and database are missing; the prefix to use is given', async () => {
     const logs = await pgLogs('minimal-prefix');
-    const r = runCli(['doctor', logs.log]);
+    const r = await runCli(['doctor', logs.log]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("ok       log_line_prefix '%m [%p] ' (detected)");
     expect(lines(r.stdout, 'missing').map((l) => l.split(':')[0])).toEqual([
@@ -27,7 +27,7 @@ describe('sqloupe doctor', () => {
 
   it("pgBadger's %t prefix: whole-second timestamps are named as the gap", async () => {
     const logs = await pgLogs('pgbadger-prefix');
-    const r = runCli(['doctor', logs.log]);
+    const r = await runCli(['doctor', logs.log]);
     expect(lines(r.stdout, 'missing').map((l) => l.split(':')[0])).toEqual([
       'missing  millisecond timestamps (%m or %n)',
       'missing  the session id (%c)',
@@ -35,10 +35,10 @@ describe('sqloupe doctor', () => {
     ]);
   });
 
-  it('statements without durations and no connection lines: the settings to add', () => {
+  it('statements without durations and no connection lines: the settings to add', async () => {
     const file = path.join(dir, 'nodurations.log');
     writeFileSync(file, ['SELECT 1', 'SELECT 2', 'SELECT 3'].map((s, i) => `2024-05-01 10:00:0${i}.000 UTC [42] LOG:  statement: ${s}`).join('\n') + '\n');
-    const r = runCli(['doctor', file]);
+    const r = await runCli(['doctor', file]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('missing  durations logged');
     expect(r.stdout).toContain('missing  connections logged');
@@ -51,8 +51,8 @@ describe('sqloupe doctor', () => {
     ]);
   });
 
-  it('an ORM log: the logging settings that would add what it lacks', () => {
-    const r = runCli(['doctor', 'tests/fixtures/orm/sequelize/plain.log']);
+  it('an ORM log: the logging settings that would add what it lacks', async () => {
+    const r = await runCli(['doctor', 'tests/fixtures/orm/sequelize/plain.log']);
     expect(r.code).toBe(0);
     expect(lines(r.stdout, 'note')).toEqual([
       'note     No durations: pass benchmark: true to the Sequelize constructor (logs "Elapsed time: Nms").',
@@ -60,10 +60,10 @@ describe('sqloupe doctor', () => {
     ]);
   });
 
-  it('something that is not a log: says so and exits 2', () => {
+  it('something that is not a log: says so and exits 2', async () => {
     const file = path.join(dir, 'notes.txt');
     writeFileSync(file, 'shopping list\nmilk\n');
-    const r = runCli(['doctor', file]);
+    const r = await runCli(['doctor', file]);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/notes\.txt: format not recognised, 2 lines, 0 statements, 2 lines not understood/);
   });

@@ -71,8 +71,8 @@ async function waitFor(cond: () => boolean, ms: number, what: string): Promise<v
   }
 }
 
-describe('sqloupe --follow', () => {
-  const single = runJson([path.join(repoRoot, 'samples', 'billing.log')]);
+describe('sqloupe --follow', async () => {
+  const single = await runJson([path.join(repoRoot, 'samples', 'billing.log')]);
 
   it('prints the N+1 finding while the file grows, follows a rotation, and prints the summary on SIGINT', async () => {
     const log = path.join(dir, 'postgresql.log');

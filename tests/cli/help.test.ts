@@ -10,14 +10,14 @@ import { repoRoot, runCli } from '../support/cli.js';
 const helps = new Map<string, string>();
 let commands: string[] = [];
 
-beforeAll(() => {
-  const root = runCli(['--help']);
+beforeAll(async () => {
+  const root = await runCli(['--help']);
   expect(root.code).toBe(0);
   helps.set('sqloupe', root.stdout);
   const listed = root.stdout.slice(root.stdout.indexOf('Commands:')).split('\n').slice(1);
   commands = listed.map((l) => /^ {2}([a-z]+)\b/.exec(l)?.[1]).filter((c): c is string => c !== undefined);
   for (const c of commands.filter((x) => x !== 'help')) {
-    const r = runCli([c, '--help']);
+    const r = await runCli([c, '--help']);
     expect(r.code, `${c} --help`).toBe(0);
     helps.set(`sqloupe ${c}`, r.stdout);
   }
@@ -69,8 +69,8 @@ describe('sqloupe formats', () => {
     expect(text.split('\n').filter((l) => l.startsWith('  '))).toHaveLength(formats.length + reporters.length);
   });
 
-  it('runs as a command (it used to be read as a file named "formats")', () => {
-    const r = runCli(['formats']);
+  it('runs as a command (it used to be read as a file named "formats")', async () => {
+    const r = await runCli(['formats']);
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(r.stdout).toBe(renderFormats());
   });

@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { pgLogs } from '../support/pg-logs.js';
 
-function report(args: string[]): string {
-  const r = runCli([...args, '--format', 'json']);
+async function report(args: string[]): Promise<string> {
+  const r = await runCli([...args, '--format', 'json']);
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.code).toBe(0);
   return r.stdout;
@@ -25,17 +25,19 @@ describe('parallel and merged analysis', () => {
   it('--jobs 1, --jobs 2 and merged per-input states report the same findings, counts and top queries', async () => {
     const logs = await pgLogs('default');
     const inputs = [logs.log, 'samples/loops.csv', 'samples/pooled-web.json', 'tests/fixtures/orm/sequelize/plain.log'];
-    const one = report(['--jobs', '1', ...inputs]);
-    const two = report(['--jobs', '2', ...inputs]);
+    const one = await report(['--jobs', '1', ...inputs]);
+    const two = await report(['--jobs', '2', ...inputs]);
     expect(two).toBe(one);
 
     const dir = stateDir();
-    const states = inputs.map((p, i) => {
-      const file = path.join(dir, `${i}.state.json`);
-      report(['--jobs', '1', '--save-state', file, p]);
-      return file;
-    });
-    const merged = report(['merge', ...states]);
+    const states = await Promise.all(
+      inputs.map(async (p, i) => {
+        const file = path.join(dir, `${i}.state.json`);
+        await report(['--jobs', '1', '--save-state', file, p]);
+        return file;
+      }),
+    );
+    const merged = await report(['merge', ...states]);
     expect(merged).toBe(one);
 
     const parsed = JSON.parse(one);
@@ -48,14 +50,14 @@ describe('parallel and merged analysis', () => {
     const dir = stateDir();
     const a = path.join(dir, 'a.json');
     const ab = path.join(dir, 'ab.json');
-    report(['--save-state', a, 'samples/billing.log']);
-    report(['--save-state', ab, 'samples/billing.log', 'samples/loops.csv']);
+    await report(['--save-state', a, 'samples/billing.log']);
+    await report(['--save-state', ab, 'samples/billing.log', 'samples/loops.csv']);
     const b = path.join(dir, 'b.json');
-    report(['--save-state', b, 'samples/loops.csv']);
+    await report(['--save-state', b, 'samples/loops.csv']);
     const ab2 = path.join(dir, 'ab2.json');
-    report(['merge', a, b, '--save-state', ab2]);
-    expect(report(['merge', ab2])).toBe(report(['merge', ab]));
-    const bad = runCli(['merge', 'samples/billing.log']);
+    await report(['merge', a, b, '--save-state', ab2]);
+    expect(await report(['merge', ab2])).toBe(await report(['merge', ab]));
+    const bad = await runCli(['merge', 'samples/billing.log']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^sqloupe: cannot read state file samples\/billing\.log: .*--save-state/);
   });

@@ -1,9 +1,9 @@
 /** What a user installs: an executable every POSIX env can start, the heap flags applied anyway, no build on install, a LICENSE. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, repoRoot, runCli } from '../support/cli.js';
+import { BIN, repoRoot } from '../support/cli.js';
 
 const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
 
@@ -39,10 +39,15 @@ describe('bin/sqloupe.js', () => {
   });
 
   it('the restarted node\'s exit code and stderr are what a start with the flags given (NODE_OPTIONS) gives', () => {
-    const direct = runCli(['no-such.log'], { env: { NODE_OPTIONS: '--max-old-space-size=512' } });
+    // started as a user starts it (no heap flags of its own): bin/sqloupe.js starts node again, or not
+    const start = (env: Record<string, string>) => {
+      const r = spawnSync(process.execPath, [BIN, 'no-such.log'], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8' });
+      return { code: r.status, stderr: r.stderr };
+    };
+    const direct = start({ NODE_OPTIONS: '--max-old-space-size=512' });
     expect(direct.code).toBe(2);
     expect(direct.stderr).toBe('sqloupe: cannot read no-such.log: no such file or directory\n');
-    const restarted = runCli(['no-such.log']);
+    const restarted = start({});
     expect(restarted.code).toBe(2);
     expect(restarted.stderr).toBe(direct.stderr);
   });

@@ -55,14 +55,14 @@ describe('progress rules', () => {
 });
 
 describe('progress in the CLI', () => {
-  it('a non-TTY stderr (cron, CI, a pipe) gets no progress', () => {
-    const r = runCli(['samples/billing.log', '--format', 'json']);
+  it('a non-TTY stderr (cron, CI, a pipe) gets no progress', async () => {
+    const r = await runCli(['samples/billing.log', '--format', 'json']);
     expect(r.stderr).not.toContain('reading');
     expect(r.stderr).not.toContain('\x1b');
   });
 
-  it('--progress forces it onto stderr only, erased at the end; stdout stays clean JSON', () => {
-    const r = runCli(['samples/loops.csv', '--format', 'json', '--progress']);
+  it('--progress forces it onto stderr only, erased at the end; stdout stays clean JSON', async () => {
+    const r = await runCli(['samples/loops.csv', '--format', 'json', '--progress']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('reading samples/loops.csv');
     expect(r.stderr.endsWith('\r\x1b[2K')).toBe(true);

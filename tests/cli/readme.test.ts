@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../support/cli.js';
 
 describe('README', () => {
-  it('shows the real output of its first example', () => {
+  it('shows the real output of its first example', async () => {
     const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
     const block = /```\n\$ npx sqloupe (.+)\n([\s\S]*?)\n```/.exec(readme);
     expect(block).not.toBeNull();
-    const r = runCli(block![1]!.split(' '));
+    const r = await runCli(block![1]!.split(' '));
     expect(r.code).toBe(0);
     expect(r.stdout.trimEnd()).toBe(block![2]);
   });

@@ -29,7 +29,7 @@ describe('findings on the real workload', () => {
   for (const preset of ['default', 'statement', 'both', 'pgbadger-prefix', 'minimal-prefix', 'pooled-web'] as const) {
     it(`${preset}: exactly the planted loops (stderr)`, async () => {
       const logs = await pgLogs(preset);
-      const report = runJsonShared([logs.log]);
+      const report = await runJsonShared([logs.log]);
       expect(found(report)).toEqual(expected(logs.truth));
       const planted = logs.truth.expectedFindings;
       for (const f of report.findings as JsonFinding[]) {
@@ -47,7 +47,7 @@ describe('findings on the real workload', () => {
 
   it('stderr, csvlog and jsonlog of one run give the same statements and the same findings', async () => {
     const logs = await pgLogs('default');
-    const [a, b, c] = [logs.log, logs.csv, logs.json].map((p) => runJsonShared([p]));
+    const [a, b, c] = await Promise.all([logs.log, logs.csv, logs.json].map((p) => runJsonShared([p])));
     expect(a.inputs[0].format).toBe('pg-stderr');
     expect(b.inputs[0].format).toBe('pg-csv');
     expect(c.inputs[0].format).toBe('pg-json');
@@ -63,7 +63,7 @@ describe('findings on the real workload', () => {
 
   it('the pooled web N+1 rests on its parent and back-to-back timing, and no other web lookup is reported', async () => {
     const logs = await pgLogs('pooled-web');
-    const report = runJsonShared([logs.log]);
+    const report = await runJsonShared([logs.log]);
     const web = (report.findings as JsonFinding[]).filter((f) => f.applications.includes('web'));
     expect(web.map((f) => [f.kind, f.tables[0]])).toEqual([['n-plus-one', 'products']]);
     expect(web[0]!.evidence.basis.join(' ')).toMatch(/back to back in autocommit/);
@@ -72,7 +72,7 @@ describe('findings on the real workload', () => {
 
   it('a Promise.all loop spread over four pooled connections is one n-plus-one with its parent', async () => {
     const logs = await pgLogs('default');
-    const report = runJsonShared([logs.log]);
+    const report = await runJsonShared([logs.log]);
     const gateway = (report.findings as (JsonFinding & { units: { kind: string }[] })[]).filter((f) => f.applications.includes('gateway'));
     expect(gateway.map((f) => [f.kind, f.tables[0], f.repeats, f.occurrences, f.units[0]!.kind])).toEqual([['n-plus-one', 'shipments', 12, 1, 'fan-out']]);
     expect(gateway[0]!.evidence.basis[0]).toMatch(/^fanned out over pooled connections \(.+ \+ .+\): 12 statements started within/);
@@ -81,15 +81,15 @@ describe('findings on the real workload', () => {
 
   it('the clean set-based jobs give no finding', async () => {
     const logs = await pgLogs('n-plus-one-and-clean');
-    const report = runJsonShared([logs.log, '--application', 'reports']);
+    const report = await runJsonShared([logs.log, '--application', 'reports']);
     expect(report.findings).toEqual([]);
     expect(report.summary.statements).toBe(logs.truth.scenarios['clean']!.statements);
   });
 
   it('finding ids do not depend on the input or its order', async () => {
     const logs = await pgLogs('default');
-    const one = runJsonShared([logs.log]).findings.map((f: { id: string }) => f.id).sort();
-    const two = runJsonShared([logs.json, logs.log]).findings.map((f: { id: string }) => f.id).sort();
+    const one = (await runJsonShared([logs.log])).findings.map((f: { id: string }) => f.id).sort();
+    const two = (await runJsonShared([logs.json, logs.log])).findings.map((f: { id: string }) => f.id).sort();
     expect(two).toEqual(one);
   });
 });

@@ -13,8 +13,8 @@ interface Finding {
   repeats: number;
 }
 
-function findings(file: string): string[] {
-  const report = runJson([file]);
+async function findings(file: string): Promise<string[]> {
+  const report = await runJson([file]);
   return (report.findings as Finding[]).map((f) => `${f.kind} ${[...f.tables].sort().join(',')} x${f.repeats}`).sort();
 }
 
@@ -24,20 +24,20 @@ describe.skipIf(!cli)('ORM log vs server log of the same run', () => {
     ['typeorm', 'console'],
     ['typeorm', 'file'],
   ] as const) {
-    it(`${orm}/${name}: same findings`, () => {
+    it(`${orm}/${name}: same findings`, async () => {
       const dir = `tests/fixtures/orm/${orm}`;
-      const fromOrm = findings(`${dir}/${name}.log`);
+      const fromOrm = await findings(`${dir}/${name}.log`);
       expect(fromOrm.length).toBeGreaterThan(0);
-      expect(fromOrm).toEqual(findings(`${dir}/${name}.server.log`));
+      expect(fromOrm).toEqual(await findings(`${dir}/${name}.server.log`));
     });
   }
 
-  it('sequelize/plain (no logQueryParameters): a subset of the server findings, the planted N+1 and aggregate loop included', () => {
+  it('sequelize/plain (no logQueryParameters): a subset of the server findings, the planted N+1 and aggregate loop included', async () => {
     // Without bound values the ORM log cannot show which keys the $n UPDATEs touched, so the server log
     // may find more (the per-row UPDATEs); the ORM log must never find something the server log does not.
     const dir = 'tests/fixtures/orm/sequelize';
-    const fromOrm = findings(`${dir}/plain.log`);
-    const fromServer = findings(`${dir}/plain.server.log`);
+    const fromOrm = await findings(`${dir}/plain.log`);
+    const fromServer = await findings(`${dir}/plain.server.log`);
     expect(fromOrm.filter((f) => !fromServer.includes(f))).toEqual([]);
     expect(fromOrm.some((f) => f.startsWith('n-plus-one "Books"'))).toBe(true);
     expect(fromOrm.some((f) => f.startsWith('aggregate-loop "Reviews"'))).toBe(true);

@@ -233,12 +233,13 @@ describe('client-controlled prefix fields', () => {
 
 describe('doctor names an ambiguous prefix', () => {
   it('says which other prefixes fit as well', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { diagnose, renderDiagnosis } = await import('../../src/doctor.js');
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'sqloupe-prefix-')), 'ambiguous.log');
+    const dir = mkdtempSync(path.join(tmpdir(), 'sqloupe-prefix-'));
+    const file = path.join(dir, 'ambiguous.log');
     writeFileSync(file, Array.from({ length: 6 }, (_, i) => `2024-05-01 10:00:0${i}.000 UTC 4242 LOG:  duration: 1.000 ms  statement: SELECT ${i}\n`).join(''));
-    const d = await diagnose(file);
+    const d = await diagnose(file).finally(() => rmSync(dir, { recursive: true, force: true }));
     expect(d.prefix).toBe('%m %p ');
     expect(d.prefixAlternatives).toEqual(['%m %l ']);
     expect(renderDiagnosis(d)).toContain(

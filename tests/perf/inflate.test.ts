@@ -37,9 +37,9 @@ describe('scripts/inflate-log.mjs', () => {
     for (let k = 1; k < 3; k++) expect(Math.min(...timesOf(k * perCopy))).toBeGreaterThan(Math.max(...timesOf((k - 1) * perCopy)));
   });
 
-  it('gives every copy its own sessions, so findings and counts scale with the copies', () => {
-    const one = runJson([source]);
-    const three = runJson([out]);
+  it('gives every copy its own sessions, so findings and counts scale with the copies', async () => {
+    const one = await runJson([source]);
+    const three = await runJson([out]);
     expect(three.summary.statements).toBe(3 * one.summary.statements);
     expect(three.summary.sessions).toBe(3 * one.summary.sessions);
     expect(three.summary.unitsOfWork).toBe(3 * one.summary.unitsOfWork);

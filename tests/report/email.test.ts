@@ -46,21 +46,21 @@ function checkDigest(mail: ParsedMail, findingIds: string[]) {
   expect(html).toContain('N+1 query on order_items');
 }
 
-const ids = () => (JSON.parse(runCli(['samples/billing.log', '--format', 'json'], { env }).stdout) as { findings: { id: string }[] }).findings.map((f) => f.id);
+const ids = async () => (JSON.parse((await runCli(['samples/billing.log', '--format', 'json'], { env })).stdout) as { findings: { id: string }[] }).findings.map((f) => f.id);
 
 describe('--format email on stdout', () => {
   it('is a complete MIME message with a text and an HTML part', async () => {
-    const r = runCli(['samples/billing.log', '--format', 'email', '--to', 'team@example.com', '--from', 'sqloupe@db1.example.com'], { env });
+    const r = await runCli(['samples/billing.log', '--format', 'email', '--to', 'team@example.com', '--from', 'sqloupe@db1.example.com'], { env });
     expect(r.code).toBe(0);
     for (const h of ['From', 'To', 'Subject', 'Date', 'Message-ID', 'MIME-Version']) expect(r.stdout).toMatch(new RegExp(`^${h}: `, 'm'));
     expect(r.stdout).toMatch(/multipart\/alternative/);
     // for `| sendmail -t`: local line ends, no CR
     expect(r.stdout).not.toContain('\r');
-    checkDigest(await simpleParser(r.stdout), ids());
+    checkDigest(await simpleParser(r.stdout), await ids());
   });
 
   it('--subject and several recipients', async () => {
-    const r = runCli(['samples/billing.log', '--format', 'email', '--to', 'a@example.com, b@example.com', '--subject', 'Nightly loops'], { env });
+    const r = await runCli(['samples/billing.log', '--format', 'email', '--to', 'a@example.com, b@example.com', '--subject', 'Nightly loops'], { env });
     const mail = await simpleParser(r.stdout);
     expect(mail.subject).toBe('Nightly loops');
     const to = Array.isArray(mail.to) ? mail.to : [mail.to!];
@@ -68,18 +68,18 @@ describe('--format email on stdout', () => {
   });
 
   it('prints nothing when there are no findings, unless --always', async () => {
-    const none = runCli(['samples/billing.log', '--application', 'reports', '--format', 'email', '--to', 'team@example.com'], { env });
+    const none = await runCli(['samples/billing.log', '--application', 'reports', '--format', 'email', '--to', 'team@example.com'], { env });
     expect(none.code).toBe(0);
     expect(none.stdout).toBe('');
-    const always = runCli(['samples/billing.log', '--application', 'reports', '--format', 'email', '--to', 'team@example.com', '--always'], { env });
+    const always = await runCli(['samples/billing.log', '--application', 'reports', '--format', 'email', '--to', 'team@example.com', '--always'], { env });
     const mail = await simpleParser(always.stdout);
     expect(mail.subject).toMatch(/no loops found/);
     expect(mail.text).toBeTruthy();
     expect(mail.html).toBeTruthy();
   });
 
-  it('needs a recipient (exit 2)', () => {
-    const r = runCli(['samples/billing.log', '--format', 'email'], { env });
+  it('needs a recipient (exit 2)', async () => {
+    const r = await runCli(['samples/billing.log', '--format', 'email'], { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--to');
   });
@@ -121,7 +121,7 @@ describe('--send', () => {
     expect(received.length).toBe(before + 1);
     const got = received[received.length - 1]!;
     expect(got.envelope).toEqual({ from: 'sqloupe@db1.example.com', to: ['team@example.com'] });
-    checkDigest(await simpleParser(got.raw), ids());
+    checkDigest(await simpleParser(got.raw), await ids());
   });
 
   it('sends nothing when there is nothing to report', async () => {
@@ -147,7 +147,7 @@ describe('--send', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readFileSync(`${out}.args`, 'utf8')).toContain('team@example.com');
-    checkDigest(await simpleParser(readFileSync(out)), ids());
+    checkDigest(await simpleParser(readFileSync(out)), await ids());
   });
 
   it('the pipe form `… --format email --to … | sendmail -t` hands the message to the MTA', async () => {
@@ -159,6 +159,6 @@ describe('--send', () => {
     const line = `"${process.execPath}" "${BIN}" --format email --to team@example.com --from sqloupe@db1.example.com samples/billing.log | sendmail -t`;
     const r = spawnSync('/bin/sh', ['-c', line], { cwd: repoRoot, env: { ...process.env, ...env, PATH: `${bin}:${process.env['PATH']}` } });
     expect(r.status, r.stderr.toString()).toBe(0);
-    checkDigest(await simpleParser(readFileSync(out)), ids());
+    checkDigest(await simpleParser(readFileSync(out)), await ids());
   });
 });

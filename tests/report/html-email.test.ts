@@ -29,7 +29,7 @@ describe('--html-attachment', () => {
   });
 
   it('from the command line', async () => {
-    const r = runCli([BILLING, '--format', 'email', '--to', 'team@example.com', '--html-attachment']);
+    const r = await runCli([BILLING, '--format', 'email', '--to', 'team@example.com', '--html-attachment']);
     expect(r.code).toBe(0);
     const mail = await simpleParser(r.stdout);
     expect(mail.attachments.map((a) => a.filename)).toEqual(['sqloupe-report.html']);

@@ -228,7 +228,7 @@ describe('--format html in Chromium', () => {
     expect(html).not.toContain('__pwned=2');
     expect(html).not.toContain('__pwned=3');
     expect(html).not.toContain('{11,12,13,14,15}');
-    const cli = runCli([HOSTILE, '--format', 'html', '--redact']);
+    const cli = await runCli([HOSTILE, '--format', 'html', '--redact']);
     expect(cli.code).toBe(0);
     expect(cli.stdout).not.toContain('__pwned=2');
     expect(cli.stdout).not.toContain('__pwned=3');

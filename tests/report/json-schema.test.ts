@@ -30,8 +30,8 @@ function ormFixtures(): string[] {
   return out;
 }
 
-function check(file: string) {
-  const r = runCli([file, '--format', 'json']);
+async function check(file: string) {
+  const r = await runCli([file, '--format', 'json']);
   expect(r.code, r.stderr).toBe(0);
   const doc = JSON.parse(r.stdout) as { schemaVersion: number; findings: unknown[]; summary: { statements: number } };
   expect(validate(doc)).toEqual([]);
@@ -41,18 +41,18 @@ function check(file: string) {
 
 describe('JSON output matches the published schema', () => {
   for (const [file, format] of SAMPLES) {
-    it.skipIf(formatById(format) === undefined)(`${file} (${format})`, () => {
-      const doc = check(file);
+    it.skipIf(formatById(format) === undefined)(`${file} (${format})`, async () => {
+      const doc = await check(file);
       expect(doc.summary.statements).toBeGreaterThan(0);
       expect(doc.findings.length).toBeGreaterThan(0);
     });
   }
   const fixtures = ormFixtures();
   it('finds the ORM fixtures', () => expect(fixtures.length).toBeGreaterThan(5));
-  for (const file of fixtures) it(file, () => void check(file));
+  for (const file of fixtures) it(file, async () => void await check(file));
 
-  it('the schema rejects a document that breaks the contract', () => {
-    const r = runCli(['samples/billing.log', '--format', 'json']);
+  it('the schema rejects a document that breaks the contract', async () => {
+    const r = await runCli(['samples/billing.log', '--format', 'json']);
     const doc = JSON.parse(r.stdout) as Record<string, unknown> & { findings: Record<string, unknown>[] };
     expect(validate({ ...doc, schemaVersion: 2 })).not.toEqual([]);
     expect(validate({ ...doc, surprise: true })).not.toEqual([]);

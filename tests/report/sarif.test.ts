@@ -11,10 +11,10 @@ import { runCli } from '../support/cli.js';
 
 const LEVELS = ['none', 'note', 'warning', 'error'];
 
-function sarifOf(file: string): { log: Sarif.Log; findings: { id: string; callSite: string | null; units: { source: string }[] }[] } {
-  const s = runCli([file, '--format', 'sarif']);
+async function sarifOf(file: string): Promise<{ log: Sarif.Log; findings: { id: string; callSite: string | null; units: { source: string }[] }[] }> {
+  const s = await runCli([file, '--format', 'sarif']);
   expect(s.code, s.stderr).toBe(0);
-  const j = runCli([file, '--format', 'json']);
+  const j = await runCli([file, '--format', 'json']);
   return { log: JSON.parse(s.stdout) as Sarif.Log, findings: JSON.parse(j.stdout).findings };
 }
 
@@ -52,8 +52,8 @@ function checkStructure(log: Sarif.Log) {
 }
 
 describe('--format sarif', () => {
-  it('billing: one result per finding, located at the log line, fingerprinted with the finding id', () => {
-    const { log, findings } = sarifOf('samples/billing.log');
+  it('billing: one result per finding, located at the log line, fingerprinted with the finding id', async () => {
+    const { log, findings } = await sarifOf('samples/billing.log');
     checkStructure(log);
     const results = log.runs[0]!.results!;
     expect(results.map((r) => r.partialFingerprints![FINGERPRINT_KEY])).toEqual(findings.map((f) => f.id));
@@ -63,8 +63,8 @@ describe('--format sarif', () => {
     expect(first.locations![0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'samples/billing.log' }, region: { startLine: at.line } });
   });
 
-  it('Rails: the ↳ call site is the location, the log line a related location', () => {
-    const { log, findings } = sarifOf('tests/fixtures/orm/rails/dev.log');
+  it('Rails: the ↳ call site is the location, the log line a related location', async () => {
+    const { log, findings } = await sarifOf('tests/fixtures/orm/rails/dev.log');
     checkStructure(log);
     const results = log.runs[0]!.results!;
     expect(results).toHaveLength(findings.length);
@@ -78,24 +78,24 @@ describe('--format sarif', () => {
     }
   });
 
-  it('GORM: file:line call sites become locations (absolute paths outside the tree as file:// URIs)', () => {
-    const { log } = sarifOf('tests/fixtures/orm/gorm/debug.log');
+  it('GORM: file:line call sites become locations (absolute paths outside the tree as file:// URIs)', async () => {
+    const { log } = await sarifOf('tests/fixtures/orm/gorm/debug.log');
     checkStructure(log);
     const uris = log.runs[0]!.results!.map((r) => r.locations![0]!.physicalLocation!.artifactLocation!.uri!);
     expect(uris.length).toBeGreaterThan(0);
     for (const u of uris) expect(u).toMatch(/\.go$/);
   });
 
-  it('every sample and a few fixtures give structurally valid SARIF', () => {
+  it('every sample and a few fixtures give structurally valid SARIF', async () => {
     for (const f of ['samples/loops.csv', 'samples/pooled-web.json', 'tests/fixtures/orm/prisma/prisma7-comments.jsonl', 'tests/fixtures/orm/sqlalchemy/echo.log']) {
-      const { log, findings } = sarifOf(f);
+      const { log, findings } = await sarifOf(f);
       checkStructure(log);
       expect(log.runs[0]!.results!.length, f).toBe(findings.length);
     }
   });
 
-  it('stdin findings have no file to point at: kept with a logical location, and the run says why', () => {
-    const r = runCli(['-', '--format', 'sarif', '--fail-on', 'warning'], { input: readFileSync('samples/billing.log') });
+  it('stdin findings have no file to point at: kept with a logical location, and the run says why', async () => {
+    const r = await runCli(['-', '--format', 'sarif', '--fail-on', 'warning'], { input: readFileSync('samples/billing.log') });
     expect(r.code).toBe(1);
     const run = (JSON.parse(r.stdout) as Sarif.Log).runs[0]!;
     expect(run.results!.map((x) => x.locations)).toEqual([[{ logicalLocations: [{ fullyQualifiedName: '<stdin>:184', kind: 'module' }] }]]);

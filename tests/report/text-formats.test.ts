@@ -7,12 +7,12 @@ import { reporters } from '../../src/report/index.js';
 import { runCli } from '../support/cli.js';
 import { validatorFor } from './schema.js';
 
-const json = (file: string) => JSON.parse(runCli([file, '--format', 'json']).stdout) as AnalysisResult & { schemaVersion: number };
+const json = async (file: string) => JSON.parse((await runCli([file, '--format', 'json'])).stdout) as AnalysisResult & { schemaVersion: number };
 
 describe('--format markdown', () => {
-  it('has a findings table, a section per finding with the fix in fenced SQL, and top queries', () => {
-    const doc = json('samples/loops.csv');
-    const r = runCli(['samples/loops.csv', '--format', 'markdown']);
+  it('has a findings table, a section per finding with the fix in fenced SQL, and top queries', async () => {
+    const doc = await json('samples/loops.csv');
+    const r = await runCli(['samples/loops.csv', '--format', 'markdown']);
     expect(r.code).toBe(0);
     const md = r.stdout;
     expect(md).toMatch(/^# sqloupe report: \d+ findings\n/);
@@ -31,15 +31,15 @@ describe('--format markdown', () => {
     }
   });
 
-  it('--quiet keeps the findings only', () => {
-    const md = runCli(['samples/billing.log', '--format', 'markdown', '--quiet']).stdout;
+  it('--quiet keeps the findings only', async () => {
+    const md = (await runCli(['samples/billing.log', '--format', 'markdown', '--quiet'])).stdout;
     expect(md).not.toContain('Top queries');
     expect(md).not.toContain('**Inputs:**');
     expect(md).toContain('n-plus-one');
   });
 
-  it('escapes pipes in cells and survives backticks in SQL', () => {
-    const doc = json('samples/billing.log');
+  it('escapes pipes in cells and survives backticks in SQL', async () => {
+    const doc = await json('samples/billing.log');
     const f = doc.findings[0]!;
     const weird = { ...doc, findings: [{ ...f, tables: ['a|b'], evidence: { ...f.evidence, samples: [{ ...f.evidence.samples[0]!, sql: 'select `x` from t' }] } }] };
     const md = renderMarkdown(weird, { color: false, quiet: false, width: 80 });
@@ -49,9 +49,9 @@ describe('--format markdown', () => {
 });
 
 describe('--format ndjson', () => {
-  it('one finding per line, then a summary line that holds the rest of the JSON report', () => {
-    const doc = json('samples/loops.csv');
-    const r = runCli(['samples/loops.csv', '--format', 'ndjson']);
+  it('one finding per line, then a summary line that holds the rest of the JSON report', async () => {
+    const doc = await json('samples/loops.csv');
+    const r = await runCli(['samples/loops.csv', '--format', 'ndjson']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(doc.findings.length + 1);

@@ -27,8 +27,8 @@ interface Run extends CliRun {
   json: { inputs: { path: string; statements: number; unparsedLines: number; unparsedSamples: { line: number; reason: string }[]; warnings: string[] }[] } | null;
 }
 
-function run(args: string[]): Run {
-  const r = runCli([...args, '--format', 'json']);
+async function run(args: string[]): Promise<Run> {
+  const r = await runCli([...args, '--format', 'json']);
   let json = null;
   try {
     json = JSON.parse(r.stdout);
@@ -59,13 +59,13 @@ function intactFile(e: Entry): string | null {
 
 /** Statements of each entry's intact file, counted in one CLI run over all of them (each input is counted on its own). */
 const intactCounts = new Map<string, number>();
-function countIntact(entries: Entry[]): void {
+async function countIntact(entries: Entry[]): Promise<void> {
   const files = entries.flatMap((e) => {
     const f = intactFile(e);
     return f === null ? [] : [[e.name, f] as const];
   });
   if (files.length === 0) return;
-  const r = run(files.map(([, f]) => f));
+  const r = await run(files.map(([, f]) => f));
   expect(r.code, r.stderr).toBeLessThan(2);
   const byPath = new Map(r.json!.inputs.map((i) => [i.path, i.statements]));
   for (const [name, f] of files) {
@@ -76,23 +76,23 @@ function countIntact(entries: Entry[]): void {
 }
 
 /** What the broken file must still count: the statements of its intact lines alone. */
-function intactCount(e: Entry): number {
+async function intactCount(e: Entry): Promise<number> {
   const counted = intactCounts.get(e.name);
   if (counted !== undefined) return counted;
   const file = intactFile(e);
   if (file === null) return 0;
-  const r = run([file]);
+  const r = await run([file]);
   expect(r.code, r.stderr).toBeLessThan(2);
   return statements(r);
 }
 
-function check(e: Entry, dir: string): void {
-  const r = run(e.files.map((f) => path.join(dir, f)));
+async function check(e: Entry, dir: string): Promise<void> {
+  const r = await run(e.files.map((f) => path.join(dir, f)));
   // no stack trace, ever; exit 2 only when nothing at all was understood (never for these)
   expect(r.stderr).not.toMatch(STACK);
   expect([0, 1], `exit ${r.code}: ${r.stderr}`).toContain(r.code);
   expect(r.json).not.toBeNull();
-  const want = intactCount(e);
+  const want = await intactCount(e);
   const got = statements(r);
   expect(got, `statements of ${e.name}`).toBeGreaterThanOrEqual(want + e.extra[0]);
   expect(got, `statements of ${e.name}`).toBeLessThanOrEqual(want + e.extra[1]);
@@ -116,30 +116,30 @@ function check(e: Entry, dir: string): void {
 const manifest = JSON.parse(readFileSync(path.join(BROKEN, 'manifest.json'), 'utf8')) as Entry[];
 
 describe('broken logs (tests/fixtures/broken)', () => {
-  beforeAll(() => countIntact(manifest), 120_000);
+  beforeAll(async () => await countIntact(manifest), 120_000);
 
   it('the fixtures are what scripts/make-broken-logs.mjs makes', () => {
     expect(manifest.length).toBeGreaterThanOrEqual(20);
   });
   for (const e of manifest) {
-    it(e.name, () => check(e, BROKEN), 60_000);
+    it(e.name, async () => await check(e, BROKEN), 60_000);
   }
 
-  it('the text report names the skipped lines too', () => {
-    const r = runCli([path.join(BROKEN, 'binary-garbage.log')]);
+  it('the text report names the skipped lines too', async () => {
+    const r = await runCli([path.join(BROKEN, 'binary-garbage.log')]);
     expect(r.stderr).not.toMatch(STACK);
     expect(r.stdout).toMatch(/skipped \d+ lines in .*binary-garbage\.log \(first at line \d+: /);
   });
 
-  it('a log in another language reads as the English one: same findings', () => {
-    const en = runCli(['samples/billing.log', '--format', 'json']);
-    const de = runCli([path.join(BROKEN, 'locale-de.log'), '--format', 'json']);
+  it('a log in another language reads as the English one: same findings', async () => {
+    const en = await runCli(['samples/billing.log', '--format', 'json']);
+    const de = await runCli([path.join(BROKEN, 'locale-de.log'), '--format', 'json']);
     const kinds = (s: string) => (JSON.parse(s).findings as { kind: string; template: string }[]).map((f) => `${f.kind} ${f.template}`).sort();
     expect(kinds(de.stdout)).toEqual(kinds(en.stdout));
   });
 
-  it('the prefix change is found and reported in inputs[].facts', () => {
-    const r = run([path.join(BROKEN, 'prefix-change.log')]);
+  it('the prefix change is found and reported in inputs[].facts', async () => {
+    const r = await run([path.join(BROKEN, 'prefix-change.log')]);
     const facts = (r.json as unknown as { inputs: { facts: { prefixChanges: { line: number; prefix: string }[] } }[] }).inputs[0]!.facts;
     expect(facts.prefixChanges.length).toBe(1);
     expect(facts.prefixChanges[0]!.prefix).toMatch(/user=%u/);
@@ -156,7 +156,7 @@ describe('big records (made at test time)', () => {
 
   // linear time is checked by completing inside the timeout; the numbers measured are in docs/limits.md
   for (const name of ['16 MB statement on one line', '16 MB statement over 400k lines', '70 MB line']) {
-    it(name, () => check(big.find((e) => e.name === name)!, dir), 120_000);
+    it(name, async () => await check(big.find((e) => e.name === name)!, dir), 120_000);
   }
 });
 
@@ -179,8 +179,8 @@ describe('no stack trace reaches a user', () => {
     expect(out.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
   });
 
-  it('a file of nothing but binary exits 2 with one-line reasons, no stack', () => {
-    const r = runCli([path.join(BROKEN, 'dir-with-binary/core.bin')]);
+  it('a file of nothing but binary exits 2 with one-line reasons, no stack', async () => {
+    const r = await runCli([path.join(BROKEN, 'dir-with-binary/core.bin')]);
     expect(r.code).toBe(2);
     expect(r.stderr).not.toMatch(STACK);
   });

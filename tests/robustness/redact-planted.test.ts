@@ -87,15 +87,15 @@ describe('--redact on a log with values planted everywhere', () => {
     expect(basis).toContain('same request (request_id=…)');
   });
 
-  it('writes a state file without the values, and redacts a plain state when merging it', () => {
+  it('writes a state file without the values, and redacts a plain state when merging it', async () => {
     const saved = path.join(tmp, 'redacted.state');
-    const r = runCli([LOG, '--redact', '--save-state', saved, '--format', 'json']);
+    const r = await runCli([LOG, '--redact', '--save-state', saved, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const plainState = path.join(tmp, 'plain.state');
-    expect(runCli([LOG, '--save-state', plainState, '--format', 'json']).code).toBe(0);
+    expect((await runCli([LOG, '--save-state', plainState, '--format', 'json'])).code).toBe(0);
     expect(readFileSync(plainState, 'utf8')).toContain('zqxpass');
     const merged = path.join(tmp, 'merged.state');
-    const m = runCli(['merge', plainState, '--redact', '--save-state', merged, '--format', 'markdown']);
+    const m = await runCli(['merge', plainState, '--redact', '--save-state', merged, '--format', 'markdown']);
     expect(m.code, m.stderr).toBe(0);
     for (const t of [readFileSync(saved, 'utf8'), r.stdout, r.stderr, readFileSync(merged, 'utf8'), m.stdout, m.stderr]) {
       for (const marker of Object.values(MARKERS)) expect(t).not.toContain(marker);
@@ -114,8 +114,8 @@ describe('--redact on a log with values planted everywhere', () => {
     for (const marker of Object.values(MARKERS)) expect(text).not.toContain(marker);
   });
 
-  it('doctor --redact quotes nothing from the log', () => {
-    const r = runCli(['doctor', '--redact', LOG]);
+  it('doctor --redact quotes nothing from the log', async () => {
+    const r = await runCli(['doctor', '--redact', LOG]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('format pg-stderr');
     for (const marker of Object.values(MARKERS)) expect(r.stdout + r.stderr).not.toContain(marker);

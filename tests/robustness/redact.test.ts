@@ -34,7 +34,7 @@ async function output(format: string, redact: boolean): Promise<string> {
   const args = [log, '--format', format, '--top', '50'];
   if (format === 'email') args.push('--to', 'team@example.com', '--always');
   if (redact) args.push('--redact');
-  const r = runCli(args);
+  const r = await runCli(args);
   expect([0, 1], r.stderr).toContain(r.code);
   let all = r.stdout + r.stderr;
   if (format === 'email') {
@@ -64,8 +64,8 @@ describe('--redact', () => {
   }
 
   it('json keeps the findings and templates, only values go', async () => {
-    const plain = JSON.parse(runCli([log, '--format', 'json']).stdout);
-    const red = JSON.parse(runCli([log, '--format', 'json', '--redact']).stdout);
+    const plain = JSON.parse((await runCli([log, '--format', 'json'])).stdout);
+    const red = JSON.parse((await runCli([log, '--format', 'json', '--redact'])).stdout);
     expect(red.findings.map((f: { id: string }) => f.id)).toEqual(plain.findings.map((f: { id: string }) => f.id));
     expect(red.findings.map((f: { template: string }) => f.template)).toEqual(plain.findings.map((f: { template: string }) => f.template));
     for (const f of red.findings) for (const s of f.evidence.samples) expect(s.sql).toMatch(/\$\d|^[^']*$/);

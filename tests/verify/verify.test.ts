@@ -269,8 +269,8 @@ describe('the DSN password', () => {
     for (const id of ['json', 'text', 'markdown', 'sarif']) expect(reporterById(id)!.render(result, { color: false, quiet: false, width: 100 })).not.toContain(secret);
   });
 
-  it('the CLI: unreachable server, one line on stderr without the password, exit 2', () => {
-    const r = runCli(['verify', '--dsn', `postgres://app:${secret}@127.0.0.1:1/app`, 'samples/billing.log']);
+  it('the CLI: unreachable server, one line on stderr without the password, exit 2', async () => {
+    const r = await runCli(['verify', '--dsn', `postgres://app:${secret}@127.0.0.1:1/app`, 'samples/billing.log']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('sqloupe: verify: cannot verify on app@127.0.0.1:1/app: connection refused: is PostgreSQL running there, and is the host and port right?\n');
