@@ -28,7 +28,7 @@ import { redactResult, redactState } from '../redact.js';
 import { count } from '../text/plural.js';
 import { printable } from '../text/printable.js';
 import { verifyInto, type VerifyFlags } from './verify-command.js';
-import { processIo, type CliIo } from './io.js';
+import type { CliIo } from './io.js';
 
 export interface AnalyzeFlags extends VerifyFlags {
   format: string;
@@ -159,7 +159,7 @@ export function exitCodeFor(result: AnalysisResult, failOn: string): number {
   return result.findings.some((f) => SEVERITIES.indexOf(f.severity) >= min) ? 1 : 0;
 }
 
-export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source: OptionSource = () => undefined, io: CliIo = processIo()): Promise<number> {
+export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source: OptionSource, io: CliIo): Promise<number> {
   // sqloupe.config.json fills in what the command line left at its default
   const { flags, config } = configureFlags(cliFlags, source);
   const options = buildOptions(flags);
@@ -173,7 +173,7 @@ export async function runAnalyze(paths: string[], cliFlags: AnalyzeFlags, source
   if (flags.saveState) checkWritable(flags.saveState, '--save-state');
   if (flags.writeBaseline) checkWritable(flags.writeBaseline, '--write-baseline');
   // loaded when used: every module costs start-up time on each run
-  if (flags.follow) return (await import('./follow.js')).runFollow(paths, options, flags, exitCodeFor, { out: io.stdout, err: io.stderr, stdin: io.stdin, argv: io.argv });
+  if (flags.follow) return (await import('./follow.js')).runFollow(paths, options, flags, exitCodeFor, io);
   const analyzed = await analyzeOrMerge(paths, flags, options, io);
   // redacted once, here, so every reporter, the baseline and the e-mail only ever see templates
   const result0 = flags.redact ? redactResult(analyzed) : analyzed;

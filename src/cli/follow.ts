@@ -12,7 +12,7 @@ import { findingDetail } from '../report/text.js';
 import type { Finding } from '../findings/types.js';
 import { colorFor } from './color.js';
 import { UsageError } from './values.js';
-import type { TextIn } from './io.js';
+import type { CliIo } from './io.js';
 
 /** How often files are polled: `tail -F` polls once a second; a quarter second keeps findings prompt for little CPU. */
 export const FOLLOW_POLL_MS = 250;
@@ -24,16 +24,6 @@ export interface FollowFlags {
   redact?: boolean;
 }
 
-export interface FollowIo {
-  out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  err: NodeJS.WritableStream & { isTTY?: boolean };
-  /** Read when a path is '-'. */
-  stdin?: TextIn;
-  /** The run's arguments, for --color/--no-color. */
-  argv?: string[];
-  /** Resolves when the run should stop (SIGINT/SIGTERM); the default listens for both signals. */
-  stop?: Promise<string>;
-}
 
 function waitForSignal(): Promise<string> {
   return new Promise((resolve) => {
@@ -57,27 +47,29 @@ export async function runFollow(
   options: AnalyzeOptions,
   flags: FollowFlags,
   exitCodeFor: (result: AnalysisResult, failOn: string) => number,
-  io: FollowIo = { out: process.stdout, err: process.stderr },
+  io: CliIo,
+  /** Resolves when the run should stop; by default SIGINT or SIGTERM. */
+  until?: Promise<string>,
 ): Promise<number> {
   if (flags.format !== 'text' && flags.format !== 'ndjson') {
     throw new UsageError(`--follow prints findings as they happen: use --format text or --format ndjson. Received "${flags.format}".`);
   }
   if (paths.length === 0) throw new UsageError('--follow needs a file to follow (or - for stdin)');
-  const stdin = io.stdin ?? process.stdin;
+  const { stdin } = io;
   const sources = resolveSources(paths, Boolean(stdin.isTTY), { waitForMissing: true });
   if (sources.filter((s) => s.path === '-').length > 1) throw new InputError('stdin (-) can be followed once');
 
   // listen before the first read: a finding printed by the first poll may be answered by a signal at once
-  const stop = io.stop ?? waitForSignal();
-  const color = flags.format === 'text' && colorFor(io.out, io.argv ?? process.argv);
+  const stop = until ?? waitForSignal();
+  const color = flags.format === 'text' && colorFor(io.stdout, io.argv);
   const c = new Chalk({ level: color ? 1 : 0 });
-  const width = Math.max(60, Math.min(io.out.columns ?? 100, 160));
+  const width = Math.max(60, Math.min(io.stdout.columns ?? 100, 160));
   const printed = new Set<string>();
   const print = (found: Finding) => {
     // --redact holds in follow mode too: each finding is redacted as it is printed
     const f = flags.redact ? redactFinding(found) : found;
-    if (flags.format === 'ndjson') io.out.write(findingLine(f));
-    else io.out.write(findingDetail(f, c, width).join('\n') + '\n\n');
+    if (flags.format === 'ndjson') io.stdout.write(findingLine(f));
+    else io.stdout.write(findingDetail(f, c, width).join('\n') + '\n\n');
   };
 
   // a finding is printed once, when the first unit of work that shows it closes; later units only add to its counts
@@ -107,7 +99,7 @@ export async function runFollow(
 
   for (const src of sources) {
     const feed = analysis.openInput(src);
-    const sink = { line: feed.line, warn: feed.warn, waiting: (p: string) => io.err.write(`sqloupe: ${p} does not exist yet; waiting for it to appear (as tail -F does)\n`) };
+    const sink = { line: feed.line, warn: feed.warn, waiting: (p: string) => io.stderr.write(`sqloupe: ${p} does not exist yet; waiting for it to appear (as tail -F does)\n`) };
     if (src.path === '-') {
       const splitter = new LineSplitter(sink);
       stdin.on('data', (chunk: Buffer) => {
@@ -123,8 +115,8 @@ export async function runFollow(
       followed.push({ feed, lines: () => follower.lines, poll: () => follower.poll(), behind: () => follower.behind, finish: () => follower.finish() });
     }
   }
-  if (!flags.quiet && io.err.isTTY) {
-    io.err.write(`sqloupe: following ${printable(sources.map((s) => (s.path === '-' ? '<stdin>' : s.path)).join(', '), true)}; Ctrl-C prints the summary\n`);
+  if (!flags.quiet && io.stderr.isTTY) {
+    io.stderr.write(`sqloupe: following ${printable(sources.map((s) => (s.path === '-' ? '<stdin>' : s.path)).join(', '), true)}; Ctrl-C prints the summary\n`);
   }
 
   const tick = () => {
@@ -177,8 +169,8 @@ export async function runFollow(
   const result = flags.redact ? redactResult(finished) : finished;
   // findings whose units closed only now (open transactions at the stop) are printed before the summary
   for (const f of finished.findings) if (!printed.has(f.id)) print(f);
-  if (flags.format === 'ndjson') io.out.write(summaryLine(result));
-  else io.out.write(textSummary(result, c));
+  if (flags.format === 'ndjson') io.stdout.write(summaryLine(result));
+  else io.stdout.write(textSummary(result, c));
   return exitCodeFor(result, flags.failOn);
 }
 

@@ -220,7 +220,7 @@ export async function deliverDigest(
   result: AnalysisResult,
   held: { suppressed: number; baselineUsed: boolean; notes?: string[] },
   flags: DigestFlags,
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream & { isTTY?: boolean } } = process,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream & { isTTY?: boolean } },
 ): Promise<'empty' | 'printed' | 'written' | 'sent'> {
   const to = list(flags.to);
   if (to.length === 0) throw new EmailError('--format email needs a recipient: --to team@example.com (or "email": {"to": …} in sqloupe.config.json)');

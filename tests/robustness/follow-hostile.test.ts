@@ -76,7 +76,7 @@ describe('--follow stopped while far behind', () => {
     out.on('data', (c: Buffer) => (text += c.toString('utf8')));
     // the stop comes before the second poll: the run must not read the rest of the file first
     const stop = new Promise<string>((resolve) => setImmediate(() => resolve('SIGTERM')));
-    const code = await runFollow([file], DEFAULT_ANALYZE_OPTIONS, { format: 'ndjson', failOn: 'none', quiet: true }, exitCodeFor, { out, err: new PassThrough(), stop });
+    const code = await runFollow([file], DEFAULT_ANALYZE_OPTIONS, { format: 'ndjson', failOn: 'none', quiet: true }, exitCodeFor, { argv: [], stdout: out, stderr: new PassThrough(), stdin: process.stdin }, stop);
     expect(code).toBe(0);
     const summary = JSON.parse(text.trim().split('\n').pop()!);
     expect(summary.type).toBe('summary');

@@ -108,7 +108,7 @@ describe('--redact on a log with values planted everywhere', () => {
     out.on('data', (c: Buffer) => (text += c.toString('utf8')));
     const stop = new Promise<string>((resolve) => setImmediate(() => resolve('SIGTERM')));
     const flags = { format: 'ndjson', failOn: 'none', quiet: true, redact: true };
-    await runFollow([LOG], buildOptions({ ...FLAGS, ...flags }), flags, exitCodeFor, { out, err: new PassThrough(), stop });
+    await runFollow([LOG], buildOptions({ ...FLAGS, ...flags }), flags, exitCodeFor, { argv: [], stdout: out, stderr: new PassThrough(), stdin: process.stdin }, stop);
     const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
     expect(lines.map((l) => l.type)).toEqual(['finding', 'finding', 'finding', 'finding', 'summary']);
     for (const marker of Object.values(MARKERS)) expect(text).not.toContain(marker);
