@@ -79,6 +79,14 @@ async function open(name: string, html: string): Promise<Opened> {
 
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
 
+// a finding's body is drawn on the details element's toggle event, a task after the click: wait for it,
+// or a count taken right after the click sees an empty body on a busy machine
+async function openFinding(page: Page, n = 0): Promise<void> {
+  const finding = page.locator('details.finding').nth(n);
+  await finding.locator('summary').click();
+  await finding.locator('.finding-body').waitFor({ timeout: 30_000 });
+}
+
 describe('--format html in Chromium', () => {
   for (const sample of SAMPLES) {
     it(`${sample}: the page's counts are the JSON report's; no error, no request; a screenshot`, async () => {
@@ -100,7 +108,7 @@ describe('--format html in Chromium', () => {
       expect(await page.locator('#top-queries tbody tr').count()).toBe(json.topQueries.length);
       expect(await page.locator('.timeline-chart canvas').count()).toBe(1);
       // the first finding opened: its waterfall shows the parent (when there is one) and the loop's statements
-      await page.locator('details.finding summary').first().click();
+      await openFinding(page);
       const first = json.findings[0]!;
       const trace = result.traces[first.id]!;
       const rows = page.locator('details.finding').first().locator('.wf-row');
@@ -135,7 +143,7 @@ describe('--format html in Chromium', () => {
     await page.fill('#search', '');
 
     // copy: the "Use" SQL of the first finding, exactly
-    await page.locator('details.finding summary').first().click();
+    await openFinding(page);
     await page.locator('details.finding').first().locator('.sqlbox.use .copy').click();
     expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(json.findings[0]!.suggestion!.use);
     expect(await page.locator('details.finding').first().locator('.sqlbox.use .copy').innerText()).toBe('Copied');
@@ -205,7 +213,7 @@ describe('--format html in Chromium', () => {
     // nothing from the log can end the data element
     expect(html.match(/<script/g)).toHaveLength(2);
     const { page, errors, requests } = await open('hostile', html);
-    await page.locator('details.finding summary').first().click();
+    await openFinding(page);
     expect(await page.evaluate<unknown>('window.__pwned')).toBeUndefined();
     expect(await page.locator('script').count()).toBe(2);
     expect(await page.locator('#app img').count()).toBe(0);
@@ -233,7 +241,7 @@ describe('--format html in Chromium', () => {
     expect(cli.stdout).not.toContain('__pwned=2');
     expect(cli.stdout).not.toContain('__pwned=3');
     const { page, errors } = await open('redacted', cli.stdout);
-    await page.locator('details.finding summary').first().click();
+    await openFinding(page);
     expect(await page.locator('.sqlbox.instead pre').textContent()).toBe('select product_id, $1 as tag from order_items where order_id = $2');
     expect(errors).toEqual([]);
     await page.context().close();
