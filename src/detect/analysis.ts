@@ -423,6 +423,9 @@ export class UnitAnalysis {
       basis.push(`one autocommit stream with no timestamps, between transaction boundaries`);
       strong = true;
     }
+    if (unit.kind === 'autocommit' && stmts.every((s) => s.ownTransaction === true)) {
+      basis.push(`each in a transaction of its own (${stmts.length} BEGIN … COMMIT round trips): one transaction, or one statement, for all`);
+    }
     const sites = new Set(stmts.map((s) => s.callSite));
     if (sites.size === 1 && stmts[0]!.callSite !== null) {
       basis.push(`same call site ${stmts[0]!.callSite}`);

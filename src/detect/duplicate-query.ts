@@ -82,7 +82,9 @@ function groupIdentical(statements: Stmt[], a: UnitAnalysis, only: Uint8Array | 
   // statements per template first (most templates of a burst run once or twice: no map for those)
   const byTemplate = new Map<Stmt['t'], Stmt[] | null>();
   for (const s of statements) {
-    if (a.isClaimed(s) || IGNORED_VERBS.has(s.t.verb) || s.t.template === 'select $1') continue;
+    // a statement in a transaction of its own belongs to one job or request: the same one in the next
+    // transaction is the next job (a queue's dequeue), not a repeat inside one unit of work
+    if (a.isClaimed(s) || s.ownTransaction === true || IGNORED_VERBS.has(s.t.verb) || s.t.template === 'select $1') continue;
     const list = byTemplate.get(s.t);
     if (only !== null && only[s.index] !== 1) {
       if (list === undefined) byTemplate.set(s.t, null);

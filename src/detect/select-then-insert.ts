@@ -1,8 +1,9 @@
 /** select-then-insert: look a row up by key, insert it when missing, once per row — an upsert done by hand. */
-import { shapeFor } from './analysis.js';
+import { commonCallSite, isNoise, shapeFor, type Burst, type LoopCandidate, type UnitAnalysis } from './analysis.js';
 import { blockDraft, blockStatements, blockTrusted } from './sequence-draft.js';
 import { defineKind } from './kind.js';
 import type { BlockDetails, Draft } from './draft.js';
+import type { Stmt, TemplateInfo, Unit } from '../sessions/types.js';
 
 export interface SelectThenInsertDetails extends BlockDetails {
   /** The table looked up and then inserted into. */
@@ -36,9 +37,101 @@ export default defineKind<SelectThenInsertDetails>()({
       if (pair === null) continue;
       out.push(blockDraft(a, b, { table: pair.table, keyColumns: pair.keyColumns }));
     }
+    for (const run of lookupInsertRuns(unit, a)) {
+      const draft = runDraft(a, run);
+      if (draft !== null) out.push(draft);
+    }
     return out;
   },
 });
+
+/** Lookups of one template and the INSERTs of what they did not find, in one stretch of the unit. */
+interface LookupInsertRun {
+  sel: TemplateInfo;
+  ins: TemplateInfo;
+  /** Every lookup and insert of the stretch, in order. */
+  statements: Stmt[];
+  lookups: Stmt[];
+  inserts: number;
+}
+
+/**
+ * Get-or-create one row at a time: a lookup by key, and when nothing came back an INSERT of that key
+ * (savepoints and settings between them aside). Rows that already exist skip the INSERT, so the loop is not a
+ * block repeated back to back; it is the pairs, each INSERT carrying the value its lookup asked for.
+ */
+function lookupInsertRuns(unit: Unit, a: UnitAnalysis): LookupInsertRun[] {
+  const st = unit.statements;
+  const runs: LookupInsertRun[] = [];
+  let open: LookupInsertRun | null = null;
+  let last = -1;
+  for (let i = 0; i < st.length; i++) {
+    const ins = st[i]!;
+    if (ins.t.verb !== 'insert' || ins.valuesRows !== 1 || a.isClaimed(ins)) continue;
+    const shape = shapeFor(ins.t);
+    if (shape.mainTable === null) continue;
+    let k = i - 1;
+    while (k >= 0 && isNoise(st[k]!.t)) k--;
+    const sel = st[k];
+    if (sel === undefined || a.isClaimed(sel) || !asksFor(sel, ins, shape.mainTable)) continue;
+    // the stretch goes on while nothing but these two templates (and noise) runs between its pairs
+    if (open !== null && open.sel === sel.t && open.ins === ins.t && onlyBody(st, last + 1, k, open.sel)) {
+      for (let j = last + 1; j <= i; j++) if (st[j]!.t === open.sel || st[j]!.t === open.ins) open.statements.push(st[j]!);
+      open.inserts++;
+    } else {
+      open = { sel: sel.t, ins: ins.t, statements: [sel, ins], lookups: [], inserts: 1 };
+      runs.push(open);
+    }
+    last = i;
+  }
+  for (const r of runs) r.lookups = r.statements.filter((x) => x.t === r.sel);
+  return runs.filter((r) => r.lookups.length >= 2);
+}
+
+/** A lookup on `table` by key whose looked-up value the INSERT writes. */
+function asksFor(sel: Stmt, ins: Stmt, table: string): boolean {
+  const shape = shapeFor(sel.t);
+  if (shape.kind !== 'select' || shape.mainTable !== table || shape.keyPredicates.length === 0) return false;
+  const written = new Set(ins.values.filter((v): v is string => v !== null));
+  return shape.keyPredicates.some((k) => {
+    const v = sel.values[k.param - 1];
+    return v !== null && v !== undefined && written.has(v);
+  });
+}
+
+function onlyBody(st: Stmt[], from: number, to: number, sel: TemplateInfo): boolean {
+  for (let j = from; j < to; j++) if (st[j]!.t !== sel && !isNoise(st[j]!.t)) return false;
+  return true;
+}
+
+/** The run as a finding when the loop rules trust its lookups (parent in sight, rhythm, keys: UnitAnalysis.trusted). */
+function runDraft(a: UnitAnalysis, run: LookupInsertRun): Draft<SelectThenInsertDetails> | null {
+  const first = run.lookups[0]!;
+  const burst: Burst = a.timedAutocommit ? a.wholeUnit() : (a.bursts.find((b) => b.statements.includes(first)) ?? a.wholeUnit());
+  const distinctKeys = new Set(run.lookups.map((s) => s.key)).size;
+  if (distinctKeys < 2) return null;
+  const body = new Set([run.sel, run.ins]);
+  const c: LoopCandidate = { burst, t: run.sel, statements: run.lookups, distinctKeys, body };
+  // in a transaction the INSERTs are writes of their own: the pairs need no parent there
+  const inTransaction = a.unit.kind === 'transaction' && distinctKeys === run.lookups.length;
+  if (!inTransaction && !a.trusted(c)) return null;
+  a.claim(run.statements);
+  const parent = a.parentOf(first, burst, body);
+  const ev = a.evidence(run.statements, burst, parent);
+  const shape = shapeFor(run.sel);
+  const tables = [...new Set([run.sel, run.ins].flatMap((t) => shapeFor(t).tables))];
+  return {
+    templates: [run.sel, run.ins],
+    tables,
+    callSite: commonCallSite(run.statements),
+    statements: run.statements,
+    repeats: run.lookups.length,
+    parent,
+    confidence: ev.confidence,
+    basis: [`${run.lookups.length} lookups by key, ${run.inserts} of them followed by an INSERT of the key looked up`, ...ev.basis],
+    details: { blockLength: 2, memberKinds: ['select', 'insert'], table: shape.mainTable!, keyColumns: shape.keyPredicates.map((k) => k.column.column) },
+  };
+}
 
 function findPair(shapes: ReturnType<typeof shapeFor>[]): { table: string; keyColumns: string[] } | null {
   for (let i = 0; i < shapes.length; i++) {

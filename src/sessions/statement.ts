@@ -2,7 +2,7 @@
 import { threadId } from 'node:worker_threads';
 import type { LogEvent } from '../formats/types.js';
 import { detach } from '../input/lines.js';
-import { fingerprintId, normalize, type Normalized } from '../sql/index.js';
+import { fingerprintId, normalize, unwrapOrmStatement, type Normalized } from '../sql/index.js';
 import type { Stmt, TemplateInfo } from './types.js';
 
 /** Distinct templates seen in this run. Bounded by the number of statement shapes, not by log size. */
@@ -82,7 +82,7 @@ function normalizeCached(raw: string): NormalizedText {
   if (inSlot !== undefined && inSlot.sql === raw) return inSlot;
   let hit = recent.get(raw);
   if (hit === undefined) {
-    const sql = detach(raw);
+    const sql = unwrapOrmStatement(detach(raw));
     const n = normalize(sql);
     hit = { sql, n, valuesRows: firstWord(n.template) === 'insert' ? countValuesRows(sql) : 1, literals: n.constants.filter((c) => c !== null) };
     if (sql.length <= 4096) {

@@ -34,6 +34,12 @@ interface SessionState {
   /** What the fan-out collector needs of this session; updated in place. */
   ctx: FanOutContext;
   unit: Unit | null;
+  /**
+   * The autocommit unit set aside while a transaction is open: a transaction as small as one loop iteration
+   * (Rails' `create`, Sequelize's `findOrCreate`: BEGIN, one or a few statements, COMMIT) joins it on commit,
+   * so a loop whose every iteration is its own transaction reads as the loop it is (see foldable).
+   */
+  flow: Unit | null;
   lastTime: number | null;
   /** Request identity from sqlcommenter tags (request_id, traceparent…); a change ends the unit. */
   requestTag: string | null;
@@ -148,6 +154,7 @@ export class SessionTracker {
         id: ev.session,
         ctx: { input: input.index, application: null, user: null, database: null, orm: input.orm },
         unit: null,
+        flow: null,
         lastTime: null,
         requestTag: null,
         merged: false,
@@ -177,12 +184,14 @@ export class SessionTracker {
         this.endTx(s, ev.kind);
         return;
       case 'disconnect':
+        this.closeFlow(s, 'disconnect');
         this.close(s, 'disconnect');
         this.fanOut?.endSession(key, this.fanOutContext(s, input), true);
         this.forget(s);
         return;
       case 'other':
         // a request boundary written by the ORM (Rails "Started GET …")
+        this.closeFlow(s, 'request boundary');
         if (s.unit?.kind === 'autocommit') this.close(s, 'request boundary');
         return;
       case 'statement':
@@ -240,6 +249,7 @@ export class SessionTracker {
     stmt.index = unit.statements.length;
     unit.statements.push(stmt);
     if (unit.kind === 'autocommit') this.fanOut?.statement(stmt, key, this.fanOutContext(s, input));
+    else if (s.flow !== null && !foldable(unit)) this.closeFlow(s, 'explicit transaction');
     if (ev.time !== null) {
       s.lastTime = ev.time;
       unit.timed = true;
@@ -249,7 +259,10 @@ export class SessionTracker {
 
   /** Close every open unit (end of input). */
   end(): void {
-    for (const s of this.sessions.values()) this.close(s, 'end of input');
+    for (const s of this.sessions.values()) {
+      this.closeFlow(s, 'end of input');
+      this.close(s, 'end of input');
+    }
     this.sessions.clear();
     this.byInput.length = 0;
     // fanned-out loops first: their statements are marked before their sessions' own units are detected
@@ -282,7 +295,9 @@ export class SessionTracker {
       if (s.lastTime === null) continue;
       const idle = now - s.lastTime;
       if (s.unit?.kind === 'autocommit' && idle > this.options.idleGapMs) this.close(s, 'idle gap');
+      if (s.flow !== null && idle > this.options.idleGapMs) this.closeFlow(s, 'idle gap');
       if (idle > 3_600_000) {
+        this.closeFlow(s, 'session idle');
         this.close(s, 'session idle');
         this.forget(s);
       }
@@ -307,7 +322,16 @@ export class SessionTracker {
       if (this.mergedStreams.length < 20) this.mergedStreams.push({ file: ev.file, line: ev.line });
       return;
     }
-    this.close(s, 'explicit transaction');
+    const idle = ev.time !== null && s.lastTime !== null && ev.time - s.lastTime > this.options.idleGapMs;
+    if (s.unit?.kind === 'autocommit' && !idle) {
+      // kept open: the transaction may be one iteration of a loop that continues this flow
+      this.closeFlow(s, 'explicit transaction');
+      s.flow = s.unit;
+      s.unit = null;
+    } else {
+      this.closeFlow(s, idle ? 'idle gap' : 'explicit transaction');
+      this.close(s, idle ? 'idle gap' : 'explicit transaction');
+    }
     this.fanOut?.endSession(key, this.fanOutContext(s, input), false);
     this.open(s, key, 'transaction', ev, input);
     this.counters.transactions++;
@@ -315,7 +339,39 @@ export class SessionTracker {
   }
 
   private endTx(s: SessionState, how: string): void {
-    if (s.unit?.kind === 'transaction' && !s.merged) this.close(s, how);
+    const tx = s.unit;
+    if (tx?.kind !== 'transaction' || s.merged) return;
+    if (tx.statements.length === 0 || !foldable(tx) || !writes(tx)) {
+      this.closeFlow(s, 'explicit transaction');
+      this.close(s, how);
+      return;
+    }
+    // one iteration's transaction: its statements continue the session's autocommit flow
+    let flow = s.flow;
+    s.flow = null;
+    if (flow === null) {
+      flow = { ...tx, kind: 'autocommit', tx: null, statements: [] };
+    } else if (flow.statements.length + tx.statements.length > this.options.maxUnitStatements) {
+      s.unit = flow;
+      this.close(s, 'unit size limit');
+      flow = { ...tx, kind: 'autocommit', tx: null, statements: [] };
+    }
+    for (const st of tx.statements) {
+      st.index = flow.statements.length;
+      st.ownTransaction = true;
+      flow.statements.push(st);
+    }
+    s.unit = flow;
+  }
+
+  /** Hand on the autocommit flow set aside for an open transaction (see SessionState.flow). */
+  private closeFlow(s: SessionState, why: string): void {
+    if (s.flow === null) return;
+    const tx = s.unit;
+    s.unit = s.flow;
+    s.flow = null;
+    this.close(s, why);
+    s.unit = tx;
   }
 
   private open(s: SessionState, key: string, kind: Unit['kind'], ev: LogEvent, input: InputContext): Unit {
@@ -348,6 +404,28 @@ export class SessionTracker {
     unit.database ??= s.database;
     this.emitUnit(unit);
   }
+}
+
+/**
+ * A transaction that can be one iteration of a loop: few statements, no template twice (no loop of its own
+ * inside), and a write (an ORM's create, save or find-or-create commits each row). A transaction of reads only
+ * is a request or a report, and two of them in a row are two requests.
+ */
+const FOLD_MAX_STATEMENTS = 8;
+/** Statements of real work in one iteration (a uniqueness check, a lookup, the write); savepoints and settings aside. */
+const FOLD_MAX_WORK = 2;
+const WRITES = new Set(['insert', 'update', 'delete']);
+const CONTROL = new Set(['savepoint', 'release', 'set', 'show', 'reset']);
+function foldable(tx: Unit): boolean {
+  const st = tx.statements;
+  if (st.length > FOLD_MAX_STATEMENTS) return false;
+  let work = 0;
+  for (const x of st) if (!CONTROL.has(x.t.verb) && ++work > FOLD_MAX_WORK) return false;
+  for (let i = 1; i < st.length; i++) for (let j = 0; j < i; j++) if (st[i]!.t === st[j]!.t) return false;
+  return true;
+}
+function writes(tx: Unit): boolean {
+  return tx.statements.some((x) => WRITES.has(x.t.verb));
 }
 
 function requestIdentity(tags: Record<string, string>): string | null {

@@ -30,6 +30,8 @@ export interface Stmt {
   tags: Record<string, string> | null;
   file: string;
   line: number;
+  /** Ran in a transaction of its own (BEGIN … COMMIT around one loop iteration), folded into the autocommit flow. */
+  ownTransaction?: true;
   /** Set once the statement is part of a fan-out unit: its own session's unit must not report it again. */
   fannedOut?: true;
 }

@@ -23,6 +23,7 @@ export { rewritePlaceholders } from './placeholders.js';
 export { tokenize, lexInto, TokenBuffer, Tok, TOK_NAMES } from './lexer.js';
 export type { Token, TokKind, LexOptions } from './lexer.js';
 export { parseTags } from './tags.js';
+export { unwrapOrmStatement } from './wrappers.js';
 
 /** Fixed-width (16 hex digit) id of a template. */
 export function fingerprintId(template: string): string {

@@ -19,8 +19,74 @@ testKind('select-then-insert', {
         12:00:00.003 [7] COMMIT
       `,
     },
+    {
+      name: 'one get-or-create after its parent',
+      log: `
+        12:00:00.000 [7] SELECT id FROM authors WHERE id <= 1
+        12:00:00.002 [7] SELECT id FROM labels WHERE name = 'a'
+        12:00:00.003 [7] INSERT INTO labels (name) VALUES ('a') RETURNING id
+      `,
+    },
+    {
+      name: 'requests in a row on a pooled connection, each creating its own row after its own lookup',
+      log: `
+        12:00:00.000 [7] SELECT id FROM sessions WHERE token = 't1'
+        12:00:00.001 [7] SELECT id FROM labels WHERE name = 'a'
+        12:00:00.002 [7] INSERT INTO labels (name) VALUES ('a') RETURNING id
+        12:00:00.060 [7] SELECT id FROM sessions WHERE token = 't2'
+        12:00:00.061 [7] SELECT id FROM labels WHERE name = 'b'
+        12:00:00.062 [7] INSERT INTO labels (name) VALUES ('b') RETURNING id
+        12:00:00.120 [7] SELECT id FROM sessions WHERE token = 't3'
+        12:00:00.121 [7] SELECT id FROM labels WHERE name = 'c'
+        12:00:00.122 [7] INSERT INTO labels (name) VALUES ('c') RETURNING id
+      `,
+    },
   ],
   invalid: [
+    {
+      name: 'two rows right after their parent, in autocommit (a test suite\'s seed data)',
+      log: `
+        12:00:00.000 [7] SELECT id FROM authors WHERE id <= 2
+        12:00:00.002 [7] SELECT id FROM labels WHERE name = 'a'
+        12:00:00.003 [7] INSERT INTO labels (name) VALUES ('a') RETURNING id
+        12:00:00.004 [7] SELECT id FROM labels WHERE name = 'b'
+        12:00:00.005 [7] INSERT INTO labels (name) VALUES ('b') RETURNING id
+      `,
+      findings: [{ kind: 'select-then-insert', tables: ['labels'], repeats: 2, confidence: 'medium', keyColumns: ['name'], parent: 'select id from authors where id <= $1' }],
+    },
+    {
+      name: "Django's get_or_create in a transaction: a savepoint around each INSERT, a row that exists skips it",
+      log: `
+        12:00:00.000 [7] BEGIN
+        12:00:00.001 [7] SELECT "authors"."id" FROM "authors" WHERE "authors"."id" <= 3
+        12:00:00.002 [7] SELECT "labels"."id", "labels"."name" FROM "labels" WHERE "labels"."name" = 'a' LIMIT 21
+        12:00:00.003 [7] SAVEPOINT "s1401_x1"
+        12:00:00.004 [7] INSERT INTO "labels" ("name") VALUES ('a') RETURNING "labels"."id"
+        12:00:00.005 [7] RELEASE SAVEPOINT "s1401_x1"
+        12:00:00.006 [7] SELECT "labels"."id", "labels"."name" FROM "labels" WHERE "labels"."name" = 'b' LIMIT 21
+        12:00:00.007 [7] SELECT "labels"."id", "labels"."name" FROM "labels" WHERE "labels"."name" = 'c' LIMIT 21
+        12:00:00.008 [7] SAVEPOINT "s1401_x2"
+        12:00:00.009 [7] INSERT INTO "labels" ("name") VALUES ('c') RETURNING "labels"."id"
+        12:00:00.010 [7] RELEASE SAVEPOINT "s1401_x2"
+        12:00:00.011 [7] COMMIT
+      `,
+      findings: [{ kind: 'select-then-insert', tables: ['labels'], repeats: 3, confidence: 'high', keyColumns: ['name'] }],
+    },
+    {
+      name: "Sequelize's findOrCreate: each row its own transaction, the INSERT inside a temporary function",
+      log: `
+        12:00:00.000 [7] SELECT "id", "name" FROM "authors" AS "Author" WHERE "Author"."id" <= 2 ORDER BY "Author"."id" ASC;
+        12:00:00.002 [7] START TRANSACTION;
+        12:00:00.003 [7] SELECT "id", "name" FROM "labels" AS "Label" WHERE "Label"."name" = 'a';
+        12:00:00.004 [7] CREATE OR REPLACE FUNCTION pg_temp.testfunc(OUT response "labels", OUT sequelize_caught_exception text) RETURNS RECORD AS $func_a1f$ BEGIN INSERT INTO "labels" ("id","name") VALUES (DEFAULT,'a') RETURNING * INTO response; EXCEPTION WHEN unique_violation THEN GET STACKED DIAGNOSTICS sequelize_caught_exception = PG_EXCEPTION_DETAIL; END $func_a1f$ LANGUAGE plpgsql; SELECT (testfunc.response).*, testfunc.sequelize_caught_exception FROM pg_temp.testfunc(); DROP FUNCTION IF EXISTS pg_temp.testfunc();
+        12:00:00.005 [7] COMMIT;
+        12:00:00.006 [7] START TRANSACTION;
+        12:00:00.007 [7] SELECT "id", "name" FROM "labels" AS "Label" WHERE "Label"."name" = 'b';
+        12:00:00.008 [7] CREATE OR REPLACE FUNCTION pg_temp.testfunc(OUT response "labels", OUT sequelize_caught_exception text) RETURNS RECORD AS $func_b1f$ BEGIN INSERT INTO "labels" ("id","name") VALUES (DEFAULT,'b') RETURNING * INTO response; EXCEPTION WHEN unique_violation THEN GET STACKED DIAGNOSTICS sequelize_caught_exception = PG_EXCEPTION_DETAIL; END $func_b1f$ LANGUAGE plpgsql; SELECT (testfunc.response).*, testfunc.sequelize_caught_exception FROM pg_temp.testfunc(); DROP FUNCTION IF EXISTS pg_temp.testfunc();
+        12:00:00.009 [7] COMMIT;
+      `,
+      findings: [{ kind: 'select-then-insert', tables: ['labels'], repeats: 2, confidence: 'medium', keyColumns: ['name'] }],
+    },
     {
       name: 'get_or_create per tag',
       log: `
