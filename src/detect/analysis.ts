@@ -304,7 +304,21 @@ export class UnitAnalysis {
    */
   private keepsParentRhythm(parent: Stmt, run: Stmt[]): boolean {
     if (this.coarse) return (run[run.length - 1]!.time ?? 0) - (parent.time ?? 0) <= 1000;
-    return runTiming(this.unit.statements, run).maxInnerGap <= Math.max(this.options.burstGapMs, 3 * gapBetween(parent, run[0]!));
+    // the connection's own pace counts too: a slow language (or threads taking turns) leaves pauses of its
+    // own between every statement, and one pause after the parent is too few to measure it by
+    const pace = 2 * this.paceBefore(run[0]!);
+    return runTiming(this.unit.statements, run).maxInnerGap <= Math.max(this.options.burstGapMs, 3 * gapBetween(parent, run[0]!), pace);
+  }
+
+  /**
+   * The median pause between consecutive statements up to `s` (the last 64): how fast this connection went
+   * before the loop began. Pauses inside the loop are left out, so a late statement cannot excuse itself.
+   */
+  private paceBefore(s: Stmt): number {
+    const st = this.unit.statements;
+    const gaps: number[] = [];
+    for (let i = s.index; i > 0 && gaps.length < 64; i--) gaps.push(gapBetween(st[i - 1]!, st[i]!));
+    return median(gaps);
   }
 
   /** True for autocommit units whose statements carry times: loops there must show as back-to-back runs. */
@@ -390,7 +404,11 @@ export class UnitAnalysis {
       if (isNoise(p.t)) continue;
       looked++;
       if (loopTemplates.has(p.t)) continue;
-      return p.t.verb === 'select' || p.t.verb === 'with' ? p : null;
+      if (p.t.verb !== 'select' && p.t.verb !== 'with') return null;
+      // one row cannot supply a loop's keys: an ORM's `SELECT * FROM t LIMIT 1` (Django reading a table's
+      // columns) or a lookup of one record sits between the parent and its loop
+      if (returnsOneRow(p)) continue;
+      return p;
     }
     return null;
   }
@@ -552,6 +570,13 @@ export class UnitAnalysis {
     for (const [t, preds] of predecessors) if (preds.size >= 3) this.starters.add(t);
     return this.starters;
   }
+}
+
+/** A SELECT with LIMIT 1 (written, or bound to 1). */
+function returnsOneRow(s: Stmt): boolean {
+  const shape = shapeFor(s.t);
+  if (shape.limit === 1) return true;
+  return shape.limit === 'param' && shape.limitParam !== null && s.values[shape.limitParam - 1] === '1';
 }
 
 /** A stretch of interleaved lookups of 2–3 templates after a parent (see loopCandidates). */

@@ -39,5 +39,18 @@ testKind('aggregate-loop', {
         { kind: 'aggregate-loop', tables: ['orders'], repeats: 5, confidence: 'high', keyColumns: ['customer_id'], parent: "select id from customers where region = $1" },
       ],
     },
+    {
+      name: "two sums on a script's own connection, slowly, after Django read the table's columns (a catalog query, then SELECT * … LIMIT 1)",
+      log: `
+        12:00:00.000 [7] SELECT "authors"."id", "authors"."name" FROM "authors" WHERE "authors"."id" <= 2 ORDER BY "authors"."id" ASC
+        12:00:00.015 [7] (13.9 ms) SELECT a.attname AS column_name FROM pg_attribute a JOIN pg_class c ON a.attrelid = c.oid WHERE c.relname = 'authors'
+        12:00:00.017 [7] SELECT * FROM "authors" LIMIT 1
+        12:00:00.020 [7] SELECT SUM("books"."price") AS "price__sum" FROM "books" WHERE "books"."author_id" = 1
+        12:00:00.031 [7] SELECT SUM("books"."price") AS "price__sum" FROM "books" WHERE "books"."author_id" = 2
+      `,
+      findings: [
+        { kind: 'aggregate-loop', tables: ['books'], repeats: 2, confidence: 'medium', keyColumns: ['author_id'], parent: 'select authors.id, authors.name from authors where authors.id <= $1 order by authors.id asc' },
+      ],
+    },
   ],
 });

@@ -10,8 +10,27 @@ testKind('per-row-delete', {
         12:00:00.002 [7] COMMIT
       `,
     },
+    {
+      name: 'a fast request deletes one row after its lookup; the next request, long after, deletes another',
+      log: `
+        12:00:00.000 [7] INSERT INTO reviews (book_id, body) VALUES (1, 'r0'), (2, 'r0')
+        12:00:00.001 [7] SELECT id FROM reviews WHERE body = 'r0' ORDER BY id
+        12:00:00.002 [7] DELETE FROM reviews WHERE id IN (7)
+        12:00:00.080 [7] DELETE FROM reviews WHERE id IN (8)
+      `,
+    },
   ],
   invalid: [
+    {
+      name: "two deletes after their parent at the connection's own slow pace (Python threads taking turns)",
+      log: `
+        12:00:00.126 [7] INSERT INTO reviews (book_id, body) VALUES (1, 'r0'), (2, 'r0')
+        12:00:00.148 [7] SELECT id FROM reviews WHERE body = 'r0' ORDER BY id
+        12:00:00.154 [7] DELETE FROM reviews WHERE id IN (7)
+        12:00:00.176 [7] DELETE FROM reviews WHERE id IN (8)
+      `,
+      findings: [{ kind: 'per-row-delete', tables: ['reviews'], repeats: 2, confidence: 'medium', keyColumns: ['id'], parent: 'select id from reviews where body = $1 order by id' }],
+    },
     {
       name: 'one DELETE per row, back to back in autocommit',
       log: `
