@@ -58,9 +58,14 @@ export default defineKind<DuplicateQueryDetails>()({
       const whole = a.wholeUnit();
       const groups = groupIdentical(whole.statements, a, null);
       inGroup = new Uint8Array(unit.statements.length);
+      // which request-sized stretch each statement is in: a repeat once per request is not once per iteration
+      const burstOf = new Uint32Array(unit.statements.length);
+      a.bursts.forEach((b, i) => {
+        for (const s of b.statements) burstOf[s.index] = i;
+      });
       for (const stmts of groups) {
         for (const s of stmts) inGroup[s.index] = 1;
-        for (const run of periodicRuns(stmts)) {
+        for (const run of periodicRuns(stmts).flatMap((r) => withinBursts(r, burstOf))) {
           if (run.length >= (a.coarse ? Math.max(o.minDuplicates, o.minRepeats) : o.minDuplicates)) report(run, whole);
         }
       }
@@ -110,6 +115,23 @@ function groupIdentical(statements: Stmt[], a: UnitAnalysis, only: Uint8Array | 
       else byKey.set(s.key, [g, s]);
     }
     for (const g of byKey.values()) if (Array.isArray(g)) out.push(g);
+  }
+  return out;
+}
+
+/**
+ * A run with other statements between its repeats, cut where two of them lie in different bursts: requests
+ * in a row each read the same setting among their own statements. A run back to back (nothing between) is
+ * one loop, whatever pauses a busy client leaves in it.
+ */
+function withinBursts(run: Stmt[], burstOf: Uint32Array): Stmt[][] {
+  if (run.length < 2 || run[1]!.index - run[0]!.index === 1) return [run];
+  const out: Stmt[][] = [];
+  let from = 0;
+  for (let i = 1; i <= run.length; i++) {
+    if (i < run.length && burstOf[run[i]!.index] === burstOf[run[i - 1]!.index]) continue;
+    if (i - from >= 2) out.push(run.slice(from, i));
+    from = i;
   }
   return out;
 }

@@ -30,16 +30,17 @@ export default defineKind<SelectThenInsertDetails>()({
   },
   detect(unit, a) {
     const out: Draft<SelectThenInsertDetails>[] = [];
+    // pairs first: they see every iteration, where a block stops at the first row that already existed
+    for (const run of lookupInsertRuns(unit, a)) {
+      const draft = runDraft(a, run);
+      if (draft !== null) out.push(draft);
+    }
     for (const b of a.repeatedBlocks()) {
       const { st, members, varying } = blockStatements(b);
       if (!varying || st.some((s) => a.isClaimed(s)) || !blockTrusted(a, b)) continue;
       const pair = findPair(members.map(shapeFor));
       if (pair === null) continue;
       out.push(blockDraft(a, b, { table: pair.table, keyColumns: pair.keyColumns }));
-    }
-    for (const run of lookupInsertRuns(unit, a)) {
-      const draft = runDraft(a, run);
-      if (draft !== null) out.push(draft);
     }
     return out;
   },
@@ -84,7 +85,15 @@ function lookupInsertRuns(unit: Unit, a: UnitAnalysis): LookupInsertRun[] {
     }
     last = i;
   }
-  for (const r of runs) r.lookups = r.statements.filter((x) => x.t === r.sel);
+  for (const r of runs) {
+    // rows that already existed before the first INSERT or after the last are lookups of the same loop
+    const before: Stmt[] = [];
+    for (let j = r.statements[0]!.index - 1; j >= 0 && (st[j]!.t === r.sel || isNoise(st[j]!.t)); j--) if (st[j]!.t === r.sel && !a.isClaimed(st[j]!)) before.unshift(st[j]!);
+    const after: Stmt[] = [];
+    for (let j = r.statements[r.statements.length - 1]!.index + 1; j < st.length && (st[j]!.t === r.sel || isNoise(st[j]!.t)); j++) if (st[j]!.t === r.sel && !a.isClaimed(st[j]!)) after.push(st[j]!);
+    r.statements = [...before, ...r.statements, ...after];
+    r.lookups = r.statements.filter((x) => x.t === r.sel);
+  }
   return runs.filter((r) => r.lookups.length >= 2);
 }
 

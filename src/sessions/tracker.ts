@@ -341,7 +341,7 @@ export class SessionTracker {
   private endTx(s: SessionState, how: string): void {
     const tx = s.unit;
     if (tx?.kind !== 'transaction' || s.merged) return;
-    if (tx.statements.length === 0 || !foldable(tx) || !writes(tx)) {
+    if (tx.statements.length === 0 || !foldable(tx)) {
       this.closeFlow(s, 'explicit transaction');
       this.close(s, how);
       return;
@@ -407,14 +407,13 @@ export class SessionTracker {
 }
 
 /**
- * A transaction that can be one iteration of a loop: few statements, no template twice (no loop of its own
- * inside), and a write (an ORM's create, save or find-or-create commits each row). A transaction of reads only
- * is a request or a report, and two of them in a row are two requests.
+ * A transaction that can be one iteration of a loop (an ORM's create, save or find-or-create commits each
+ * row): no template twice (no loop of its own inside), and at most two statements of work. A request's or a
+ * report's transaction does more, and a queue worker's dequeue, update and audit row too: those stay units.
  */
 const FOLD_MAX_STATEMENTS = 8;
 /** Statements of real work in one iteration (a uniqueness check, a lookup, the write); savepoints and settings aside. */
 const FOLD_MAX_WORK = 2;
-const WRITES = new Set(['insert', 'update', 'delete']);
 const CONTROL = new Set(['savepoint', 'release', 'set', 'show', 'reset']);
 function foldable(tx: Unit): boolean {
   const st = tx.statements;
@@ -423,9 +422,6 @@ function foldable(tx: Unit): boolean {
   for (const x of st) if (!CONTROL.has(x.t.verb) && ++work > FOLD_MAX_WORK) return false;
   for (let i = 1; i < st.length; i++) for (let j = 0; j < i; j++) if (st[i]!.t === st[j]!.t) return false;
   return true;
-}
-function writes(tx: Unit): boolean {
-  return tx.statements.some((x) => WRITES.has(x.t.verb));
 }
 
 function requestIdentity(tags: Record<string, string>): string | null {
