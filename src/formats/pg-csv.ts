@@ -5,6 +5,7 @@ import { emptyFields, PgMessageInterpreter, type PgFields } from './pg-message.j
 import { createTimeParser } from './pg-time.js';
 import { defineFormat, type FormatContext, type FormatParser } from './types.js';
 import { count } from '../text/plural.js';
+import { detach } from '../input/lines.js';
 
 /** Column positions; PG ≤ 12 writes 23 columns, PG 13 adds backend_type, PG 14+ adds leader_pid and query_id. */
 const C = {
@@ -17,11 +18,8 @@ export const MIN_CSV_COLUMNS = 23;
 /** A record held open by an unbalanced quote is given up past this size (a corrupt file must not eat memory). */
 const MAX_RECORD_CHARS = 64 << 20;
 const CSV_OPTIONS = { relax_column_count: true } as const;
-/** Records (and characters) parsed by one csv-parse call. */
-const BATCH_RECORDS = 128;
-const BATCH_CHARS = 1 << 20;
 
-/** csv-parse, loaded on the first csvlog record rather than on every run's start-up. */
+/** csv-parse, for the records the splitter below leaves to it; loaded on the first of them, not at start-up. */
 const csvParse = lazyRequire<{ parse: typeof ParseCsv }>('csv-parse/sync');
 const parseCsv = (text: string, options: typeof CSV_OPTIONS): unknown => csvParse().parse(text, options);
 
@@ -92,6 +90,93 @@ export default defineFormat({
   create: (ctx) => new CsvParser(ctx),
 });
 
+/** What {@link splitCsvRecord} makes of a record's text, besides a field count. */
+export const CSV_OPEN = -1;
+export const CSV_IRREGULAR = -2;
+/** Most fields the splitter records; a longer row (not csvlog) goes to csv-parse. */
+const MAX_FIELDS = 64;
+
+/** Field bounds of one record, reused for every record: the fields are cut out only when read. */
+export class CsvSpans {
+  readonly start = new Int32Array(MAX_FIELDS);
+  readonly end = new Int32Array(MAX_FIELDS);
+  /** 1 where a quoted field holds `""` escapes, to be undoubled when read. */
+  readonly escaped = new Uint8Array(MAX_FIELDS);
+}
+
+/**
+ * Splits one csvlog record (its lines joined by `\n`) into fields, the way csv-parse reads the plain RFC 4180
+ * shape: unquoted fields up to the next comma, quoted fields from `"` to the `"` before a comma or the end,
+ * `""` inside them a quote, newlines inside them kept. Returns the number of fields; CSV_OPEN when the text
+ * ends inside a quoted field (the record goes on on the next line); CSV_IRREGULAR for anything csv-parse
+ * might read otherwise or reject (a quote inside an unquoted field, text after a closing quote, a CR or LF
+ * outside quotes, more than 64 fields), which is then csv-parse's to read. Newlines and CRs inside quotes are
+ * field content, as in csv-parse.
+ */
+export function splitCsvRecord(s: string, sp: CsvSpans): number {
+  const len = s.length;
+  const { start, end, escaped } = sp;
+  let n = 0;
+  let i = 0;
+  for (;;) {
+    if (n === MAX_FIELDS) return CSV_IRREGULAR;
+    if (s.charCodeAt(i) === 34) {
+      let j = i + 1;
+      let esc = 0;
+      let q: number;
+      for (;;) {
+        q = s.indexOf('"', j);
+        if (q < 0) return CSV_OPEN;
+        if (s.charCodeAt(q + 1) !== 34) break;
+        esc = 1;
+        j = q + 2;
+      }
+      start[n] = i + 1;
+      end[n] = q;
+      escaped[n] = esc;
+      n++;
+      if (q + 1 === len) return n;
+      if (s.charCodeAt(q + 1) !== 44) return CSV_IRREGULAR;
+      i = q + 2;
+    } else {
+      const comma = s.indexOf(',', i);
+      const e = comma < 0 ? len : comma;
+      for (let k = i; k < e; k++) {
+        const c = s.charCodeAt(k);
+        if (c === 34 || c === 10 || c === 13) return CSV_IRREGULAR;
+      }
+      start[n] = i;
+      end[n] = e;
+      escaped[n] = 0;
+      n++;
+      if (comma < 0) return n;
+      i = comma + 1;
+    }
+  }
+}
+
+/** Field k of a split record. */
+function field(s: string, sp: CsvSpans, k: number): string {
+  const v = s.slice(sp.start[k]!, sp.end[k]!);
+  return sp.escaped[k] === 1 ? v.replaceAll('""', '"') : v;
+}
+
+/** Columns read from every record; the others are never cut out. */
+const READ_COLUMNS = [C.logTime, C.user, C.database, C.pid, C.connectionFrom, C.sessionId, C.vxid, C.xid, C.severity, C.message, C.detail, C.query, C.application];
+
+/**
+ * Values that outlive their record (session keys, users, databases…): the same as the record before's are
+ * that one's string, a new one is copied once, so what is kept never holds the record or its decoded window.
+ */
+class Kept {
+  private last = '';
+  own(v: string): string {
+    if (v === this.last) return this.last;
+    this.last = detach(v);
+    return this.last;
+  }
+}
+
 export class CsvParser implements FormatParser {
   private readonly interp: PgMessageInterpreter;
   private readonly time;
@@ -106,20 +191,15 @@ export class CsvParser implements FormatParser {
   private badRecords = 0;
   private minColumns = Infinity;
   private maxColumns = 0;
-  /**
-   * Complete records waiting to be parsed together: csv-parse costs ~40 µs of set-up per call and ~5 µs per
-   * record, so records are handed to it in batches (one at a time when following a live log).
-   */
-  private batch: string[] = [];
-  private batchLines: number[] = [];
-  private batchChars = 0;
-  private readonly batchMax: number;
+  private readonly spans = new CsvSpans();
+  /** The columns of the record at hand that are read (the others stay ''), and how many columns it has. */
+  private readonly row: string[] = new Array<string>(MAX_FIELDS).fill('');
+  private readonly kept = { session: new Kept(), tx: new Kept(), user: new Kept(), database: new Kept(), application: new Kept(), client: new Kept() };
 
   constructor(private readonly ctx: FormatContext) {
     this.interp = new PgMessageInterpreter(ctx);
     this.time = createTimeParser(ctx.options.logTimezone);
     this.f = emptyFields(ctx.file);
-    this.batchMax = ctx.options.live ? 1 : BATCH_RECORDS;
   }
 
   push(text: string, line: number): void {
@@ -135,24 +215,36 @@ export class CsvParser implements FormatParser {
         this.rec += '\n' + text;
         this.recLines++;
         this.quotes += countQuotes(text);
-        if (this.quotes % 2 === 0) this.queueRecord();
+        if (this.quotes % 2 === 0) this.complete(this.rec, this.recLine, this.recLines, CSV_IRREGULAR);
         return;
       }
     }
     if (text.length === 0) return;
-    if (!startsWithLogTime(text) && countQuotes(text) % 2 === 1) {
+    const logTime = startsWithLogTime(text);
+    if (logTime) {
+      // the common case, a whole record on one line: split at once, its quotes balance when it splits
+      const n = splitCsvRecord(text, this.spans);
+      if (n >= 0) {
+        this.complete(text, line, 1, n);
+        return;
+      }
+    }
+    const quotes = countQuotes(text);
+    if (!logTime && quotes % 2 === 1) {
       // every record starts with log_time: this is the tail of a record cut off (rotation, a lost line), and
       // opening a record on its odd quote would invert the quote parity for the records after it
-      this.parseBatch();
       this.badRecords++;
       this.ctx.skip(line, 'not the start of a csvlog record (the rest of a record whose beginning is missing?)');
+      return;
+    }
+    this.quotes = quotes;
+    if (quotes % 2 === 0) {
+      this.complete(text, line, 1, logTime ? CSV_IRREGULAR : splitCsvRecord(text, this.spans));
       return;
     }
     this.rec = text;
     this.recLine = line;
     this.recLines = 1;
-    this.quotes = countQuotes(text);
-    if (this.quotes % 2 === 0) this.queueRecord();
   }
 
   end(): void {
@@ -162,7 +254,6 @@ export class CsvParser implements FormatParser {
 
   /** The record being assembled (its quotes still open) stays: its next line may yet arrive. */
   flush(): void {
-    this.parseBatch();
     this.interp.end();
   }
 
@@ -178,79 +269,71 @@ export class CsvParser implements FormatParser {
   }
 
   private fail(reason: string): void {
-    // records before this one are reported first, in file order
-    this.parseBatch();
     this.badRecords++;
     this.ctx.skip(this.recLine, reason);
     this.rec = '';
     this.recLines = 0;
   }
 
-  /** The assembled record is complete (its quotes balance): queue it. */
-  private queueRecord(): void {
-    this.batch.push(this.rec);
-    this.batchLines.push(this.recLine, this.recLines);
-    this.batchChars += this.rec.length;
+  /**
+   * A record whose quotes balance: `split` is its field count when already split, else it is split here,
+   * and what the splitter leaves (CSV_OPEN, CSV_IRREGULAR) is read by csv-parse, which also words the error.
+   */
+  private complete(text: string, line: number, lines: number, split: number): void {
     this.rec = '';
     this.recLines = 0;
-    if (this.batch.length >= this.batchMax || this.batchChars >= BATCH_CHARS) this.parseBatch();
-  }
-
-  private parseBatch(): void {
-    const batch = this.batch;
-    if (batch.length === 0) return;
-    const lines = this.batchLines;
-    this.batch = [];
-    this.batchLines = [];
-    this.batchChars = 0;
-    if (batch.length > 1) {
-      let rows: string[][] | null = null;
-      try {
-        rows = parseCsv(batch.join('\n'), CSV_OPTIONS) as string[][];
-      } catch {
-        rows = null;
-      }
-      // one row per record, as when each is parsed alone; otherwise a bad record is in there: find it one by one
-      if (rows !== null && rows.length === batch.length) {
-        for (let i = 0; i < rows.length; i++) this.record([rows[i]!], lines[2 * i]!, lines[2 * i + 1]!);
-        return;
-      }
+    const n = split >= 0 ? split : lines > 1 ? splitCsvRecord(text, this.spans) : CSV_IRREGULAR;
+    if (n >= 0) {
+      const row = this.row;
+      const sp = this.spans;
+      for (const k of READ_COLUMNS) row[k] = k < n ? field(text, sp, k) : '';
+      // log_time is parsed in place, without cutting it out
+      const t = n > 0 && sp.escaped[0] === 0 ? this.time.parse(text, sp.start[0]!, sp.end[0]!) : NaN;
+      this.record(row, n, line, lines, t);
+      return;
     }
-    for (let i = 0; i < batch.length; i++) {
-      let rows: string[][];
-      try {
-        rows = parseCsv(batch[i]!, CSV_OPTIONS) as string[][];
-      } catch (e) {
-        this.badRecords++;
-        this.ctx.skip(lines[2 * i]!, `not a valid csvlog record (${firstLine((e as Error).message)})`);
-        continue;
-      }
-      this.record(rows, lines[2 * i]!, lines[2 * i + 1]!);
+    let rows: string[][];
+    try {
+      rows = parseCsv(text, CSV_OPTIONS) as string[][];
+    } catch (e) {
+      this.badRecords++;
+      this.ctx.skip(line, `not a valid csvlog record (${firstLine((e as Error).message)})`);
+      return;
     }
-  }
-
-  /** The rows csv-parse read from one record (one, unless the record is not csvlog). */
-  private record(rows: string[][], line: number, lines: number): void {
     const r = rows[0];
-    if (rows.length !== 1 || r === undefined || r.length < MIN_CSV_COLUMNS || !startsWithLogTime(r[C.logTime]!)) {
+    if (rows.length !== 1 || r === undefined) {
       this.badRecords++;
       this.ctx.skip(line, `not a csvlog record (${r?.length ?? 0} columns; csvlog has ${MIN_CSV_COLUMNS} to 26)`);
       return;
     }
+    this.record(r, r.length, line, lines, NaN);
+  }
+
+  /** One row: `columns` fields, of which `r` holds at least the ones read; `t` the log_time when parsed already. */
+  private record(r: string[], columns: number, line: number, lines: number, t: number): void {
+    if (columns < MIN_CSV_COLUMNS || !startsWithLogTime(r[C.logTime]!)) {
+      this.badRecords++;
+      this.ctx.skip(line, `not a csvlog record (${columns} columns; csvlog has ${MIN_CSV_COLUMNS} to 26)`);
+      return;
+    }
     this.records++;
     if (lines > 1) this.multiLineRecords++;
-    if (r.length < this.minColumns) this.minColumns = r.length;
-    if (r.length > this.maxColumns) this.maxColumns = r.length;
+    if (columns < this.minColumns) this.minColumns = columns;
+    if (columns > this.maxColumns) this.maxColumns = columns;
     const f = this.f;
+    const kept = this.kept;
     f.line = line;
-    const t = this.time.parse(r[C.logTime]!);
+    if (Number.isNaN(t)) t = this.time.parse(r[C.logTime]!);
     f.time = Number.isNaN(t) ? null : t;
-    f.session = r[C.sessionId] || r[C.pid] || this.ctx.file;
-    f.tx = txKey(r[C.vxid]!, r[C.xid]!);
-    f.user = r[C.user] || null;
-    f.database = r[C.database] || null;
-    f.application = r[C.application] || null;
-    f.client = clientHost(r[C.connectionFrom]!);
+    const session = r[C.sessionId] || r[C.pid];
+    f.session = session ? kept.session.own(session) : this.ctx.file;
+    const tx = txKey(r[C.vxid]!, r[C.xid]!);
+    f.tx = tx === null ? null : kept.tx.own(tx);
+    f.user = r[C.user] ? kept.user.own(r[C.user]) : null;
+    f.database = r[C.database] ? kept.database.own(r[C.database]) : null;
+    f.application = r[C.application] ? kept.application.own(r[C.application]) : null;
+    const client = clientHost(r[C.connectionFrom]!);
+    f.client = client === null ? null : kept.client.own(client);
     const severity = r[C.severity]!;
     this.interp.entry(f, severity, r[C.message]!, r[C.detail] || null, severity === 'LOG' ? null : r[C.query] || null);
   }
