@@ -4,6 +4,7 @@
  * ERROR + STATEMENT, connections. Shared by every PostgreSQL format so they count statements alike.
  */
 import { englishSeverity, MessageTranslator } from './pg-locale.js';
+import { detach } from '../input/lines.js';
 import { blankEvent, type FormatContext, type LogEvent } from './types.js';
 
 /** The prefix fields of one entry; formats reuse one object for every entry. */
@@ -239,7 +240,8 @@ export class PgMessageInterpreter {
     }
     this.flushSession(f.session);
     const ev = this.event('statement', f);
-    ev.sql = message.slice(sqlStart);
+    // copied: a statement may wait long in its session, and a slice would hold the whole decoded window
+    ev.sql = detach(message.slice(sqlStart));
     ev.durationMs = duration;
     if (detail !== null) this.attachDetail(ev, detail);
     const p = this.pending.get(f.session);
@@ -339,7 +341,7 @@ export function parseParameters(s: string, start = 0): (string | null)[] {
       value = s.slice(j, comma < 0 ? n : comma);
       j = comma < 0 ? n : comma;
     }
-    out[num > 0 ? num - 1 : out.length] = value;
+    out[num > 0 ? num - 1 : out.length] = value === null ? null : detach(value);
     i = j;
   }
   for (let k = 0; k < out.length; k++) if (out[k] === undefined) out[k] = null;
@@ -352,5 +354,5 @@ function valueAfter(message: string, key: string): string | null {
   if (at < 0) return null;
   const start = at + key.length;
   const end = message.indexOf(' ', start);
-  return message.slice(start, end < 0 ? message.length : end);
+  return detach(message.slice(start, end < 0 ? message.length : end));
 }
