@@ -17,7 +17,11 @@ const C = {
 export const MIN_CSV_COLUMNS = 23;
 /** A record held open by an unbalanced quote is given up past this size (a corrupt file must not eat memory). */
 const MAX_RECORD_CHARS = 64 << 20;
-const CSV_OPTIONS = { relax_column_count: true } as const;
+/**
+ * Records are handed over one at a time, their lines joined by `\n`: that is the record delimiter, so a CR
+ * outside quotes is text, as it was when records went to csv-parse in batches (it found `\n` between them).
+ */
+export const CSV_OPTIONS = { relax_column_count: true, record_delimiter: '\n' } as const;
 
 /** csv-parse, for the records the splitter below leaves to it; loaded on the first of them, not at start-up. */
 const csvParse = lazyRequire<{ parse: typeof ParseCsv }>('csv-parse/sync');
@@ -31,9 +35,14 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
  * fixtures) writes `"YYYY-MM-DD …"`, which is the same record.
  */
 export function startsWithLogTime(s: string): boolean {
-  const o = s.charCodeAt(0) === 34 ? 1 : 0;
+  return startsWithLogTimeAt(s, 0, s.length);
+}
+
+/** {@link startsWithLogTime} for s[from, end). */
+function startsWithLogTimeAt(s: string, from: number, end: number): boolean {
+  const o = s.charCodeAt(from) === 34 ? from + 1 : from;
   return (
-    s.length > 19 + o &&
+    end - o > 19 &&
     isDigit(s.charCodeAt(o)) && isDigit(s.charCodeAt(o + 3)) && s.charCodeAt(o + 4) === 45 && s.charCodeAt(o + 7) === 45 &&
     s.charCodeAt(o + 10) === 32 && s.charCodeAt(o + 13) === 58 && s.charCodeAt(o + 16) === 58
   );
@@ -109,9 +118,9 @@ export class CsvSpans {
  * shape: unquoted fields up to the next comma, quoted fields from `"` to the `"` before a comma or the end,
  * `""` inside them a quote, newlines inside them kept. Returns the number of fields; CSV_OPEN when the text
  * ends inside a quoted field (the record goes on on the next line); CSV_IRREGULAR for anything csv-parse
- * might read otherwise or reject (a quote inside an unquoted field, text after a closing quote, a CR or LF
- * outside quotes, more than 64 fields), which is then csv-parse's to read. Newlines and CRs inside quotes are
- * field content, as in csv-parse.
+ * might read otherwise or reject (a quote inside an unquoted field, text after a closing quote, a newline
+ * outside quotes, more than 64 fields), which is then csv-parse's to read. Newlines inside quotes and CRs
+ * anywhere are field content, as csv-parse reads them with CSV_OPTIONS.
  */
 export function splitCsvRecord(s: string, sp: CsvSpans): number {
   const len = s.length;
@@ -144,7 +153,7 @@ export function splitCsvRecord(s: string, sp: CsvSpans): number {
       for (; k < len; k++) {
         const c = s.charCodeAt(k);
         if (c === 44) break;
-        if (c <= 34 && (c === 34 || c === 10 || c === 13)) return CSV_IRREGULAR;
+        if (c <= 34 && (c === 34 || c === 10)) return CSV_IRREGULAR;
       }
       start[n] = i;
       end[n] = k;
@@ -176,6 +185,23 @@ class Kept {
     this.last = detach(v);
     return this.last;
   }
+  /** The value s[from, end) (not empty), compared in place: nothing is cut out when it is the last one again. */
+  at(s: string, from: number, end: number): string {
+    const last = this.last;
+    if (end - from === last.length && s.startsWith(last, from)) return last;
+    this.last = detach(s.slice(from, end));
+    return this.last;
+  }
+}
+
+/** Columns read in place (compared, not cut out) when none of them holds a `""` escape. */
+const IN_PLACE_COLUMNS = [C.logTime, C.user, C.database, C.pid, C.connectionFrom, C.sessionId, C.vxid, C.xid, C.severity, C.application];
+
+/** End of the host in a csvlog connection_from s[from, end) (`host:port` → host), as {@link clientHost} cuts it. */
+function clientHostEnd(s: string, from: number, end: number): number {
+  let i = end - 1;
+  while (i > from && isDigit(s.charCodeAt(i))) i--;
+  return i > from && i < end - 1 && s.charCodeAt(i) === 58 ? i : end;
 }
 
 export class CsvParser implements FormatParser {
@@ -287,10 +313,12 @@ export class CsvParser implements FormatParser {
     if (n >= 0) {
       const row = this.row;
       const sp = this.spans;
+      if (n >= MIN_CSV_COLUMNS && IN_PLACE_COLUMNS.every((k) => sp.escaped[k] === 0)) {
+        this.recordInPlace(text, n, line, lines);
+        return;
+      }
       for (const k of READ_COLUMNS) row[k] = k < n ? field(text, sp, k) : '';
-      // log_time is parsed in place, without cutting it out
-      const t = n > 0 && sp.escaped[0] === 0 ? this.time.parse(text, sp.start[0]!, sp.end[0]!) : NaN;
-      this.record(row, n, line, lines, t);
+      this.record(row, n, line, lines);
       return;
     }
     let rows: string[][];
@@ -307,11 +335,56 @@ export class CsvParser implements FormatParser {
       this.ctx.skip(line, `not a csvlog record (${r?.length ?? 0} columns; csvlog has ${MIN_CSV_COLUMNS} to 26)`);
       return;
     }
-    this.record(r, r.length, line, lines, NaN);
+    this.record(r, r.length, line, lines);
   }
 
-  /** One row: `columns` fields, of which `r` holds at least the ones read; `t` the log_time when parsed already. */
-  private record(r: string[], columns: number, line: number, lines: number, t: number): void {
+  /**
+   * A split record of csvlog's width whose short columns hold no escapes, read where it lies: what record()
+   * does with a row, without cutting out a string per column (they were most of what reading allocated).
+   */
+  private recordInPlace(s: string, columns: number, line: number, lines: number): void {
+    const sp = this.spans;
+    const start = sp.start;
+    const end = sp.end;
+    if (!startsWithLogTimeAt(s, start[C.logTime]!, end[C.logTime]!)) {
+      this.badRecords++;
+      this.ctx.skip(line, `not a csvlog record (${columns} columns; csvlog has ${MIN_CSV_COLUMNS} to 26)`);
+      return;
+    }
+    this.records++;
+    if (lines > 1) this.multiLineRecords++;
+    if (columns < this.minColumns) this.minColumns = columns;
+    if (columns > this.maxColumns) this.maxColumns = columns;
+    const f = this.f;
+    const kept = this.kept;
+    f.line = line;
+    const t = this.time.parse(s, start[C.logTime]!, end[C.logTime]!);
+    f.time = Number.isNaN(t) ? null : t;
+    const session = end[C.sessionId]! > start[C.sessionId]! ? C.sessionId : end[C.pid]! > start[C.pid]! ? C.pid : -1;
+    f.session = session < 0 ? this.ctx.file : kept.session.at(s, start[session]!, end[session]!);
+    // txKey in place: the vxid unless empty or `N/0`, else the xid unless empty or 0
+    const va = start[C.vxid]!;
+    const vb = end[C.vxid]!;
+    const xa = start[C.xid]!;
+    const xb = end[C.xid]!;
+    if (vb > va && !(vb - va >= 2 && s.charCodeAt(vb - 2) === 47 && s.charCodeAt(vb - 1) === 48)) f.tx = kept.tx.at(s, va, vb);
+    else f.tx = xb > xa && !(xb - xa === 1 && s.charCodeAt(xa) === 48) ? kept.tx.at(s, xa, xb) : null;
+    f.user = end[C.user]! > start[C.user]! ? kept.user.at(s, start[C.user]!, end[C.user]!) : null;
+    f.database = end[C.database]! > start[C.database]! ? kept.database.at(s, start[C.database]!, end[C.database]!) : null;
+    f.application = end[C.application]! > start[C.application]! ? kept.application.at(s, start[C.application]!, end[C.application]!) : null;
+    const ca = start[C.connectionFrom]!;
+    const cb = end[C.connectionFrom]!;
+    f.client = cb > ca ? kept.client.at(s, ca, clientHostEnd(s, ca, cb)) : null;
+    const sa = start[C.severity]!;
+    const sb = end[C.severity]!;
+    const severity = sb - sa === 3 && s.startsWith('LOG', sa) ? 'LOG' : s.slice(sa, sb);
+    const detail = end[C.detail]! > start[C.detail]! ? field(s, sp, C.detail) : null;
+    const query = severity !== 'LOG' && end[C.query]! > start[C.query]! ? field(s, sp, C.query) : null;
+    this.interp.entry(f, severity, field(s, sp, C.message), detail, query);
+  }
+
+  /** One row: `columns` fields, of which `r` holds at least the ones read. */
+  private record(r: string[], columns: number, line: number, lines: number): void {
     if (columns < MIN_CSV_COLUMNS || !startsWithLogTime(r[C.logTime]!)) {
       this.badRecords++;
       this.ctx.skip(line, `not a csvlog record (${columns} columns; csvlog has ${MIN_CSV_COLUMNS} to 26)`);
@@ -324,7 +397,7 @@ export class CsvParser implements FormatParser {
     const f = this.f;
     const kept = this.kept;
     f.line = line;
-    if (Number.isNaN(t)) t = this.time.parse(r[C.logTime]!);
+    const t = this.time.parse(r[C.logTime]!);
     f.time = Number.isNaN(t) ? null : t;
     const session = r[C.sessionId] || r[C.pid];
     f.session = session ? kept.session.own(session) : this.ctx.file;

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formats } from '../../src/formats/index.js';
-import pgCsv, { CSV_IRREGULAR, CSV_OPEN, CsvSpans, splitCsvRecord } from '../../src/formats/pg-csv.js';
+import pgCsv, { CSV_IRREGULAR, CSV_OPEN, CSV_OPTIONS, CsvSpans, splitCsvRecord } from '../../src/formats/pg-csv.js';
 import { headLines, runFile, runText } from './pg-harness.js';
 
 const EDGE = 'tests/fixtures/pg/edge.csv';
@@ -126,10 +126,10 @@ describe('pg-csv', () => {
         const n = splitCsvRecord(s, sp);
         if (n === CSV_IRREGULAR) return;
         if (n === CSV_OPEN) {
-          expect(() => parse(s, { relax_column_count: true }), s).toThrow(/Quote Not Closed/);
+          expect(() => parse(s, CSV_OPTIONS), s).toThrow(/Quote Not Closed/);
           return;
         }
-        expect([fields(s, n)], JSON.stringify(s)).toEqual(parse(s, { relax_column_count: true }));
+        expect([fields(s, n)], JSON.stringify(s)).toEqual(parse(s, CSV_OPTIONS));
       }),
       { numRuns: 3000 },
     );
@@ -138,5 +138,7 @@ describe('pg-csv', () => {
     expect(splitCsvRecord('a,"b', sp)).toBe(CSV_OPEN);
     expect(splitCsvRecord('a,b"c"', sp)).toBe(CSV_IRREGULAR);
     expect(splitCsvRecord('a,"b"c', sp)).toBe(CSV_IRREGULAR);
+    // a CR outside quotes is text (the record delimiter is the newline its lines were joined with)
+    expect(splitCsvRecord('a\rb,c', sp)).toBe(2);
   });
 });
