@@ -111,6 +111,8 @@ export class CsvSpans {
   readonly end = new Int32Array(MAX_FIELDS);
   /** 1 where a quoted field holds `""` escapes, to be undoubled when read. */
   readonly escaped = new Uint8Array(MAX_FIELDS);
+  /** Whether any field of the record does. */
+  anyEscaped = false;
 }
 
 /**
@@ -125,6 +127,7 @@ export class CsvSpans {
 export function splitCsvRecord(s: string, sp: CsvSpans): number {
   const len = s.length;
   const { start, end, escaped } = sp;
+  sp.anyEscaped = false;
   let n = 0;
   let i = 0;
   for (;;) {
@@ -143,6 +146,7 @@ export function splitCsvRecord(s: string, sp: CsvSpans): number {
       start[n] = i + 1;
       end[n] = q;
       escaped[n] = esc;
+      if (esc === 1) sp.anyEscaped = true;
       n++;
       if (q + 1 === len) return n;
       if (s.charCodeAt(q + 1) !== 44) return CSV_IRREGULAR;
@@ -313,7 +317,7 @@ export class CsvParser implements FormatParser {
     if (n >= 0) {
       const row = this.row;
       const sp = this.spans;
-      if (n >= MIN_CSV_COLUMNS && IN_PLACE_COLUMNS.every((k) => sp.escaped[k] === 0)) {
+      if (n >= MIN_CSV_COLUMNS && (!sp.anyEscaped || IN_PLACE_COLUMNS.every((k) => sp.escaped[k] === 0))) {
         this.recordInPlace(text, n, line, lines);
         return;
       }
