@@ -77,7 +77,14 @@ export class PgMessageInterpreter {
   private readonly sessionApp = new Map<string, string>();
   private readonly translator = new MessageTranslator();
 
-  constructor(private readonly ctx: FormatContext) {}
+  /**
+   * `freshStrings`: the format hands over strings of their own (JSON.parse's), not slices of the decoded
+   * window, so what is kept of them need not be copied.
+   */
+  constructor(
+    private readonly ctx: FormatContext,
+    private readonly freshStrings = false,
+  ) {}
 
   /**
    * One log entry. `detail`/`statementField` are given by formats that carry them in the same record
@@ -241,7 +248,7 @@ export class PgMessageInterpreter {
     this.flushSession(f.session);
     const ev = this.event('statement', f);
     // copied: a statement may wait long in its session, and a slice would hold the whole decoded window
-    ev.sql = detach(message.slice(sqlStart));
+    ev.sql = this.freshStrings ? message.slice(sqlStart) : detach(message.slice(sqlStart));
     ev.durationMs = duration;
     if (detail !== null) this.attachDetail(ev, detail);
     const p = this.pending.get(f.session);
