@@ -223,7 +223,7 @@ export class CsvParser implements FormatParser {
   private minColumns = Infinity;
   private maxColumns = 0;
   private readonly spans = new CsvSpans();
-  /** The columns of the record at hand that are read (the others stay ''), and how many columns it has. */
+  /** The read columns of a record that takes the row path (the others stay ''). */
   private readonly row: string[] = new Array<string>(MAX_FIELDS).fill('');
   private readonly kept = { session: new Kept(), tx: new Kept(), user: new Kept(), database: new Kept(), application: new Kept(), client: new Kept() };
 

@@ -267,7 +267,7 @@ export class PgMessageInterpreter {
   private attachDetail(ev: LogEvent, detail: string): void {
     if (ev.params === null && detail.startsWith('parameters: ')) {
       this.facts.parameterDetails++;
-      ev.params = parseParameters(detail, 12);
+      ev.params = parseParameters(detail, 12, !this.freshStrings);
     }
   }
 }
@@ -297,7 +297,8 @@ export function parseDecimal(s: string, start: number, end: number): number {
 }
 
 /** `$1 = '…', $2 = NULL, $3 = '{1,2,3}'` → positional values; quotes are doubled inside values. */
-export function parseParameters(s: string, start = 0): (string | null)[] {
+/** `copy`: values are copied out of `s` (a slice of `s` would hold what `s` is cut from). */
+export function parseParameters(s: string, start = 0, copy = true): (string | null)[] {
   const out: (string | null)[] = [];
   let i = start;
   const n = s.length;
@@ -348,7 +349,7 @@ export function parseParameters(s: string, start = 0): (string | null)[] {
       value = s.slice(j, comma < 0 ? n : comma);
       j = comma < 0 ? n : comma;
     }
-    out[num > 0 ? num - 1 : out.length] = value === null ? null : detach(value);
+    out[num > 0 ? num - 1 : out.length] = value === null || !copy ? value : detach(value);
     i = j;
   }
   for (let k = 0; k < out.length; k++) if (out[k] === undefined) out[k] = null;
