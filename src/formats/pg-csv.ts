@@ -130,9 +130,13 @@ export function splitCsvRecord(s: string, sp: CsvSpans): number {
   sp.anyEscaped = false;
   let n = 0;
   let i = 0;
+  // the next quote and newline at or after the field at hand (len: none): an unquoted field must hold neither
+  let quote = nextAt(s, '"', 0);
+  let newline = nextAt(s, '\n', 0);
   for (;;) {
     if (n === MAX_FIELDS) return CSV_IRREGULAR;
-    if (s.charCodeAt(i) === 34) {
+    const c = s.charCodeAt(i);
+    if (c === 34) {
       let j = i + 1;
       let esc = 0;
       let q: number;
@@ -151,22 +155,32 @@ export function splitCsvRecord(s: string, sp: CsvSpans): number {
       if (q + 1 === len) return n;
       if (s.charCodeAt(q + 1) !== 44) return CSV_IRREGULAR;
       i = q + 2;
-    } else {
-      // unquoted fields are short (numbers, ids, often empty): a character loop beats an indexOf call each
-      let k = i;
-      for (; k < len; k++) {
-        const c = s.charCodeAt(k);
-        if (c === 44) break;
-        if (c <= 34 && (c === 34 || c === 10)) return CSV_IRREGULAR;
-      }
+      if (quote < i) quote = nextAt(s, '"', i);
+      if (newline < i) newline = nextAt(s, '\n', i);
+    } else if (c === 44) {
+      // an empty field, as most of a csvlog record's are
       start[n] = i;
-      end[n] = k;
+      end[n] = i;
       escaped[n] = 0;
       n++;
-      if (k === len) return n;
-      i = k + 1;
+      i++;
+    } else {
+      const comma = nextAt(s, ',', i);
+      if (quote < comma || newline < comma) return CSV_IRREGULAR;
+      start[n] = i;
+      end[n] = comma;
+      escaped[n] = 0;
+      n++;
+      if (comma === len) return n;
+      i = comma + 1;
     }
   }
+}
+
+/** Position of the next `c` in s from `from`, or s.length. */
+function nextAt(s: string, c: string, from: number): number {
+  const at = s.indexOf(c, from);
+  return at < 0 ? s.length : at;
 }
 
 /** Field k of a split record. */
