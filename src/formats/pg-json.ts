@@ -62,7 +62,8 @@ export class PgJsonParser implements FormatParser {
   private readonly counts = { jsonlog: 0, cnpg: 0, cloudsql: 0, otherObjects: 0, badLines: 0 };
 
   constructor(private readonly ctx: FormatContext) {
-    this.interp = new PgMessageInterpreter(ctx);
+    // JSON.parse makes new strings: nothing the interpreter keeps holds the decoded window
+    this.interp = new PgMessageInterpreter(ctx, true);
     this.time = createTimeParser(ctx.options.logTimezone);
     this.f = emptyFields(ctx.file);
   }

@@ -4,6 +4,7 @@
  * ERROR + STATEMENT, connections. Shared by every PostgreSQL format so they count statements alike.
  */
 import { englishSeverity, MessageTranslator } from './pg-locale.js';
+import { detach } from '../input/lines.js';
 import { blankEvent, type FormatContext, type LogEvent } from './types.js';
 
 /** The prefix fields of one entry; formats reuse one object for every entry. */
@@ -76,7 +77,14 @@ export class PgMessageInterpreter {
   private readonly sessionApp = new Map<string, string>();
   private readonly translator = new MessageTranslator();
 
-  constructor(private readonly ctx: FormatContext) {}
+  /**
+   * `freshStrings`: the format hands over strings of their own (JSON.parse's), not slices of the decoded
+   * window, so what is kept of them need not be copied.
+   */
+  constructor(
+    private readonly ctx: FormatContext,
+    private readonly freshStrings = false,
+  ) {}
 
   /**
    * One log entry. `detail`/`statementField` are given by formats that carry them in the same record
@@ -239,7 +247,8 @@ export class PgMessageInterpreter {
     }
     this.flushSession(f.session);
     const ev = this.event('statement', f);
-    ev.sql = message.slice(sqlStart);
+    // copied: a statement may wait long in its session, and a slice would hold the whole decoded window
+    ev.sql = this.freshStrings ? message.slice(sqlStart) : detach(message.slice(sqlStart));
     ev.durationMs = duration;
     if (detail !== null) this.attachDetail(ev, detail);
     const p = this.pending.get(f.session);
@@ -258,7 +267,7 @@ export class PgMessageInterpreter {
   private attachDetail(ev: LogEvent, detail: string): void {
     if (ev.params === null && detail.startsWith('parameters: ')) {
       this.facts.parameterDetails++;
-      ev.params = parseParameters(detail, 12);
+      ev.params = parseParameters(detail, 12, !this.freshStrings);
     }
   }
 }
@@ -288,7 +297,8 @@ export function parseDecimal(s: string, start: number, end: number): number {
 }
 
 /** `$1 = '…', $2 = NULL, $3 = '{1,2,3}'` → positional values; quotes are doubled inside values. */
-export function parseParameters(s: string, start = 0): (string | null)[] {
+/** `copy`: values are copied out of `s` (a slice of `s` would hold what `s` is cut from). */
+export function parseParameters(s: string, start = 0, copy = true): (string | null)[] {
   const out: (string | null)[] = [];
   let i = start;
   const n = s.length;
@@ -339,7 +349,7 @@ export function parseParameters(s: string, start = 0): (string | null)[] {
       value = s.slice(j, comma < 0 ? n : comma);
       j = comma < 0 ? n : comma;
     }
-    out[num > 0 ? num - 1 : out.length] = value;
+    out[num > 0 ? num - 1 : out.length] = value === null || !copy ? value : detach(value);
     i = j;
   }
   for (let k = 0; k < out.length; k++) if (out[k] === undefined) out[k] = null;
@@ -352,5 +362,5 @@ function valueAfter(message: string, key: string): string | null {
   if (at < 0) return null;
   const start = at + key.length;
   const end = message.indexOf(' ', start);
-  return message.slice(start, end < 0 ? message.length : end);
+  return detach(message.slice(start, end < 0 ? message.length : end));
 }

@@ -1,7 +1,9 @@
 /** csvlog: quoted multi-line fields, "" escapes, parameters in `detail`, 23/24/26 columns, broken and truncated records. */
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formats } from '../../src/formats/index.js';
-import pgCsv from '../../src/formats/pg-csv.js';
+import pgCsv, { CSV_IRREGULAR, CSV_OPEN, CSV_OPTIONS, CsvSpans, splitCsvRecord } from '../../src/formats/pg-csv.js';
 import { headLines, runFile, runText } from './pg-harness.js';
 
 const EDGE = 'tests/fixtures/pg/edge.csv';
@@ -62,7 +64,7 @@ describe('pg-csv', () => {
     expect(x.skipped).toEqual([{ line: 1, reason: 'unterminated quoted field (record of 2 lines cut short)' }]);
   });
 
-  it('records are parsed in batches; a record csv-parse rejects costs only itself, reported at its line in order', () => {
+  it('a record csv-parse rejects costs only itself, reported at its line in order', () => {
     const rec = (n: number) =>
       `2026-11-25 14:29:19.${String(n % 1000).padStart(3, '0')} UTC,"u","d",1,"h:1",aa.1,${n},"SELECT",2026-11-25 14:29:19 UTC,3/${n},0,LOG,00000,"duration: 0.010 ms  statement: SELECT ${n}",,,,,,,,,"app","client backend",,0`;
     const lines: string[] = [];
@@ -109,5 +111,34 @@ describe('pg-csv', () => {
       expect(pgCsv.sniff(headLines(f)), f).toBeLessThan(0.3);
     }
     expect(pgCsv.sniff(['Executing (default): SELECT 1', '2024-01-01 10:00:00,123 INFO sqlalchemy.engine.Engine SELECT 1', 'query: SELECT 1 -- PARAMETERS: [1]'])).toBeLessThan(0.3);
+  });
+
+  it('the record splitter reads every record it accepts as csv-parse does, and leaves it the rest', () => {
+    const sp = new CsvSpans();
+    const fields = (s: string, n: number) =>
+      Array.from({ length: n }, (_, k) => {
+        const v = s.slice(sp.start[k], sp.end[k]);
+        return sp.escaped[k] === 1 ? v.replaceAll('""', '"') : v;
+      });
+    const text = fc.array(fc.constantFrom('a', 'é', ',', '"', '""', '\n', '\r', ' ', '12'), { minLength: 1, maxLength: 30 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(text, (s) => {
+        const n = splitCsvRecord(s, sp);
+        if (n === CSV_IRREGULAR) return;
+        if (n === CSV_OPEN) {
+          expect(() => parse(s, CSV_OPTIONS), s).toThrow(/Quote Not Closed/);
+          return;
+        }
+        expect([fields(s, n)], JSON.stringify(s)).toEqual(parse(s, CSV_OPTIONS));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(splitCsvRecord('a,"b ""c""\nd",', sp)).toBe(3);
+    expect(fields('a,"b ""c""\nd",', 3)).toEqual(['a', 'b "c"\nd', '']);
+    expect(splitCsvRecord('a,"b', sp)).toBe(CSV_OPEN);
+    expect(splitCsvRecord('a,b"c"', sp)).toBe(CSV_IRREGULAR);
+    expect(splitCsvRecord('a,"b"c', sp)).toBe(CSV_IRREGULAR);
+    // a CR outside quotes is text (the record delimiter is the newline its lines were joined with)
+    expect(splitCsvRecord('a\rb,c', sp)).toBe(2);
   });
 });
