@@ -477,8 +477,39 @@ export class UnitAnalysis {
         }
       }
     }
-    const confidence: Confidence = keysFromParent ? 'high' : strong && parent !== null ? 'high' : strong || parent !== null ? 'medium' : 'low';
+    let confidence: Confidence = keysFromParent ? 'high' : strong && parent !== null ? 'high' : strong || parent !== null ? 'medium' : 'low';
+    if (!strong && !keysFromParent && this.asSlowAsOtherTraffic(stmts)) {
+      confidence = 'low';
+      basis.push(
+        `its pauses are as long as this connection's pauses between its other statements: separate requests on a pooled ` +
+          `connection would look the same (sqlcommenter request tags, or %c with one connection per request, would tell)`,
+      );
+    }
     return { confidence, basis, keysFromParent };
+  }
+
+  /**
+   * Timed autocommit traffic where the loop's statements follow each other no faster than the connection's
+   * other statements follow theirs, and there is other work on it: a service whose requests run one statement
+   * each makes a "parent" and its "loop" out of a list request and the item requests after it. A script's loop
+   * is faster than its setup was, and a request's loop runs at the pace of its own request.
+   */
+  private asSlowAsOtherTraffic(stmts: Stmt[]): boolean {
+    if (!this.timedAutocommit || this.coarse || stmts.length < 2) return false;
+    const st = this.unit.statements;
+    const inRun = new Set(stmts);
+    const inner: number[] = [];
+    for (let i = 1; i < stmts.length; i++) inner.push(gapBetween(stmts[i - 1]!, stmts[i]!));
+    const outside: number[] = [];
+    let otherWork = 0;
+    for (let i = 1; i < st.length; i++) {
+      if (inRun.has(st[i]!)) continue;
+      if (!isNoise(st[i]!.t)) otherWork++;
+      outside.push(gapBetween(st[i - 1]!, st[i]!));
+    }
+    if (otherWork < 4) return false;
+    const pace = median(outside);
+    return pace >= this.options.burstGapMs && median(inner) >= 0.5 * pace;
   }
 
   /** A draft for a single-template loop; claims its statements. */
