@@ -23,6 +23,8 @@ interface Run {
   /** The statement before the run on its session, a possible parent. */
   before: Stmt | null;
   start: number;
+  /** The session's first statement: sent on a connection the pool opened for it, late by a connect and login. */
+  cold: boolean;
 }
 
 interface SessionRun {
@@ -38,6 +40,8 @@ interface Cluster {
   /** Statements in the runs, and runs of two or more: kept as runs join, so most clusters are rejected in O(1). */
   total: number;
   multi: number;
+  /** One of its runs was a new connection's first statement (see COLD_START_MS). */
+  cold: boolean;
   application: string | null;
   user: string | null;
   database: string | null;
@@ -46,6 +50,11 @@ interface Cluster {
 }
 
 const MAX_RUN = 1000;
+/**
+ * How much later a lookup may start when the pool opened its connection for it: TCP, then a SCRAM login
+ * (tens of ms; 40–90 ms measured for TypeORM's Promise.all on a new pool, tests/fixtures/accuracy s46).
+ */
+const COLD_START_MS = 100;
 /** Log time after which a cluster is decided (expire) and an open run no longer holds units back. */
 const HORIZON_MS = 1000;
 
@@ -83,6 +92,7 @@ export class FanOutCollector {
     if (!this.fineTimes && stmt.time! % 1000 !== 0) this.fineTimes = true;
     if (start > this.latest) this.latest = start;
     let s = this.sessions.get(session);
+    const cold = s === undefined;
     if (s === undefined) {
       s = { run: null, last: null, ctx };
       this.sessions.set(session, s);
@@ -94,7 +104,7 @@ export class FanOutCollector {
       s.run.length++;
     } else {
       if (s.run !== null) this.closeRun(s.run, ctx);
-      s.run = { session, t: stmt.t, first: stmt, more: null, length: 1, before: s.last, start };
+      s.run = { session, t: stmt.t, first: stmt, more: null, length: 1, before: s.last, start, cold: cold && s.last === null };
       this.recent.push(s.run);
       this.pruneRecent();
     }
@@ -126,17 +136,20 @@ export class FanOutCollector {
     if (run.length >= this.options.minRepeats) return;
     const key = run.t;
     let c = this.clusters.get(key);
-    if (c !== undefined && (Math.abs(run.start - c.start) > this.options.windowMs || c.input !== ctx.input || c.application !== ctx.application || c.database !== ctx.database)) {
+    // a Promise.all on a cold pool waits for its new connections: their lookups start a login later
+    const window = this.options.windowMs + (run.cold || c?.cold === true ? COLD_START_MS : 0);
+    if (c !== undefined && (Math.abs(run.start - c.start) > window || c.input !== ctx.input || c.application !== ctx.application || c.database !== ctx.database)) {
       this.finish(c);
       this.clusters.delete(key);
       c = undefined;
     }
     if (c === undefined) {
-      c = { input: ctx.input, start: run.start, runs: [], total: 0, multi: 0, application: ctx.application, user: ctx.user, database: ctx.database, orm: ctx.orm, file: run.first.file };
+      c = { input: ctx.input, start: run.start, runs: [], total: 0, multi: 0, cold: false, application: ctx.application, user: ctx.user, database: ctx.database, orm: ctx.orm, file: run.first.file };
       this.clusters.set(key, c);
     }
     if (run.start < c.start) c.start = run.start;
     c.runs.push(run);
+    if (run.cold) c.cold = true;
     c.total += run.length;
     if (run.length >= 2) c.multi++;
   }
@@ -207,27 +220,40 @@ export class FanOutCollector {
   private finish(c: Cluster): void {
     if (!this.fineTimes) return;
     // cheap rejection first: most clusters are one lookup on a couple of connections
-    if (c.total < this.options.minRepeats || (c.multi < 2 && c.runs.length < this.options.minRepeats)) return;
+    const small = c.total < this.options.minRepeats || (c.multi < 2 && c.runs.length < this.options.minRepeats);
+    if ((small && !c.cold) || c.total < 2) return;
     const sessions = new Set(c.runs.map((r) => r.session));
     if (sessions.size < 2) return;
     const statements = c.runs.flatMap((r) => (r.more === null ? [r.first] : [r.first, ...r.more]));
-    if (statements.length < this.options.minRepeats) return;
     // the parent is the query whose rows were fanned out: the latest SELECT that ran just before a run on
     // one of these connections (the pool may hand the first lookups to other connections)
     const first = c.runs.reduce((a, b) => (b.start < a.start ? b : a));
     let parent: Stmt | null = null;
+    let parentRun: Run | null = null;
     for (const r of c.runs) {
       const b = r.before;
       if (b === null || b.t === r.t || (b.t.verb !== 'select' && b.t.verb !== 'with') || b.time === null) continue;
       if (b.time > first.start + 1 || first.start - b.time > this.options.windowMs) continue;
-      if (parent === null || b.time > parent.time!) parent = b;
+      if (parent === null || b.time > parent.time!) {
+        parent = b;
+        parentRun = r;
+      }
     }
     // Concurrent requests run the same lookup on many connections at once, one each. A fan-out saturates
     // the pool: at least two connections run the statement back to back. With a pool as large as the
     // fan-out, each connection runs it once: then only a parent right before them all is evidence.
     const saturated = c.multi >= 2;
     const wide = sessions.size >= this.options.minRepeats && parent !== null && first.start - (parent.time ?? -Infinity) <= this.options.windowMs;
-    if (!saturated && !wide) return;
+    // A Promise.all on a pool still opening its connections: right after the parent, the parent's connection
+    // runs the first lookup and connections opened at that moment run the others a login later, each with its
+    // own key. Concurrent requests open connections too, but arrive one after another, not behind one parent.
+    const coldStart =
+      c.cold &&
+      parent !== null &&
+      parentRun === first &&
+      c.runs.every((r) => r === parentRun || (r.cold && r.start - first.start <= this.options.windowMs + COLD_START_MS)) &&
+      new Set(statements.map((x) => x.key)).size === statements.length;
+    if (small ? !coldStart : !saturated && !wide) return;
     statements.sort((a, b) => startOf(a)! - startOf(b)!);
     const ordered = parent !== null ? [parent, ...statements] : statements;
     for (const s of statements) s.fannedOut = true;

@@ -3,6 +3,17 @@ import { testKind } from '../../support/kind-tester.js';
 testKind('n-plus-one', {
   valid: [
     {
+      name: 'a warm pool: a parent and its one lookup, and two other requests\' lookups at the same moment',
+      log: `
+        12:00:00.000 [8] SELECT user_id FROM sessions WHERE token = 'a'
+        12:00:00.001 [9] SELECT user_id FROM sessions WHERE token = 'b'
+        12:00:00.300 [7] SELECT id, author_id FROM books WHERE id <= 3
+        12:00:00.320 [7] SELECT id, name FROM authors WHERE id = 1
+        12:00:00.325 [8] SELECT id, name FROM authors WHERE id = 2
+        12:00:00.330 [9] SELECT id, name FROM authors WHERE id = 3
+      `,
+    },
+    {
       name: 'eager loading: the parent and one = ANY query',
       log: `
         12:00:00.001 [7] SELECT id, total FROM orders WHERE customer_id = 42
@@ -79,6 +90,16 @@ testKind('n-plus-one', {
     },
   ],
   invalid: [
+    {
+      name: 'Promise.all on a pool still opening its connections: one lookup on the parent\'s, the others a login later on new ones',
+      log: `
+        12:00:00.000 [7] SELECT id, author_id FROM books WHERE id <= 3
+        12:00:00.020 [7] SELECT id, name FROM authors WHERE id = 1
+        12:00:00.095 [8] SELECT id, name FROM authors WHERE id = 2
+        12:00:00.098 [9] SELECT id, name FROM authors WHERE id = 3
+      `,
+      findings: [{ kind: 'n-plus-one', tables: ['authors'], repeats: 3, confidence: 'high', parent: 'select id, author_id from books where id <= $1' }],
+    },
     {
       name: "a loop of two right after its parent: a test suite's seed data",
       log: `
