@@ -550,6 +550,14 @@ function openInput(
             `so its transactions cannot be told apart and it is read as autocommit traffic; log the thread or connection (e.g. %(thread)d in Python's logging format) to keep them`,
         );
       }
+      const shed = tracker.shedOf(index);
+      if (shed > 0) {
+        report.warnings.push(
+          `${file}: more than ${tracker.maxOpenSessions.toLocaleString('en-US')} sessions open at once: ${count(shed, 'session')} silent longest ` +
+            `had their units of work analyzed as they stood and were forgotten (one that logs again is counted as a new session); ` +
+            `without disconnection lines a log never says a session ended: log_disconnections = on lets them end as they do`,
+        );
+      }
       for (const c of tracker.cutsOf(index)) {
         report.warnings.push(
           `${file}: session ${c.session}: units of work cut ${c.cuts} time${c.cuts === 1 ? '' : 's'} at the limit of ${options.tracker.maxUnitStatements.toLocaleString('en-US')} statements per unit ` +

@@ -4,7 +4,8 @@ import { detectedMatcher, detectPrefix } from './pg-prefix/detect.js';
 import { compilePrefix, PrefixError, type PrefixMatcher } from './pg-prefix/matcher.js';
 import { parseAuthorized } from './pg-prefix/evidence.js';
 import { findSeverity, severityAt } from './pg-prefix/severity.js';
-import { defineFormat, type FormatContext, type FormatParser } from './types.js';
+import { RecentMap } from './recent-map.js';
+import { defineFormat, MAX_OPEN_SESSIONS, type FormatContext, type FormatParser } from './types.js';
 
 /** Lines read before the prefix is decided when none was given. */
 const DETECT_LINES = 400;
@@ -46,7 +47,8 @@ export class StderrParser implements FormatParser {
   private curSeverity = '';
   private curMessage = '';
   private hasCur = false;
-  private readonly pidSessions = new Map<string, string>();
+  /** Session of each pid (pid:line after a `connection received`); without disconnection lines, the most recent MAX_OPEN_SESSIONS. */
+  private readonly pidSessions = new RecentMap<string>(MAX_OPEN_SESSIONS);
   private matchedLines = 0;
   private continuationLines = 0;
   private unmatchedLines = 0;
@@ -59,7 +61,7 @@ export class StderrParser implements FormatParser {
   /** Other prefixes the detection found to fit as well (the log alone cannot tell them apart). */
   private prefixAlternatives: string[] = [];
   /** user/database/application of each session, from its connection line (or its first line). */
-  private readonly sessionFacts = new Map<string, SessionFacts>();
+  private readonly sessionFacts = new RecentMap<SessionFacts>(MAX_OPEN_SESSIONS);
   private readonly knownApps = new Set<string>();
   /** Lines whose prefix fields disagreed with their session's: the session's were used. */
   private disagreeingLines = 0;
@@ -116,6 +118,7 @@ export class StderrParser implements FormatParser {
       forgedPrefixLines: this.forgedLines,
       warnings: this.warnings,
       ...this.interp.facts,
+      sessionStateDropped: this.interp.droppedSessions + this.pidSessions.dropped + this.sessionFacts.dropped,
     };
   }
 

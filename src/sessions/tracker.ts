@@ -3,7 +3,7 @@
  * or a run of autocommit statements ended by an idle gap, a transaction, a request boundary or a disconnect.
  * Memory is bounded by the open sessions: a closed unit is handed on and forgotten.
  */
-import type { LogEvent } from '../formats/types.js';
+import { MAX_HOLD_MS, MAX_OPEN_SESSIONS, type LogEvent } from '../formats/types.js';
 import { FanOutCollector, type FanOutContext } from './fan-out.js';
 import { buildStmt, transactionVerb, type TemplateCache } from './statement.js';
 import type { Stmt, Unit } from './types.js';
@@ -17,6 +17,11 @@ export interface TrackerOptions {
   fanOutWindowMs?: number;
   /** The loop threshold, for fanned-out loops (the detectors' --min-repeats). */
   minRepeats?: number;
+  /**
+   * Sessions kept at once (default MAX_OPEN_SESSIONS). A log without disconnection lines never says a session
+   * ended: past this, the sessions silent longest have their units analyzed and are forgotten.
+   */
+  maxOpenSessions?: number;
 }
 
 /** Where events come from: which input, and which ORM wrote it. */
@@ -48,6 +53,8 @@ interface SessionState {
   merged: boolean;
   /** The last statement's text when it was logged as it started (log_statement, no duration): an error names it again. */
   startedSql: string | null;
+  /** When it was last heard from, in events: the sessions silent longest are forgotten first at maxOpenSessions. */
+  used: number;
 }
 
 /** Tags whose value names one request; a new value means a new unit of work. */
@@ -70,6 +77,19 @@ export class SessionTracker {
   /** Sessions of this input whose units were cut at the statement limit, with how many cuts each. */
   cutsOf(input: number): { session: string; cuts: number }[] {
     return [...(this.cuts[input] ?? new Map<string, number>())].map(([session, cuts]) => ({ session, cuts }));
+  }
+
+  /** Per input: sessions forgotten at maxOpenSessions while they might still have been open. */
+  private readonly shed: number[] = [];
+  private seq = 0;
+
+  /** Sessions of this input forgotten because more than maxOpenSessions were open at once. */
+  shedOf(input: number): number {
+    return this.shed[input] ?? 0;
+  }
+
+  get maxOpenSessions(): number {
+    return this.options.maxOpenSessions ?? MAX_OPEN_SESSIONS;
   }
   /** The same sessions by input, then by the format's session key: found without building the namespaced key. */
   private readonly byInput: Map<string, SessionState>[] = [];
@@ -141,6 +161,9 @@ export class SessionTracker {
     }
     let s = perInput.get(ev.session);
     if (s === undefined) {
+      if (this.sessions.size >= this.maxOpenSessions) {
+        this.shedSessions();
+      }
       const key = `${input.index}/${ev.session}`;
       s = {
         key,
@@ -155,12 +178,14 @@ export class SessionTracker {
         user: null,
         database: null,
         startedSql: null,
+        used: 0,
       };
       this.sessions.set(key, s);
       perInput.set(ev.session, s);
       this.counters.sessions++;
     }
     const key = s.key;
+    s.used = ++this.seq;
     if (ev.application !== null) s.application = ev.application;
     if (ev.user !== null) s.user = ev.user;
     if (ev.database !== null) s.database = ev.database;
@@ -268,20 +293,21 @@ export class SessionTracker {
 
   private sweep(): void {
     this.sinceSweep = 0;
-    this.sweepAt(this.latestTime);
+    // a format may still hold a session's last statement for MAX_HOLD_MS of log time: it must find its unit open
+    this.sweepAt(this.latestTime, MAX_HOLD_MS);
   }
 
   /**
-   * Close autocommit units idle for longer than the gap, and forget sessions silent for an hour, as of log time `now`.
-   * Called every 50,000 statements with the latest log time, and by follow mode's timer with wall-clock time mapped
-   * onto log time (no new line means the log's clock moved on too).
+   * Close autocommit units idle for longer than the gap (plus `margin`), and forget sessions silent for an hour, as
+   * of log time `now`. Called every 50,000 statements with the latest log time, and by follow mode's timer with
+   * wall-clock time mapped onto log time (no new line means the log's clock moved on too).
    */
-  sweepAt(now: number): void {
+  sweepAt(now: number, margin = 0): void {
     if (!Number.isFinite(now)) return;
     for (const s of this.sessions.values()) {
       if (s.lastTime === null) continue;
       const idle = now - s.lastTime;
-      if (s.unit?.kind === 'autocommit' && idle > this.options.idleGapMs) this.close(s, 'idle gap');
+      if (s.unit?.kind === 'autocommit' && idle > this.options.idleGapMs + margin) this.close(s, 'idle gap');
       if (idle > 3_600_000) {
         this.close(s, 'session idle');
         this.forget(s);
@@ -289,8 +315,29 @@ export class SessionTracker {
     }
   }
 
+  /**
+   * More than maxOpenSessions sessions: close the idle ones' units, then forget the tenth silent longest (their
+   * open units are analyzed as they stand). Said in the report: a forgotten session that logs again counts anew.
+   */
+  private shedSessions(): void {
+    this.sweepAt(this.latestTime, MAX_HOLD_MS);
+    const max = this.maxOpenSessions;
+    const keep = max - Math.max(1, Math.floor(max / 10));
+    if (this.sessions.size <= keep) return;
+    const uses = [...this.sessions.values()].map((s) => s.used).sort((a, b) => a - b);
+    const below = uses[this.sessions.size - keep - 1]!;
+    for (const s of [...this.sessions.values()]) {
+      if (s.used > below) continue;
+      this.close(s, 'session limit');
+      this.fanOut?.endSession(s.key, s.ctx, true);
+      this.forget(s);
+      this.shed[s.input] = (this.shed[s.input] ?? 0) + 1;
+    }
+  }
+
   /** Follow mode: also end the fanned-out loops that the quiet log has finished (see FanOutCollector.sweep). */
   sweepLiveAt(now: number): void {
+    // follow mode flushed the formats first: nothing is held back any more
     this.sweepAt(now);
     if (Number.isFinite(now)) this.fanOut?.sweep(now);
     this.release();
