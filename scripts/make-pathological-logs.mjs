@@ -62,9 +62,10 @@ async function sessions(n, gap) {
 }
 
 async function templates(n) {
-  // a distinct table and column per statement: normalisation cannot fold them together
+  // a distinct table and column per statement: normalisation cannot fold them together; 100 connections, each
+  // silent for 2 s between its statements, so that units of work stay small and only the templates pile up
   for (let i = 0; i < n; i++) {
-    await out(stmt(i, 20_000 + (i % 100), `SELECT c${i}, d${i % 97} FROM t${i} WHERE k${i} = ${i}`));
+    await out(stmt(i * 20, 20_000 + (i % 100), `SELECT c${i}, d${i % 97} FROM t${i} WHERE k${i} = ${i}`));
   }
 }
 

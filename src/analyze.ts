@@ -6,7 +6,7 @@ import { tz } from '@date-fns/tz';
 import { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './detect/draft.js';
 import { detectUnit, FINDING_KINDS, type FindingKind } from './detect/registry.js';
 import type { AnalysisResult, FilterFacts, InputReport, UnparsedSample } from './findings/result.js';
-import { shapeFor } from './detect/analysis.js';
+import { hasAst } from './detect/analysis.js';
 import { FindingStore, type GroupState } from './findings/store.js';
 import { TopQueries, type TopEntryState, type TopQuery } from './findings/top-queries.js';
 import { TimelineCounter, type TimelineState } from './findings/timeline.js';
@@ -143,7 +143,7 @@ export function createAnalysis(options: AnalyzeOptions, hooks: AnalyzeHooks = {}
   const inputs: InputReport[] = [];
   let nextIndex = 0;
   return {
-    openInput: (src) => openInput(src, nextIndex++, options, tracker, (r) => inputs.push(r)),
+    openInput: (src) => openInput(src, nextIndex++, options, tracker, (r) => inputs.push(r), templates),
     flushIdle: (now) => tracker.sweepLiveAt(now),
     get latestTime() {
       return tracker.latestLogTime;
@@ -221,7 +221,7 @@ export function resultFromStates(states: AnalysisState[], options: AnalyzeOption
   const perKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
   for (const f of findings) perKind[f.kind]++;
   let withoutAst = 0;
-  for (const t of templates.values()) if (!shapeFor(t).parsed) withoutAst++;
+  for (const t of templates.values()) if (!hasAst(t)) withoutAst++;
   return {
     fingerprintAlgorithm: FINGERPRINT_ALGORITHM,
     inputs,
@@ -380,7 +380,9 @@ function openInput(
   options: AnalyzeOptions,
   tracker: SessionTracker,
   done: (report: InputReport) => void,
+  templates: TemplateCache,
 ): InputFeed {
+  const forgottenBefore = templates.forgotten;
   const report: InputReport = {
     path: src.path === '-' ? '<stdin>' : src.path,
     format: null,
@@ -548,6 +550,14 @@ function openInput(
         report.warnings.push(
           `${file}:${m.line}: BEGIN inside an open transaction: several connections write this ORM log and it does not say which wrote a line, ` +
             `so its transactions cannot be told apart and it is read as autocommit traffic; log the thread or connection (e.g. %(thread)d in Python's logging format) to keep them`,
+        );
+      }
+      const forgotten = templates.forgotten - forgottenBefore;
+      if (forgotten > 0) {
+        report.warnings.push(
+          `${file}: more than ${templates.max.toLocaleString('en-US')} distinct statement templates: kept the ${templates.size.toLocaleString('en-US')} busiest ` +
+            `of about ${(templates.size + templates.forgotten).toLocaleString('en-US')} (${count(forgotten, 'template')} with the fewest statements forgotten in this input; ` +
+            `their statements are counted, but a forgotten template that comes again starts its tallies afresh)`,
         );
       }
       const shed = tracker.shedOf(index);

@@ -5,27 +5,66 @@ import { detach } from '../input/lines.js';
 import { fingerprintId, normalize, type Normalized } from '../sql/index.js';
 import type { Stmt, TemplateInfo } from './types.js';
 
-/** Distinct templates seen in this run. Bounded by the number of statement shapes, not by log size. */
+/** Distinct templates kept at once: past it, the least used are forgotten (a log of ever-new statement texts). */
+export const MAX_TEMPLATES = 50_000;
+
+interface CachedTemplate {
+  t: TemplateInfo;
+  /** Statements (interns) of this template, to keep the busiest. */
+  uses: number;
+}
+
+/**
+ * Distinct templates seen in this run, bounded by the number of statement shapes, not by log size, and by
+ * `max`: past it, the tenth used least (the oldest of them first) is forgotten. A forgotten template that comes
+ * again starts afresh; `forgotten` says how many were, for the report.
+ */
 export class TemplateCache {
-  private readonly byTemplate = new Map<string, TemplateInfo>();
+  private readonly byTemplate = new Map<string, CachedTemplate>();
+  /** Templates forgotten at the limit so far. */
+  forgotten = 0;
+
+  constructor(readonly max = MAX_TEMPLATES) {}
 
   get size(): number {
     return this.byTemplate.size;
   }
 
-  values(): IterableIterator<TemplateInfo> {
-    return this.byTemplate.values();
+  *values(): IterableIterator<TemplateInfo> {
+    for (const c of this.byTemplate.values()) yield c.t;
   }
 
   intern(template: string, tags: TemplateInfo['tags']): TemplateInfo {
-    let t = this.byTemplate.get(template);
-    if (t === undefined) {
-      t = { id: fingerprintId(template), template, verb: firstWord(template), tags: null };
-      this.byTemplate.set(template, t);
+    let c = this.byTemplate.get(template);
+    if (c === undefined) {
+      if (this.byTemplate.size >= this.max) this.shrink();
+      c = { t: { id: fingerprintId(template), template, verb: firstWord(template), tags: null }, uses: 0 };
+      this.byTemplate.set(template, c);
     }
+    c.uses++;
     // tags vary per statement (request ids); the template keeps none of them
     void tags;
-    return t;
+    return c.t;
+  }
+
+  /** Forget the tenth used least; among equals the oldest (insertion order), which no open unit is likely to hold. */
+  private shrink(): void {
+    const drop = Math.max(1, Math.floor(this.max / 10));
+    const uses = new Float64Array(this.byTemplate.size);
+    let i = 0;
+    for (const c of this.byTemplate.values()) uses[i++] = c.uses;
+    uses.sort();
+    const below = uses[drop - 1]!;
+    let atBelow = drop - uses.subarray(0, drop).filter((u) => u < below).length;
+    for (const [k, c] of this.byTemplate) {
+      if (c.uses > below) continue;
+      if (c.uses === below) {
+        if (atBelow === 0) continue;
+        atBelow--;
+      }
+      this.byTemplate.delete(k);
+      this.forgotten++;
+    }
   }
 }
 

@@ -83,6 +83,8 @@ const AGGREGATES = new Set([
 ]);
 
 const cache = new Map<string, Shape>();
+/** Shapes cached by text; callers keep their own per template (detect/analysis.ts), so this only saves re-parses. */
+const MAX_CACHED = 20_000;
 let parsedCount = 0;
 let failedCount = 0;
 
@@ -91,6 +93,8 @@ export function shapeOf(template: string): Shape {
   let s = cache.get(template);
   if (s === undefined) {
     s = computeShape(template);
+    // a log of ever-new statement texts must not keep every shape
+    if (cache.size >= MAX_CACHED) cache.clear();
     cache.set(template, s);
     if (s.parsed) parsedCount++;
     else failedCount++;
@@ -98,7 +102,7 @@ export function shapeOf(template: string): Shape {
   return s;
 }
 
-/** Distinct templates seen by shapeOf that PostgreSQL's grammar rejected (summary.templatesWithoutAst). */
+/** Templates parsed by shapeOf that PostgreSQL's grammar rejected (distinct ones while fewer than MAX_CACHED). */
 export function templatesWithoutAst(): number {
   return failedCount;
 }
