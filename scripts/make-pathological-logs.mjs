@@ -85,9 +85,11 @@ async function inlist(bytes, items) {
 }
 
 async function nested(n, depth) {
+  // one session, after a parent query: the statements form a loop, so the rewrite step sees them too
+  const pid = 40_000;
+  await out(stmt(0, pid, 'SELECT id FROM posts WHERE published'));
   for (let i = 0; i < n; i++) {
-    const pid = 40_000 + i;
-    const t = i * 10;
+    const t = 1 + i;
     await out(`${stamp(t)} [${pid}] app@shop LOG:  duration: 1.000 ms  statement: SELECT * FROM t WHERE a = `);
     // alternate plain parentheses and scalar subqueries, so both expression and query nesting are deep
     for (let d = 0; d < depth; d++) await out(d % 2 === 0 ? '(' : '(SELECT ');

@@ -139,7 +139,42 @@ function emptyShape(parsed: boolean, kind: ShapeKind): Shape {
   };
 }
 
+/**
+ * Templates given to libpg-query at most: its JSON AST is walked recursively, and a template nesting ~1,500
+ * parentheses parses but overflows the stack of the walk (deeper ones libpg-query refuses). Larger or deeper
+ * templates get the token shape (counted as without AST).
+ */
+export const MAX_SHAPE_CHARS = 100_000;
+export const MAX_SHAPE_DEPTH = 256;
+
+/** Whether parentheses outside quotes nest deeper than `max` (stops as soon as they do). */
+export function nestsDeeperThan(sql: string, max: number): boolean {
+  let depth = 0;
+  let quote = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 39 || c === 34) quote = c;
+    else if (c === 40) {
+      if (++depth > max) return true;
+    } else if (c === 41 && depth > 0) depth--;
+  }
+  return false;
+}
+
 function computeShape(template: string): Shape {
+  if (template.length > MAX_SHAPE_CHARS || nestsDeeperThan(template, MAX_SHAPE_DEPTH)) return tokenShape(template);
+  try {
+    return astShape(template);
+  } catch (e) {
+    // a stack overflow in the walk (or a node shape not foreseen) costs the AST, never the run
+    if (e instanceof RangeError || e instanceof TypeError) return tokenShape(template);
+    throw e;
+  }
+}
+
+function astShape(template: string): Shape {
   let ast: N;
   try {
     ast = parseSync(rewritePlaceholders(template));
