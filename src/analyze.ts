@@ -15,7 +15,7 @@ import { formatById, formats } from './formats/index.js';
 import type { FormatContext, FormatParser, LogEvent, LogFormat } from './formats/types.js';
 import { readLines } from './input/lines.js';
 import type { InputSource } from './input/sources.js';
-import { TemplateCache } from './sessions/statement.js';
+import { MAX_STATEMENT_CHARS, TemplateCache } from './sessions/statement.js';
 import { SessionTracker, type TrackerCounters, type TrackerOptions } from './sessions/tracker.js';
 import type { Unit } from './sessions/types.js';
 import { FINGERPRINT_ALGORITHM } from './sql/index.js';
@@ -558,6 +558,13 @@ function openInput(
           `${file}: more than ${templates.max.toLocaleString('en-US')} distinct statement templates: kept the ${templates.size.toLocaleString('en-US')} busiest ` +
             `of about ${(templates.size + templates.forgotten).toLocaleString('en-US')} (${count(forgotten, 'template')} with the fewest statements forgotten in this input; ` +
             `their statements are counted, but a forgotten template that comes again starts its tallies afresh)`,
+        );
+      }
+      const long = tracker.longOf(index);
+      if (long > 0) {
+        report.warnings.push(
+          `${file}: ${count(long, 'statement')} longer than ${MAX_STATEMENT_CHARS.toLocaleString('en-US')} characters: counted and fingerprinted by their start, ` +
+            `which is all that is kept of them (their loops are found; no rewrite is generated from them)`,
         );
       }
       const shed = tracker.shedOf(index);

@@ -1,4 +1,5 @@
 /** LogEvent → Stmt: normalizes the SQL once per statement and shares one TemplateInfo per distinct template. */
+import { hash } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import type { LogEvent } from '../formats/types.js';
 import { detach } from '../input/lines.js';
@@ -133,9 +134,55 @@ function normalizeCached(raw: string): NormalizedText {
   return hit;
 }
 
+/**
+ * Statements longer than this (an IN list of a million ids, a huge VALUES batch) are not normalized or kept
+ * whole: normalizing costs ~20 times a statement's size. Their template is that of their first HEAD_CHARS,
+ * cut between list items with the open parentheses closed (so `IN (1, 2, …)` of any length is one template).
+ */
+export const MAX_STATEMENT_CHARS = 100_000;
+const HEAD_CHARS = 10_000;
+
+/** The start of a long statement, cut after a list item (else a space) outside quotes, its open parentheses closed. */
+export function statementHead(sql: string): string {
+  const end = Math.min(sql.length, HEAD_CHARS);
+  let depth = 0;
+  let quote = 0;
+  let comma = -1;
+  let commaDepth = 0;
+  let space = -1;
+  let spaceDepth = 0;
+  for (let i = 0; i < end; i++) {
+    const c = sql.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 39 || c === 34) quote = c;
+    else if (c === 40) depth++;
+    else if (c === 41) {
+      if (depth > 0) depth--;
+    } else if (c === 44) {
+      comma = i;
+      commaDepth = depth;
+    } else if (c === 32 || c === 10 || c === 9) {
+      space = i;
+      spaceDepth = depth;
+    }
+  }
+  // a comma near the end cuts a list between items; else the last space (a statement without lists)
+  const [cut, open] = comma > end - 1000 ? [comma, commaDepth] : space > 0 ? [space, spaceDepth] : [end, depth];
+  return sql.slice(0, cut) + ')'.repeat(open);
+}
+
+/** A long statement's head, normalized; its rows counted over the whole text. Not cached: such texts rarely repeat. */
+function normalizeLong(raw: string): NormalizedText {
+  const sql = detach(statementHead(raw));
+  const n = normalize(sql);
+  return { sql, n, valuesRows: firstWord(n.template) === 'insert' ? countValuesRows(raw) : 1, literals: n.constants.filter((c) => c !== null) };
+}
 
 export function buildStmt(ev: LogEvent, cache: TemplateCache): Stmt {
-  const { sql, n, valuesRows, literals } = normalizeCached(ev.sql ?? '');
+  const raw = ev.sql ?? '';
+  const long = raw.length > MAX_STATEMENT_CHARS;
+  const { sql, n, valuesRows, literals } = long ? normalizeLong(raw) : normalizeCached(raw);
   const t = cache.intern(n.template, n.tags);
   const p = ev.params;
   let values: (string | null)[];
@@ -153,13 +200,16 @@ export function buildStmt(ev: LogEvent, cache: TemplateCache): Stmt {
     if (Array.isArray(p)) for (const v of p) values.push(v == null ? null : detach(v));
     else for (const k of Object.keys(p).sort()) values.push(p[k] == null ? null : detach(p[k]!));
   }
-  return {
+  let key = p === null && n.paramSources !== null ? unboundKey() : values.length === 1 ? String(values[0]) : values.join(SEP);
+  // the values are the head's: statements differing further on must not look like the same call
+  if (long) key += SEP + hash('sha1', raw);
+  const stmt: Stmt = {
     index: 0,
     t,
     sql,
     values,
     valuesRows,
-    key: p === null && n.paramSources !== null ? unboundKey() : values.length === 1 ? String(values[0]) : values.join(SEP),
+    key,
     time: ev.time,
     durationMs: ev.durationMs,
     rows: ev.rows,
@@ -169,6 +219,8 @@ export function buildStmt(ev: LogEvent, cache: TemplateCache): Stmt {
     file: ev.file,
     line: ev.line,
   };
+  if (long) stmt.length = raw.length;
+  return stmt;
 }
 
 /** Transaction control recognised from the template's first words. */

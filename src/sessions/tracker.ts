@@ -5,7 +5,7 @@
  */
 import { MAX_HOLD_MS, MAX_OPEN_SESSIONS, type LogEvent } from '../formats/types.js';
 import { FanOutCollector, type FanOutContext } from './fan-out.js';
-import { buildStmt, transactionVerb, type TemplateCache } from './statement.js';
+import { buildStmt, MAX_STATEMENT_CHARS, transactionVerb, type TemplateCache } from './statement.js';
 import type { Stmt, Unit } from './types.js';
 
 export interface TrackerOptions {
@@ -82,6 +82,14 @@ export class SessionTracker {
   /** Per input: sessions forgotten at maxOpenSessions while they might still have been open. */
   private readonly shed: number[] = [];
   private seq = 0;
+
+  /** Per input: statements over MAX_STATEMENT_CHARS, fingerprinted by their start and not kept whole. */
+  private readonly long: number[] = [];
+
+  /** Statements of this input longer than MAX_STATEMENT_CHARS. */
+  longOf(input: number): number {
+    return this.long[input] ?? 0;
+  }
 
   /** Sessions of this input forgotten because more than maxOpenSessions were open at once. */
   shedOf(input: number): number {
@@ -225,6 +233,7 @@ export class SessionTracker {
     }
     s.startedSql = ev.kind === 'statement' && ev.durationMs === null ? ev.sql : null;
 
+    if (ev.sql !== null && ev.sql.length > MAX_STATEMENT_CHARS) this.long[input.index] = (this.long[input.index] ?? 0) + 1;
     const stmt = buildStmt(ev, this.templates);
     this.counters.statements++;
     this.onStatement(stmt, ev);

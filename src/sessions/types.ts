@@ -30,6 +30,8 @@ export interface Stmt {
   tags: Record<string, string> | null;
   file: string;
   line: number;
+  /** The statement's length when `sql` holds only its start (statements over MAX_STATEMENT_CHARS, sessions/statement.ts). */
+  length?: number;
   /** Set once the statement is part of a fan-out unit: its own session's unit must not report it again. */
   fannedOut?: true;
 }
