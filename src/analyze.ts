@@ -43,6 +43,8 @@ export interface AnalyzeOptions {
   detect: DetectOptions;
   tracker: TrackerOptions;
   top: number;
+  /** Distinct templates kept at once (default MAX_TEMPLATES); past it the least used are forgotten, as the report says. */
+  maxTemplates?: number;
   /**
    * --redact: the state (and so every report and state file) keeps no literal, parameter or client-chosen name;
    * values become digests keyed by this run's salt (shared with the worker threads).
@@ -121,9 +123,9 @@ export interface AnalysisState {
 }
 
 export function createAnalysis(options: AnalyzeOptions, hooks: AnalyzeHooks = {}): Analysis {
-  const templates = new TemplateCache();
+  const templates = new TemplateCache(options.maxTemplates);
   const store = new FindingStore();
-  const top = new TopQueries();
+  const top = new TopQueries(options.maxTemplates);
   const timeline = new TimelineCounter();
   const tracker = new SessionTracker(
     options.tracker,
