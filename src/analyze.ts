@@ -562,6 +562,13 @@ function openInput(
             `their statements are counted, but a forgotten template that comes again starts its tallies afresh)`,
         );
       }
+      const memoryCuts = tracker.memoryCutsOf(index);
+      if (memoryCuts > 0) {
+        report.warnings.push(
+          `${file}: more than ${tracker.maxOpenStatements.toLocaleString('en-US')} statements in open units of work at once: ${count(memoryCuts, 'unit')} cut early, the largest first ` +
+            `(each part is analyzed on its own, so a loop across a cut is counted in parts)`,
+        );
+      }
       const long = tracker.longOf(index);
       if (long > 0) {
         report.warnings.push(

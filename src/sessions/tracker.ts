@@ -22,7 +22,15 @@ export interface TrackerOptions {
    * ended: past this, the sessions silent longest have their units analyzed and are forgotten.
    */
   maxOpenSessions?: number;
+  /**
+   * Statements kept in open units of all sessions together (default MAX_OPEN_STATEMENTS): busy connections that
+   * never pause for the idle gap would each hold maxUnitStatements. Past it, the largest open units are cut.
+   */
+  maxOpenStatements?: number;
 }
+
+/** Default of TrackerOptions.maxOpenStatements (~300 bytes each). */
+export const MAX_OPEN_STATEMENTS = 100_000;
 
 /** Where events come from: which input, and which ORM wrote it. */
 export interface InputContext {
@@ -85,6 +93,19 @@ export class SessionTracker {
 
   /** Per input: statements over MAX_STATEMENT_CHARS, fingerprinted by their start and not kept whole. */
   private readonly long: number[] = [];
+
+  /** Statements in open units now, and per input the units cut at maxOpenStatements. */
+  private openStatements = 0;
+  private readonly memoryCuts: number[] = [];
+
+  /** Units of this input cut because more than maxOpenStatements statements were in open units at once. */
+  memoryCutsOf(input: number): number {
+    return this.memoryCuts[input] ?? 0;
+  }
+
+  get maxOpenStatements(): number {
+    return this.options.maxOpenStatements ?? MAX_OPEN_STATEMENTS;
+  }
 
   /** Statements of this input longer than MAX_STATEMENT_CHARS. */
   longOf(input: number): number {
@@ -279,12 +300,33 @@ export class SessionTracker {
       unit.timed = true;
     }
     if (++this.sinceSweep >= 50_000) this.sweep();
+    if (++this.openStatements > this.maxOpenStatements) this.cutLargest();
+  }
+
+  /**
+   * More than maxOpenStatements statements in open units: close the idle ones, then cut the largest open units
+   * until a tenth of the limit is free. A cut unit goes on as a new one of the same kind (a transaction stays one).
+   */
+  private cutLargest(): void {
+    this.sweepAt(this.latestTime, MAX_HOLD_MS);
+    const target = this.maxOpenStatements - Math.max(1, Math.floor(this.maxOpenStatements / 10));
+    if (this.openStatements <= target) return;
+    const open = [...this.sessions.values()].filter((x) => x.unit !== null && x.unit.statements.length > 0);
+    open.sort((a, b) => b.unit!.statements.length - a.unit!.statements.length);
+    for (const x of open) {
+      if (this.openStatements <= target) break;
+      const old = x.unit!;
+      this.close(x, 'open statements limit');
+      x.unit = { ...old, statements: [], timed: false, closedBy: '' };
+      this.memoryCuts[x.input] = (this.memoryCuts[x.input] ?? 0) + 1;
+    }
   }
 
   /** Close every open unit (end of input). */
   end(): void {
     for (const s of this.sessions.values()) this.close(s, 'end of input');
     this.sessions.clear();
+    this.openStatements = 0;
     this.byInput.length = 0;
     // fanned-out loops first: their statements are marked before their sessions' own units are detected
     this.fanOut?.end();
@@ -396,6 +438,7 @@ export class SessionTracker {
     const unit = s.unit;
     if (unit === null) return;
     s.unit = null;
+    this.openStatements -= unit.statements.length;
     if (unit.statements.length === 0) return;
     unit.closedBy = why;
     // the session's application may only become known after the unit opened (connection line, later prefix)

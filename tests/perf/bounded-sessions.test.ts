@@ -78,6 +78,28 @@ describe('bounded session state', () => {
     expect(warnings[0]).toContain('log_disconnections = on');
   });
 
+  it('cuts the largest open units past maxOpenStatements (busy connections that never pause), and says so', () => {
+    const lines: string[] = [];
+    // 20 connections, each running a statement every 10 ms for 3 seconds: never idle for the 1 s gap
+    for (let t = 0; t < 3000; t += 10) for (let c = 0; c < 20; c++) lines.push(stmt(t, 200 + c, `SELECT * FROM t${c % 3} WHERE id = ${t + c}`));
+    const r = run(lines, { maxOpenStatements: 1000 });
+    expect(r.summary.statements).toBe(6000);
+    const warnings = r.inputs[0]!.warnings;
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^bounded\.log: more than 1,000 statements in open units of work at once: [\d,]+ units cut early, the largest first/);
+  });
+
+  it('keeps a transaction cut at maxOpenStatements one transaction: its COMMIT still ends it', () => {
+    const lines = [stmt(0, 9, 'BEGIN')];
+    for (let i = 0; i < 50; i++) lines.push(stmt(1 + i, 9, `UPDATE accounts SET n = n + 1 WHERE id = ${i}`));
+    lines.push(stmt(60, 9, 'COMMIT'));
+    lines.push(stmt(61, 9, 'SELECT 1'));
+    const r = run(lines, { maxOpenStatements: 20 });
+    expect(r.summary.transactions).toBe(1);
+    expect(r.summary.statements).toBe(53);
+    expect(r.inputs[0]!.warnings[0]).toMatch(/statements in open units of work at once: [\d,]+ units? cut early/);
+  });
+
   it('says nothing about limits on a log within them', () => {
     const r = run(loopThenTraffic(1000));
     expect(r.inputs[0]!.warnings).toEqual([]);
