@@ -4,6 +4,7 @@
  * ERROR + STATEMENT, connections. Shared by every PostgreSQL format so they count statements alike.
  */
 import { englishSeverity, MessageTranslator } from './pg-locale.js';
+import { detach } from '../input/lines.js';
 import { RecentMap } from './recent-map.js';
 import { blankEvent, MAX_DURATION_HOLD_MS, MAX_HOLD_MS, MAX_OPEN_SESSIONS, type FormatContext, type LogEvent } from './types.js';
 
@@ -287,7 +288,7 @@ export class PgMessageInterpreter {
     if (message.startsWith('connection authorized: ')) {
       this.facts.connections++;
       const app = valueAfter(message, 'application_name=');
-      if (app !== null) this.sessionApp.set(f.session, app);
+      if (app !== null) this.sessionApp.set(f.session, detach(app));
       const ev = this.event('connect', f);
       if (ev.application === null && app !== null) ev.application = app;
       this.ctx.emit(ev);

@@ -4,6 +4,7 @@ import { detectedMatcher, detectPrefix } from './pg-prefix/detect.js';
 import { compilePrefix, PrefixError, type PrefixMatcher } from './pg-prefix/matcher.js';
 import { parseAuthorized } from './pg-prefix/evidence.js';
 import { findSeverity, severityAt } from './pg-prefix/severity.js';
+import { detach } from '../input/lines.js';
 import { RecentMap } from './recent-map.js';
 import { defineFormat, MAX_OPEN_SESSIONS, type FormatContext, type FormatParser } from './types.js';
 
@@ -277,7 +278,7 @@ export class StderrParser implements FormatParser {
     const a = parseAuthorized(message, 28);
     if (a === null) return;
     const application = a.application === '' ? null : a.application;
-    if (this.keyed()) this.sessionFacts.set(f.session, { user: a.user, database: a.database, application });
+    if (this.keyed()) this.sessionFacts.set(f.session, { user: detachOrNull(a.user), database: detachOrNull(a.database), application: detachOrNull(application) });
     if (application !== null && this.knownApps.size < MAX_KNOWN_APPS) this.knownApps.add(application);
   }
 
@@ -346,7 +347,7 @@ export class StderrParser implements FormatParser {
     if (!keyed) return at;
     if (facts === undefined) {
       // no connection line seen: the session's first line says what its fields are
-      this.sessionFacts.set(f.session, { user: f.user, database: f.database, application: f.application });
+      this.sessionFacts.set(f.session, { user: detachOrNull(f.user), database: detachOrNull(f.database), application: detachOrNull(f.application) });
       return at;
     }
     for (const esc of FREE_ESCAPES) {
@@ -477,6 +478,9 @@ export class StderrParser implements FormatParser {
     return colon < 0 ? session : session.slice(0, colon);
   }
 }
+
+/** Kept per session: a copy, not a slice that keeps the line's decode window alive. */
+const detachOrNull = (s: string | null): string | null => (s === null ? null : detach(s));
 
 interface SessionFacts {
   user: string | null;

@@ -1,3 +1,5 @@
+import { detach } from '../input/lines.js';
+
 /**
  * Per-session state in logs that may never say a session ended (log_disconnections off): a map of at most
  * `max` keys. Past it, the tenth of the keys used least recently is dropped, so a long-lived pooled connection
@@ -29,7 +31,8 @@ export class RecentMap<V> {
       e.used = ++this.clock;
       return;
     }
-    this.map.set(key, { value, used: ++this.clock });
+    // a key cut from a line would keep the line's whole 1 MiB decode window alive for as long as the entry
+    this.map.set(detach(key), { value, used: ++this.clock });
     if (this.map.size > this.max) this.shrink();
   }
 

@@ -4,6 +4,7 @@
  * Memory is bounded by the open sessions: a closed unit is handed on and forgotten.
  */
 import { MAX_HOLD_MS, MAX_OPEN_SESSIONS, type LogEvent } from '../formats/types.js';
+import { detach } from '../input/lines.js';
 import { FanOutCollector, type FanOutContext } from './fan-out.js';
 import { buildStmt, MAX_STATEMENT_CHARS, transactionVerb, type TemplateCache } from './statement.js';
 import type { Stmt, Unit } from './types.js';
@@ -193,11 +194,12 @@ export class SessionTracker {
       if (this.sessions.size >= this.maxOpenSessions) {
         this.shedSessions();
       }
-      const key = `${input.index}/${ev.session}`;
+      const id = detach(ev.session);
+      const key = `${input.index}/${id}`;
       s = {
         key,
         input: input.index,
-        id: ev.session,
+        id,
         ctx: { input: input.index, application: null, user: null, database: null, orm: input.orm },
         unit: null,
         lastTime: null,
@@ -210,14 +212,15 @@ export class SessionTracker {
         used: 0,
       };
       this.sessions.set(key, s);
-      perInput.set(ev.session, s);
+      perInput.set(id, s);
       this.counters.sessions++;
     }
     const key = s.key;
     s.used = ++this.seq;
-    if (ev.application !== null) s.application = ev.application;
-    if (ev.user !== null) s.user = ev.user;
-    if (ev.database !== null) s.database = ev.database;
+    // kept for the session's life: copies, not slices that keep a line's decode window alive
+    if (ev.application !== null && ev.application !== s.application) s.application = detach(ev.application);
+    if (ev.user !== null && ev.user !== s.user) s.user = detach(ev.user);
+    if (ev.database !== null && ev.database !== s.database) s.database = detach(ev.database);
     if (ev.time !== null && ev.time > this.latestTime) this.latestTime = ev.time;
 
     switch (ev.kind) {
