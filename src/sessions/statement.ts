@@ -174,8 +174,10 @@ export function statementHead(sql: string): string {
 
 /** A long statement's head, normalized; its rows counted over the whole text. Not cached: such texts rarely repeat. */
 function normalizeLong(raw: string): NormalizedText {
-  const sql = detach(statementHead(raw));
-  const n = normalize(sql);
+  const head = detach(statementHead(raw));
+  const n = normalize(head);
+  // shown in samples and top queries: say that it is only the start (a comment, so it still reads as SQL)
+  const sql = `${head} /* cut by sqloupe: ${raw.length.toLocaleString('en-US')} characters in all */`;
   return { sql, n, valuesRows: firstWord(n.template) === 'insert' ? countValuesRows(raw) : 1, literals: n.constants.filter((c) => c !== null) };
 }
 
