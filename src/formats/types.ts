@@ -122,6 +122,8 @@ export const MAX_HOLD_MS = 1000;
 export const MAX_DURATION_HOLD_MS = 60_000;
 /**
  * Sessions a format (and the session tracker) keeps state for at once. Logs without disconnection lines never
- * say a session ended: past this, the state of the sessions silent longest is dropped.
+ * say a session ended: past this, the state of the sessions silent longest is dropped. A server's sessions open
+ * at once are bounded by max_connections, far below this; each kept one costs ~2 KB with its open unit
+ * (at 50,000, 1,000,000 such sessions peaked at 318 MB RSS; at 20,000, 300,000 of them at 213 MB).
  */
-export const MAX_OPEN_SESSIONS = 50_000;
+export const MAX_OPEN_SESSIONS = 20_000;
