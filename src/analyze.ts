@@ -6,7 +6,7 @@ import { tz } from '@date-fns/tz';
 import { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './detect/draft.js';
 import { detectUnit, FINDING_KINDS, type FindingKind } from './detect/registry.js';
 import type { AnalysisResult, FilterFacts, InputReport, UnparsedSample } from './findings/result.js';
-import { shapeFor } from './detect/analysis.js';
+import { hasAst } from './detect/analysis.js';
 import { FindingStore, type GroupState } from './findings/store.js';
 import { TopQueries, type TopEntryState, type TopQuery } from './findings/top-queries.js';
 import { TimelineCounter, type TimelineState } from './findings/timeline.js';
@@ -15,7 +15,7 @@ import { formatById, formats } from './formats/index.js';
 import type { FormatContext, FormatParser, LogEvent, LogFormat } from './formats/types.js';
 import { readLines } from './input/lines.js';
 import type { InputSource } from './input/sources.js';
-import { TemplateCache } from './sessions/statement.js';
+import { MAX_STATEMENT_CHARS, TemplateCache } from './sessions/statement.js';
 import { SessionTracker, type TrackerCounters, type TrackerOptions } from './sessions/tracker.js';
 import type { Unit } from './sessions/types.js';
 import { FINGERPRINT_ALGORITHM } from './sql/index.js';
@@ -43,6 +43,8 @@ export interface AnalyzeOptions {
   detect: DetectOptions;
   tracker: TrackerOptions;
   top: number;
+  /** Distinct templates kept at once (default MAX_TEMPLATES); past it the least used are forgotten, as the report says. */
+  maxTemplates?: number;
   /**
    * --redact: the state (and so every report and state file) keeps no literal, parameter or client-chosen name;
    * values become digests keyed by this run's salt (shared with the worker threads).
@@ -121,9 +123,9 @@ export interface AnalysisState {
 }
 
 export function createAnalysis(options: AnalyzeOptions, hooks: AnalyzeHooks = {}): Analysis {
-  const templates = new TemplateCache();
+  const templates = new TemplateCache(options.maxTemplates);
   const store = new FindingStore();
-  const top = new TopQueries();
+  const top = new TopQueries(options.maxTemplates);
   const timeline = new TimelineCounter();
   const tracker = new SessionTracker(
     options.tracker,
@@ -143,7 +145,7 @@ export function createAnalysis(options: AnalyzeOptions, hooks: AnalyzeHooks = {}
   const inputs: InputReport[] = [];
   let nextIndex = 0;
   return {
-    openInput: (src) => openInput(src, nextIndex++, options, tracker, (r) => inputs.push(r)),
+    openInput: (src) => openInput(src, nextIndex++, options, tracker, (r) => inputs.push(r), templates),
     flushIdle: (now) => tracker.sweepLiveAt(now),
     get latestTime() {
       return tracker.latestLogTime;
@@ -221,7 +223,7 @@ export function resultFromStates(states: AnalysisState[], options: AnalyzeOption
   const perKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
   for (const f of findings) perKind[f.kind]++;
   let withoutAst = 0;
-  for (const t of templates.values()) if (!shapeFor(t).parsed) withoutAst++;
+  for (const t of templates.values()) if (!hasAst(t)) withoutAst++;
   return {
     fingerprintAlgorithm: FINGERPRINT_ALGORITHM,
     inputs,
@@ -380,7 +382,9 @@ function openInput(
   options: AnalyzeOptions,
   tracker: SessionTracker,
   done: (report: InputReport) => void,
+  templates: TemplateCache,
 ): InputFeed {
+  const forgottenBefore = templates.forgotten;
   const report: InputReport = {
     path: src.path === '-' ? '<stdin>' : src.path,
     format: null,
@@ -548,6 +552,36 @@ function openInput(
         report.warnings.push(
           `${file}:${m.line}: BEGIN inside an open transaction: several connections write this ORM log and it does not say which wrote a line, ` +
             `so its transactions cannot be told apart and it is read as autocommit traffic; log the thread or connection (e.g. %(thread)d in Python's logging format) to keep them`,
+        );
+      }
+      const forgotten = templates.forgotten - forgottenBefore;
+      if (forgotten > 0) {
+        report.warnings.push(
+          `${file}: more than ${templates.max.toLocaleString('en-US')} distinct statement templates: kept the ${templates.size.toLocaleString('en-US')} busiest ` +
+            `of about ${(templates.size + templates.forgotten).toLocaleString('en-US')} (${count(forgotten, 'template')} with the fewest statements forgotten in this input; ` +
+            `their statements are counted, but a forgotten template that comes again starts its tallies afresh)`,
+        );
+      }
+      const memoryCuts = tracker.memoryCutsOf(index);
+      if (memoryCuts > 0) {
+        report.warnings.push(
+          `${file}: more than ${tracker.maxOpenStatements.toLocaleString('en-US')} statements in open units of work at once: ${count(memoryCuts, 'unit')} cut early, the largest first ` +
+            `(each part is analyzed on its own, so a loop across a cut is counted in parts)`,
+        );
+      }
+      const long = tracker.longOf(index);
+      if (long > 0) {
+        report.warnings.push(
+          `${file}: ${count(long, 'statement')} longer than ${MAX_STATEMENT_CHARS.toLocaleString('en-US')} characters: counted and fingerprinted by their start, ` +
+            `which is all that is kept of them (their loops are found; no rewrite is generated from them)`,
+        );
+      }
+      const shed = tracker.shedOf(index);
+      if (shed > 0) {
+        report.warnings.push(
+          `${file}: more than ${tracker.maxOpenSessions.toLocaleString('en-US')} sessions open at once: ${count(shed, 'session')} silent longest ` +
+            `had their units of work analyzed as they stood and were forgotten (one that logs again is counted as a new session); ` +
+            `without disconnection lines a log never says a session ended: log_disconnections = on lets them end as they do`,
         );
       }
       for (const c of tracker.cutsOf(index)) {

@@ -47,7 +47,9 @@ export interface RunTiming {
   gapAfter: number | null;
 }
 
+/** Per template; at most MAX_SHAPES (a log of ever-new statement texts must not keep one per template seen). */
 const shapes = new Map<TemplateInfo, Shape>();
+const MAX_SHAPES = 20_000;
 
 /**
  * A pause one loop iteration may take in the application wherever the pause after the parent was short: an
@@ -62,7 +64,7 @@ const ROUND_TRIP_MS = 1;
 export const CONTROL_VERBS = new Set(['savepoint', 'release', 'set', 'show', 'reset']);
 
 const CATALOG = /^(?:pg_catalog\.|information_schema\.|pg_)/;
-const catalogOrControl = new Map<TemplateInfo, boolean>();
+const catalogOrControl = new WeakMap<TemplateInfo, boolean>();
 
 /**
  * Statements an ORM or driver sends around the application's own work: session settings, savepoints, and
@@ -103,11 +105,17 @@ export function byTemplate(stmts: Stmt[], skip: ((s: Stmt) => boolean) | null = 
   return groups;
 }
 
+/** Whether the template has an AST, without keeping its shape for later (the report's count over all templates). */
+export function hasAst(t: TemplateInfo): boolean {
+  return (shapes.get(t) ?? shapeOf(t.template)).parsed;
+}
+
 /** Shape of a template, asked of the SQL core once per template. */
 export function shapeFor(t: TemplateInfo): Shape {
   let s = shapes.get(t);
   if (s === undefined) {
     s = shapeOf(t.template);
+    if (shapes.size >= MAX_SHAPES) shapes.clear();
     shapes.set(t, s);
   }
   return s;

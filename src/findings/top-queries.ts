@@ -1,4 +1,5 @@
 /** Calls and time per fingerprint: the top-queries table incident analysis starts from. */
+import { MAX_TEMPLATES } from '../sessions/statement.js';
 import type { Stmt, TemplateInfo } from '../sessions/types.js';
 
 export interface TopQuery {
@@ -28,15 +29,51 @@ interface Entry extends Omit<TopEntryState, 'template'> {
   t: TemplateInfo;
 }
 
+/**
+ * Tallies per template (by its text: a template the cache forgot and met again is the same row), at most `max`:
+ * past it, the tenth with the fewest calls is dropped (the busiest are what the table shows).
+ */
 export class TopQueries {
-  private readonly entries = new Map<TemplateInfo, Entry>();
+  private readonly entries = new Map<string, Entry>();
+  /** Templates whose tallies were dropped at the limit. */
+  dropped = 0;
+
+  constructor(readonly max = MAX_TEMPLATES) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private put(e: Entry): void {
+    if (this.entries.size >= this.max) this.shrink();
+    this.entries.set(e.t.template, e);
+  }
+
+  private shrink(): void {
+    const drop = Math.max(1, Math.floor(this.max / 10));
+    const calls = new Float64Array(this.entries.size);
+    let i = 0;
+    for (const e of this.entries.values()) calls[i++] = e.calls;
+    calls.sort();
+    const below = calls[drop - 1]!;
+    let atBelow = drop - calls.subarray(0, drop).filter((c) => c < below).length;
+    for (const [k, e] of this.entries) {
+      if (e.calls > below) continue;
+      if (e.calls === below) {
+        if (atBelow === 0) continue;
+        atBelow--;
+      }
+      this.entries.delete(k);
+      this.dropped++;
+    }
+  }
 
   add(s: Stmt): void {
-    let e = this.entries.get(s.t);
+    let e = this.entries.get(s.t.template);
     if (e === undefined) {
       e = { t: s.t, calls: 0, timed: 0, total: 0, max: 0, sql: s.sql.length > 2000 ? s.sql.slice(0, 2000) + '…' : s.sql, source: `${s.file}:${s.line}` };
-      this.entries.set(s.t, e);
-    }
+      this.put(e);
+    } else if (e.t !== s.t) e.t = s.t;
     e.calls++;
     const d = s.durationMs;
     if (d !== null) {
@@ -53,9 +90,9 @@ export class TopQueries {
   /** Adds saved tallies; the first input's example statement is kept, as in one run. */
   importState(x: TopEntryState, intern: (template: string) => TemplateInfo): void {
     const t = intern(x.template);
-    const e = this.entries.get(t);
+    const e = this.entries.get(t.template);
     if (e === undefined) {
-      this.entries.set(t, { t, calls: x.calls, timed: x.timed, total: x.total, max: x.max, sql: x.sql, source: x.source });
+      this.put({ t, calls: x.calls, timed: x.timed, total: x.total, max: x.max, sql: x.sql, source: x.source });
       return;
     }
     e.calls += x.calls;

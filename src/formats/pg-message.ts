@@ -5,7 +5,8 @@
  */
 import { englishSeverity, MessageTranslator } from './pg-locale.js';
 import { detach } from '../input/lines.js';
-import { blankEvent, type FormatContext, type LogEvent } from './types.js';
+import { RecentMap } from './recent-map.js';
+import { blankEvent, MAX_DURATION_HOLD_MS, MAX_HOLD_MS, MAX_OPEN_SESSIONS, type FormatContext, type LogEvent } from './types.js';
 
 /** The prefix fields of one entry; formats reuse one object for every entry. */
 export interface PgFields {
@@ -57,12 +58,43 @@ export interface PgLogFacts {
   firstNonEnglish: string | null;
 }
 
-/** One per session with a statement waiting; kept and reused (one object per session, not per statement). */
+/** One per session with a statement waiting; dropped once the statement is emitted. */
 interface PendingStatement {
-  /** null once emitted. */
-  event: LogEvent | null;
+  event: LogEvent;
   /** From `statement:`/`execute` without a duration: a later `duration:` line of the session completes it. */
   awaitingDuration: boolean;
+}
+
+/** A held event in the order it was logged, to release it once the log's clock has moved past it. */
+interface Held {
+  session: string;
+  event: LogEvent;
+  /** Log time from which on it is emitted as it is. */
+  until: number;
+}
+
+/** Held events in log order, from `head` on (one queue per hold length, so each stays in order). */
+class HoldQueue {
+  private items: Held[] = [];
+  private head = 0;
+
+  push(h: Held): void {
+    this.items.push(h);
+  }
+
+  /** Take the events due by `now`, oldest first. */
+  *due(now: number): Generator<Held> {
+    while (this.head < this.items.length && this.items[this.head]!.until <= now) yield this.items[this.head++]!;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+  }
 }
 
 /** Parses the message part of PostgreSQL entries and emits LogEvents through ctx. */
@@ -73,9 +105,24 @@ export class PgMessageInterpreter {
   };
   private readonly pending = new Map<string, PendingStatement>();
   private readonly pendingError = new Map<string, LogEvent>();
-  /** application_name learnt from `connection authorized` lines, for prefixes without %a. */
-  private readonly sessionApp = new Map<string, string>();
+  /** application_name learnt from `connection authorized` lines, for prefixes without %a (at most MAX_OPEN_SESSIONS). */
+  private readonly sessionApp = new RecentMap<string>(MAX_OPEN_SESSIONS);
   private readonly translator = new MessageTranslator();
+  /**
+   * Held statements and errors by log time: the last statement of a session would otherwise wait for that
+   * session's next entry, which may come much later or never (no disconnection lines), and land in another unit.
+   */
+  private readonly shortHolds = new HoldQueue();
+  private readonly longHolds = new HoldQueue();
+  private clock = -Infinity;
+  private releasedAt = -Infinity;
+  /** Held events emitted early because more than MAX_OPEN_SESSIONS sessions held one (untimed logs). */
+  private droppedHolds = 0;
+
+  /** Sessions whose state was dropped at MAX_OPEN_SESSIONS (an application name, a held statement). */
+  get droppedSessions(): number {
+    return this.droppedHolds + this.sessionApp.dropped;
+  }
 
   /**
    * `freshStrings`: the format hands over strings of their own (JSON.parse's), not slices of the decoded
@@ -86,11 +133,44 @@ export class PgMessageInterpreter {
     private readonly freshStrings = false,
   ) {}
 
+  /** Emit what is held for longer than its hold as of log time `now` (every 100 ms of log time). */
+  private tick(now: number): void {
+    if (now > this.clock) this.clock = now;
+    if (this.clock - this.releasedAt < 100) return;
+    this.releasedAt = this.clock;
+    this.releaseDue(this.clock);
+  }
+
+  private releaseDue(now: number): void {
+    for (const q of [this.shortHolds, this.longHolds]) {
+      for (const h of q.due(now)) {
+        const p = this.pending.get(h.session);
+        if (p !== undefined && p.event === h.event) {
+          this.pending.delete(h.session);
+          this.ctx.emit(h.event);
+        }
+        if (this.pendingError.get(h.session) === h.event) {
+          this.pendingError.delete(h.session);
+          this.ctx.emit(h.event);
+        }
+      }
+    }
+  }
+
+  /** Remember an event held for `session` so that the clock can release it. */
+  private hold(session: string, ev: LogEvent, awaitingDuration: boolean): void {
+    if (ev.time === null) return;
+    // a `statement:` line waits for its `duration:` line only in logs that write such lines
+    const long = awaitingDuration && this.facts.durationOnly > 0;
+    (long ? this.longHolds : this.shortHolds).push({ session, event: ev, until: ev.time + (long ? MAX_DURATION_HOLD_MS : MAX_HOLD_MS) });
+  }
+
   /**
    * One log entry. `detail`/`statementField` are given by formats that carry them in the same record
    * (csvlog, jsonlog); stderr sends DETAIL and STATEMENT as entries of their own.
    */
   entry(f: PgFields, severity: string, message: string, detail: string | null = null, statementField: string | null = null): void {
+    if (f.time !== null) this.tick(f.time);
     if (!ENGLISH_SEVERITIES.has(severity)) {
       const en = englishSeverity(severity);
       if (en !== undefined) {
@@ -133,7 +213,11 @@ export class PgMessageInterpreter {
         const ev = this.event('error', f);
         ev.sql = statementField;
         if (statementField !== null) this.ctx.emit(ev);
-        else this.pendingError.set(f.session, ev);
+        else {
+          this.pendingError.set(f.session, ev);
+          this.hold(f.session, ev, false);
+          if (this.pendingError.size > MAX_OPEN_SESSIONS) this.emitOldestError();
+        }
         return;
       }
       default:
@@ -146,19 +230,20 @@ export class PgMessageInterpreter {
 
   /** Emit everything still waiting (end of input). */
   end(): void {
-    for (const p of this.pending.values()) if (p.event !== null) this.ctx.emit(p.event);
+    for (const p of this.pending.values()) this.ctx.emit(p.event);
     this.pending.clear();
     for (const e of this.pendingError.values()) this.ctx.emit(e);
     this.pendingError.clear();
+    this.shortHolds.clear();
+    this.longHolds.clear();
   }
 
   /** Emit what one session still holds, e.g. when it disconnects. */
   flushSession(session: string): void {
     const p = this.pending.get(session);
-    if (p !== undefined && p.event !== null) {
-      const ev = p.event;
-      p.event = null;
-      this.ctx.emit(ev);
+    if (p !== undefined) {
+      this.pending.delete(session);
+      this.ctx.emit(p.event);
     }
     const e = this.pendingError.get(session);
     if (e) {
@@ -189,11 +274,10 @@ export class PgMessageInterpreter {
         // log_duration line: completes the session's `statement:` line
         this.facts.durationOnly++;
         const p = this.pending.get(f.session);
-        if (p !== undefined && p.event !== null && p.awaitingDuration) {
+        if (p !== undefined && p.awaitingDuration) {
           const ev = p.event;
           ev.durationMs = Number.isFinite(duration) ? duration : null;
-          p.awaitingDuration = false;
-          p.event = null;
+          this.pending.delete(f.session);
           this.ctx.emit(ev);
         }
         return;
@@ -211,7 +295,7 @@ export class PgMessageInterpreter {
     if (message.startsWith('connection authorized: ')) {
       this.facts.connections++;
       const app = valueAfter(message, 'application_name=');
-      if (app !== null) this.sessionApp.set(f.session, app);
+      if (app !== null) this.sessionApp.set(f.session, detach(app));
       const ev = this.event('connect', f);
       if (ev.application === null && app !== null) ev.application = app;
       this.ctx.emit(ev);
@@ -219,7 +303,6 @@ export class PgMessageInterpreter {
     }
     if (message.startsWith('disconnection: ')) {
       this.flushSession(f.session);
-      this.pending.delete(f.session);
       this.sessionApp.delete(f.session);
       this.ctx.emit(this.event('disconnect', f));
     }
@@ -251,17 +334,28 @@ export class PgMessageInterpreter {
     ev.sql = this.freshStrings ? message.slice(sqlStart) : detach(message.slice(sqlStart));
     ev.durationMs = duration;
     if (detail !== null) this.attachDetail(ev, detail);
-    const p = this.pending.get(f.session);
-    if (p === undefined) this.pending.set(f.session, { event: ev, awaitingDuration: !hadDuration });
-    else {
-      p.event = ev;
-      p.awaitingDuration = !hadDuration;
+    // flushSession left none for this session: insertion order is the order statements were held in
+    this.pending.set(f.session, { event: ev, awaitingDuration: !hadDuration });
+    this.hold(f.session, ev, !hadDuration);
+    if (this.pending.size > MAX_OPEN_SESSIONS) {
+      // untimed logs only (the clock releases timed ones): emit the statement held longest
+      const [session, oldest] = this.pending.entries().next().value!;
+      this.pending.delete(session);
+      this.droppedHolds++;
+      this.ctx.emit(oldest.event);
     }
+  }
+
+  private emitOldestError(): void {
+    const [session, oldest] = this.pendingError.entries().next().value!;
+    this.pendingError.delete(session);
+    this.droppedHolds++;
+    this.ctx.emit(oldest);
   }
 
   private detail(session: string, message: string): void {
     const p = this.pending.get(session);
-    if (p !== undefined && p.event !== null) this.attachDetail(p.event, message);
+    if (p !== undefined) this.attachDetail(p.event, message);
   }
 
   private attachDetail(ev: LogEvent, detail: string): void {

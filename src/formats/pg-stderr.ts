@@ -4,7 +4,9 @@ import { detectedMatcher, detectPrefix } from './pg-prefix/detect.js';
 import { compilePrefix, PrefixError, type PrefixMatcher } from './pg-prefix/matcher.js';
 import { parseAuthorized } from './pg-prefix/evidence.js';
 import { findSeverity, severityAt } from './pg-prefix/severity.js';
-import { defineFormat, type FormatContext, type FormatParser } from './types.js';
+import { detach } from '../input/lines.js';
+import { RecentMap } from './recent-map.js';
+import { defineFormat, MAX_OPEN_SESSIONS, type FormatContext, type FormatParser } from './types.js';
 
 /** Lines read before the prefix is decided when none was given. */
 const DETECT_LINES = 400;
@@ -46,7 +48,8 @@ export class StderrParser implements FormatParser {
   private curSeverity = '';
   private curMessage = '';
   private hasCur = false;
-  private readonly pidSessions = new Map<string, string>();
+  /** Session of each pid (pid:line after a `connection received`); without disconnection lines, the most recent MAX_OPEN_SESSIONS. */
+  private readonly pidSessions = new RecentMap<string>(MAX_OPEN_SESSIONS);
   private matchedLines = 0;
   private continuationLines = 0;
   private unmatchedLines = 0;
@@ -59,7 +62,7 @@ export class StderrParser implements FormatParser {
   /** Other prefixes the detection found to fit as well (the log alone cannot tell them apart). */
   private prefixAlternatives: string[] = [];
   /** user/database/application of each session, from its connection line (or its first line). */
-  private readonly sessionFacts = new Map<string, SessionFacts>();
+  private readonly sessionFacts = new RecentMap<SessionFacts>(MAX_OPEN_SESSIONS);
   private readonly knownApps = new Set<string>();
   /** Lines whose prefix fields disagreed with their session's: the session's were used. */
   private disagreeingLines = 0;
@@ -116,6 +119,7 @@ export class StderrParser implements FormatParser {
       forgedPrefixLines: this.forgedLines,
       warnings: this.warnings,
       ...this.interp.facts,
+      sessionStateDropped: this.interp.droppedSessions + this.pidSessions.dropped + this.sessionFacts.dropped,
     };
   }
 
@@ -274,7 +278,7 @@ export class StderrParser implements FormatParser {
     const a = parseAuthorized(message, 28);
     if (a === null) return;
     const application = a.application === '' ? null : a.application;
-    if (this.keyed()) this.sessionFacts.set(f.session, { user: a.user, database: a.database, application });
+    if (this.keyed()) this.sessionFacts.set(f.session, { user: detachOrNull(a.user), database: detachOrNull(a.database), application: detachOrNull(application) });
     if (application !== null && this.knownApps.size < MAX_KNOWN_APPS) this.knownApps.add(application);
   }
 
@@ -343,7 +347,7 @@ export class StderrParser implements FormatParser {
     if (!keyed) return at;
     if (facts === undefined) {
       // no connection line seen: the session's first line says what its fields are
-      this.sessionFacts.set(f.session, { user: f.user, database: f.database, application: f.application });
+      this.sessionFacts.set(f.session, { user: detachOrNull(f.user), database: detachOrNull(f.database), application: detachOrNull(f.application) });
       return at;
     }
     for (const esc of FREE_ESCAPES) {
@@ -474,6 +478,9 @@ export class StderrParser implements FormatParser {
     return colon < 0 ? session : session.slice(0, colon);
   }
 }
+
+/** Kept per session: a copy, not a slice that keeps the line's decode window alive. */
+const detachOrNull = (s: string | null): string | null => (s === null ? null : detach(s));
 
 interface SessionFacts {
   user: string | null;

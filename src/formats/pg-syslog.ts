@@ -7,7 +7,8 @@ import { detectedMatcher, detectPrefix, type PrefixDetection } from './pg-prefix
 import { compilePrefix, PrefixError, type PrefixMatcher } from './pg-prefix/matcher.js';
 import { findSeverity } from './pg-prefix/severity.js';
 import { createTimeParser } from './pg-time.js';
-import { defineFormat, type FormatContext, type FormatParser } from './types.js';
+import { RecentMap } from './recent-map.js';
+import { defineFormat, MAX_OPEN_SESSIONS, type FormatContext, type FormatParser } from './types.js';
 
 const DETECT_LINES = 400;
 /** An entry of one backend waiting for its chunks is given up (dispatched) when this many lines have passed. */
@@ -174,7 +175,8 @@ export class SyslogParser implements FormatParser {
   private readonly h = blankHeader();
   /** Entries still collecting chunks, per pid, oldest first (Map keeps insertion order). */
   private readonly open = new Map<string, OpenEntry>();
-  private readonly pidSessions = new Map<string, string>();
+  /** Session of each pid; without disconnection lines, the most recently used MAX_OPEN_SESSIONS. */
+  private readonly pidSessions = new RecentMap<string>(MAX_OPEN_SESSIONS);
   private readonly year: number;
   private lastBsd = '';
   private lastBsdTime: number | null = null;

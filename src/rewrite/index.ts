@@ -104,7 +104,8 @@ function depthOver(sql: string, max: number): boolean {
 function overLimit(draft: AnyDraft): string | null {
   const stmts = draft.parent ? [...draft.statements, draft.parent] : draft.statements;
   for (const s of stmts) {
-    if (s.sql.length > limits.maxBytes) return `a statement of ${s.sql.length.toLocaleString('en-US')} characters is over the ${limits.maxBytes.toLocaleString('en-US')}-character limit for rewrites`;
+    const length = s.length ?? s.sql.length;
+    if (length > limits.maxBytes || s.length !== undefined) return `a statement of ${length.toLocaleString('en-US')} characters is over the ${limits.maxBytes.toLocaleString('en-US')}-character limit for rewrites`;
     if (depthOver(s.sql, limits.maxDepth)) return `a statement nests parentheses deeper than the limit of ${limits.maxDepth} for rewrites`;
   }
   return null;

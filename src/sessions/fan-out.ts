@@ -109,7 +109,25 @@ export class FanOutCollector {
       this.pruneRecent();
     }
     s.last = stmt;
+    if (this.latest - this.lastForget >= HORIZON_MS) this.forgetSilent();
     this.expire();
+  }
+
+  private lastForget = -Infinity;
+
+  /**
+   * Sessions silent for longer than the horizon can no longer take part in a fan-out: their runs are over and
+   * their state is dropped (a log without disconnection lines never ends them otherwise).
+   */
+  private forgetSilent(): void {
+    this.lastForget = this.latest;
+    for (const [key, s] of this.sessions) {
+      // no last statement: the session is in an explicit transaction, whose next autocommit run starts afresh
+      const last = s.last === null ? -Infinity : s.last.time;
+      if (last === null || this.latest - last <= HORIZON_MS) continue;
+      if (s.run !== null) this.closeRun(s.run, s.ctx);
+      this.sessions.delete(key);
+    }
   }
 
   /** The session ended, or entered an explicit transaction: its run is over. */

@@ -1,31 +1,71 @@
 /** LogEvent → Stmt: normalizes the SQL once per statement and shares one TemplateInfo per distinct template. */
+import { hash } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import type { LogEvent } from '../formats/types.js';
 import { detach } from '../input/lines.js';
 import { fingerprintId, normalize, unwrapOrmStatement, type Normalized } from '../sql/index.js';
 import type { Stmt, TemplateInfo } from './types.js';
 
-/** Distinct templates seen in this run. Bounded by the number of statement shapes, not by log size. */
+/** Distinct templates kept at once: past it, the least used are forgotten (a log of ever-new statement texts). */
+export const MAX_TEMPLATES = 50_000;
+
+interface CachedTemplate {
+  t: TemplateInfo;
+  /** Statements (interns) of this template, to keep the busiest. */
+  uses: number;
+}
+
+/**
+ * Distinct templates seen in this run, bounded by the number of statement shapes, not by log size, and by
+ * `max`: past it, the tenth used least (the oldest of them first) is forgotten. A forgotten template that comes
+ * again starts afresh; `forgotten` says how many were, for the report.
+ */
 export class TemplateCache {
-  private readonly byTemplate = new Map<string, TemplateInfo>();
+  private readonly byTemplate = new Map<string, CachedTemplate>();
+  /** Templates forgotten at the limit so far. */
+  forgotten = 0;
+
+  constructor(readonly max = MAX_TEMPLATES) {}
 
   get size(): number {
     return this.byTemplate.size;
   }
 
-  values(): IterableIterator<TemplateInfo> {
-    return this.byTemplate.values();
+  *values(): IterableIterator<TemplateInfo> {
+    for (const c of this.byTemplate.values()) yield c.t;
   }
 
   intern(template: string, tags: TemplateInfo['tags']): TemplateInfo {
-    let t = this.byTemplate.get(template);
-    if (t === undefined) {
-      t = { id: fingerprintId(template), template, verb: firstWord(template), tags: null };
-      this.byTemplate.set(template, t);
+    let c = this.byTemplate.get(template);
+    if (c === undefined) {
+      if (this.byTemplate.size >= this.max) this.shrink();
+      c = { t: { id: fingerprintId(template), template, verb: firstWord(template), tags: null }, uses: 0 };
+      this.byTemplate.set(template, c);
     }
+    c.uses++;
     // tags vary per statement (request ids); the template keeps none of them
     void tags;
-    return t;
+    return c.t;
+  }
+
+  /** Forget the tenth used least; among equals the oldest (insertion order), which no open unit is likely to hold. */
+  private shrink(): void {
+    const drop = Math.max(1, Math.floor(this.max / 10));
+    const uses = new Float64Array(this.byTemplate.size);
+    let i = 0;
+    for (const c of this.byTemplate.values()) uses[i++] = c.uses;
+    uses.sort();
+    const below = uses[drop - 1]!;
+    let atBelow = drop - uses.subarray(0, drop).filter((u) => u < below).length;
+    for (const [k, c] of this.byTemplate) {
+      if (c.uses > below) continue;
+      if (c.uses === below) {
+        if (atBelow === 0) continue;
+        atBelow--;
+      }
+      this.byTemplate.delete(k);
+      this.forgotten++;
+    }
   }
 }
 
@@ -94,9 +134,57 @@ function normalizeCached(raw: string): NormalizedText {
   return hit;
 }
 
+/**
+ * Statements longer than this (an IN list of a million ids, a huge VALUES batch) are not normalized or kept
+ * whole: normalizing costs ~20 times a statement's size. Their template is that of their first HEAD_CHARS,
+ * cut between list items with the open parentheses closed (so `IN (1, 2, …)` of any length is one template).
+ */
+export const MAX_STATEMENT_CHARS = 100_000;
+const HEAD_CHARS = 10_000;
+
+/** The start of a long statement, cut after a list item (else a space) outside quotes, its open parentheses closed. */
+export function statementHead(sql: string): string {
+  const end = Math.min(sql.length, HEAD_CHARS);
+  let depth = 0;
+  let quote = 0;
+  let comma = -1;
+  let commaDepth = 0;
+  let space = -1;
+  let spaceDepth = 0;
+  for (let i = 0; i < end; i++) {
+    const c = sql.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 39 || c === 34) quote = c;
+    else if (c === 40) depth++;
+    else if (c === 41) {
+      if (depth > 0) depth--;
+    } else if (c === 44) {
+      comma = i;
+      commaDepth = depth;
+    } else if (c === 32 || c === 10 || c === 9) {
+      space = i;
+      spaceDepth = depth;
+    }
+  }
+  // a comma near the end cuts a list between items; else the last space (a statement without lists)
+  const [cut, open] = comma > end - 1000 ? [comma, commaDepth] : space > 0 ? [space, spaceDepth] : [end, depth];
+  return sql.slice(0, cut) + ')'.repeat(open);
+}
+
+/** A long statement's head, normalized; its rows counted over the whole text. Not cached: such texts rarely repeat. */
+function normalizeLong(raw: string): NormalizedText {
+  const head = detach(statementHead(raw));
+  const n = normalize(head);
+  // shown in samples and top queries: say that it is only the start (a comment, so it still reads as SQL)
+  const sql = `${head} /* cut by sqloupe: ${raw.length.toLocaleString('en-US')} characters in all */`;
+  return { sql, n, valuesRows: firstWord(n.template) === 'insert' ? countValuesRows(raw) : 1, literals: n.constants.filter((c) => c !== null) };
+}
 
 export function buildStmt(ev: LogEvent, cache: TemplateCache): Stmt {
-  const { sql, n, valuesRows, literals } = normalizeCached(ev.sql ?? '');
+  const raw = ev.sql ?? '';
+  const long = raw.length > MAX_STATEMENT_CHARS;
+  const { sql, n, valuesRows, literals } = long ? normalizeLong(raw) : normalizeCached(raw);
   const t = cache.intern(n.template, n.tags);
   const p = ev.params;
   let values: (string | null)[];
@@ -114,13 +202,16 @@ export function buildStmt(ev: LogEvent, cache: TemplateCache): Stmt {
     if (Array.isArray(p)) for (const v of p) values.push(v == null ? null : detach(v));
     else for (const k of Object.keys(p).sort()) values.push(p[k] == null ? null : detach(p[k]!));
   }
-  return {
+  let key = p === null && n.paramSources !== null ? unboundKey() : values.length === 1 ? String(values[0]) : values.join(SEP);
+  // the values are the head's: statements differing further on must not look like the same call
+  if (long) key += SEP + hash('sha1', raw);
+  const stmt: Stmt = {
     index: 0,
     t,
     sql,
     values,
     valuesRows,
-    key: p === null && n.paramSources !== null ? unboundKey() : values.length === 1 ? String(values[0]) : values.join(SEP),
+    key,
     time: ev.time,
     durationMs: ev.durationMs,
     rows: ev.rows,
@@ -130,6 +221,8 @@ export function buildStmt(ev: LogEvent, cache: TemplateCache): Stmt {
     file: ev.file,
     line: ev.line,
   };
+  if (long) stmt.length = raw.length;
+  return stmt;
 }
 
 /** Transaction control recognised from the template's first words. */

@@ -3,9 +3,10 @@
  * or a run of autocommit statements ended by an idle gap, a transaction, a request boundary or a disconnect.
  * Memory is bounded by the open sessions: a closed unit is handed on and forgotten.
  */
-import type { LogEvent } from '../formats/types.js';
+import { MAX_HOLD_MS, MAX_OPEN_SESSIONS, type LogEvent } from '../formats/types.js';
+import { detach } from '../input/lines.js';
 import { FanOutCollector, type FanOutContext } from './fan-out.js';
-import { buildStmt, transactionVerb, type TemplateCache } from './statement.js';
+import { buildStmt, MAX_STATEMENT_CHARS, transactionVerb, type TemplateCache } from './statement.js';
 import type { Stmt, Unit } from './types.js';
 
 export interface TrackerOptions {
@@ -17,7 +18,20 @@ export interface TrackerOptions {
   fanOutWindowMs?: number;
   /** The loop threshold, for fanned-out loops (the detectors' --min-repeats). */
   minRepeats?: number;
+  /**
+   * Sessions kept at once (default MAX_OPEN_SESSIONS). A log without disconnection lines never says a session
+   * ended: past this, the sessions silent longest have their units analyzed and are forgotten.
+   */
+  maxOpenSessions?: number;
+  /**
+   * Statements kept in open units of all sessions together (default MAX_OPEN_STATEMENTS): busy connections that
+   * never pause for the idle gap would each hold maxUnitStatements. Past it, the largest open units are cut.
+   */
+  maxOpenStatements?: number;
 }
+
+/** Default of TrackerOptions.maxOpenStatements (~300 bytes each). */
+export const MAX_OPEN_STATEMENTS = 100_000;
 
 /** Where events come from: which input, and which ORM wrote it. */
 export interface InputContext {
@@ -54,6 +68,8 @@ interface SessionState {
   merged: boolean;
   /** The last statement's text when it was logged as it started (log_statement, no duration): an error names it again. */
   startedSql: string | null;
+  /** When it was last heard from, in events: the sessions silent longest are forgotten first at maxOpenSessions. */
+  used: number;
 }
 
 /** Tags whose value names one request; a new value means a new unit of work. */
@@ -76,6 +92,40 @@ export class SessionTracker {
   /** Sessions of this input whose units were cut at the statement limit, with how many cuts each. */
   cutsOf(input: number): { session: string; cuts: number }[] {
     return [...(this.cuts[input] ?? new Map<string, number>())].map(([session, cuts]) => ({ session, cuts }));
+  }
+
+  /** Per input: sessions forgotten at maxOpenSessions while they might still have been open. */
+  private readonly shed: number[] = [];
+  private seq = 0;
+
+  /** Per input: statements over MAX_STATEMENT_CHARS, fingerprinted by their start and not kept whole. */
+  private readonly long: number[] = [];
+
+  /** Statements in open units now, and per input the units cut at maxOpenStatements. */
+  private openStatements = 0;
+  private readonly memoryCuts: number[] = [];
+
+  /** Units of this input cut because more than maxOpenStatements statements were in open units at once. */
+  memoryCutsOf(input: number): number {
+    return this.memoryCuts[input] ?? 0;
+  }
+
+  get maxOpenStatements(): number {
+    return this.options.maxOpenStatements ?? MAX_OPEN_STATEMENTS;
+  }
+
+  /** Statements of this input longer than MAX_STATEMENT_CHARS. */
+  longOf(input: number): number {
+    return this.long[input] ?? 0;
+  }
+
+  /** Sessions of this input forgotten because more than maxOpenSessions were open at once. */
+  shedOf(input: number): number {
+    return this.shed[input] ?? 0;
+  }
+
+  get maxOpenSessions(): number {
+    return this.options.maxOpenSessions ?? MAX_OPEN_SESSIONS;
   }
   /** The same sessions by input, then by the format's session key: found without building the namespaced key. */
   private readonly byInput: Map<string, SessionState>[] = [];
@@ -147,11 +197,15 @@ export class SessionTracker {
     }
     let s = perInput.get(ev.session);
     if (s === undefined) {
-      const key = `${input.index}/${ev.session}`;
+      if (this.sessions.size >= this.maxOpenSessions) {
+        this.shedSessions();
+      }
+      const id = detach(ev.session);
+      const key = `${input.index}/${id}`;
       s = {
         key,
         input: input.index,
-        id: ev.session,
+        id,
         ctx: { input: input.index, application: null, user: null, database: null, orm: input.orm },
         unit: null,
         flow: null,
@@ -162,15 +216,18 @@ export class SessionTracker {
         user: null,
         database: null,
         startedSql: null,
+        used: 0,
       };
       this.sessions.set(key, s);
-      perInput.set(ev.session, s);
+      perInput.set(id, s);
       this.counters.sessions++;
     }
     const key = s.key;
-    if (ev.application !== null) s.application = ev.application;
-    if (ev.user !== null) s.user = ev.user;
-    if (ev.database !== null) s.database = ev.database;
+    s.used = ++this.seq;
+    // kept for the session's life: copies, not slices that keep a line's decode window alive
+    if (ev.application !== null && ev.application !== s.application) s.application = detach(ev.application);
+    if (ev.user !== null && ev.user !== s.user) s.user = detach(ev.user);
+    if (ev.database !== null && ev.database !== s.database) s.database = detach(ev.database);
     if (ev.time !== null && ev.time > this.latestTime) this.latestTime = ev.time;
 
     switch (ev.kind) {
@@ -209,6 +266,7 @@ export class SessionTracker {
     }
     s.startedSql = ev.kind === 'statement' && ev.durationMs === null ? ev.sql : null;
 
+    if (ev.sql !== null && ev.sql.length > MAX_STATEMENT_CHARS) this.long[input.index] = (this.long[input.index] ?? 0) + 1;
     const stmt = buildStmt(ev, this.templates);
     this.counters.statements++;
     this.onStatement(stmt, ev);
@@ -255,6 +313,26 @@ export class SessionTracker {
       unit.timed = true;
     }
     if (++this.sinceSweep >= 50_000) this.sweep();
+    if (++this.openStatements > this.maxOpenStatements) this.cutLargest();
+  }
+
+  /**
+   * More than maxOpenStatements statements in open units: close the idle ones, then cut the largest open units
+   * until a tenth of the limit is free. A cut unit goes on as a new one of the same kind (a transaction stays one).
+   */
+  private cutLargest(): void {
+    this.sweepAt(this.latestTime, MAX_HOLD_MS);
+    const target = this.maxOpenStatements - Math.max(1, Math.floor(this.maxOpenStatements / 10));
+    if (this.openStatements <= target) return;
+    const open = [...this.sessions.values()].filter((x) => x.unit !== null && x.unit.statements.length > 0);
+    open.sort((a, b) => b.unit!.statements.length - a.unit!.statements.length);
+    for (const x of open) {
+      if (this.openStatements <= target) break;
+      const old = x.unit!;
+      this.close(x, 'open statements limit');
+      x.unit = { ...old, statements: [], timed: false, closedBy: '' };
+      this.memoryCuts[x.input] = (this.memoryCuts[x.input] ?? 0) + 1;
+    }
   }
 
   /** Close every open unit (end of input). */
@@ -264,6 +342,7 @@ export class SessionTracker {
       this.close(s, 'end of input');
     }
     this.sessions.clear();
+    this.openStatements = 0;
     this.byInput.length = 0;
     // fanned-out loops first: their statements are marked before their sessions' own units are detected
     this.fanOut?.end();
@@ -281,21 +360,22 @@ export class SessionTracker {
 
   private sweep(): void {
     this.sinceSweep = 0;
-    this.sweepAt(this.latestTime);
+    // a format may still hold a session's last statement for MAX_HOLD_MS of log time: it must find its unit open
+    this.sweepAt(this.latestTime, MAX_HOLD_MS);
   }
 
   /**
-   * Close autocommit units idle for longer than the gap, and forget sessions silent for an hour, as of log time `now`.
-   * Called every 50,000 statements with the latest log time, and by follow mode's timer with wall-clock time mapped
-   * onto log time (no new line means the log's clock moved on too).
+   * Close autocommit units idle for longer than the gap (plus `margin`), and forget sessions silent for an hour, as
+   * of log time `now`. Called every 50,000 statements with the latest log time, and by follow mode's timer with
+   * wall-clock time mapped onto log time (no new line means the log's clock moved on too).
    */
-  sweepAt(now: number): void {
+  sweepAt(now: number, margin = 0): void {
     if (!Number.isFinite(now)) return;
     for (const s of this.sessions.values()) {
       if (s.lastTime === null) continue;
       const idle = now - s.lastTime;
-      if (s.unit?.kind === 'autocommit' && idle > this.options.idleGapMs) this.close(s, 'idle gap');
-      if (s.flow !== null && idle > this.options.idleGapMs) this.closeFlow(s, 'idle gap');
+      if (s.unit?.kind === 'autocommit' && idle > this.options.idleGapMs + margin) this.close(s, 'idle gap');
+      if (s.flow !== null && idle > this.options.idleGapMs + margin) this.closeFlow(s, 'idle gap');
       if (idle > 3_600_000) {
         this.closeFlow(s, 'session idle');
         this.close(s, 'session idle');
@@ -304,8 +384,30 @@ export class SessionTracker {
     }
   }
 
+  /**
+   * More than maxOpenSessions sessions: close the idle ones' units, then forget the tenth silent longest (their
+   * open units are analyzed as they stand). Said in the report: a forgotten session that logs again counts anew.
+   */
+  private shedSessions(): void {
+    this.sweepAt(this.latestTime, MAX_HOLD_MS);
+    const max = this.maxOpenSessions;
+    const keep = max - Math.max(1, Math.floor(max / 10));
+    if (this.sessions.size <= keep) return;
+    const uses = [...this.sessions.values()].map((s) => s.used).sort((a, b) => a - b);
+    const below = uses[this.sessions.size - keep - 1]!;
+    for (const s of [...this.sessions.values()]) {
+      if (s.used > below) continue;
+      this.closeFlow(s, 'session limit');
+      this.close(s, 'session limit');
+      this.fanOut?.endSession(s.key, s.ctx, true);
+      this.forget(s);
+      this.shed[s.input] = (this.shed[s.input] ?? 0) + 1;
+    }
+  }
+
   /** Follow mode: also end the fanned-out loops that the quiet log has finished (see FanOutCollector.sweep). */
   sweepLiveAt(now: number): void {
+    // follow mode flushed the formats first: nothing is held back any more
     this.sweepAt(now);
     if (Number.isFinite(now)) this.fanOut?.sweep(now);
     this.release();
@@ -396,6 +498,7 @@ export class SessionTracker {
     const unit = s.unit;
     if (unit === null) return;
     s.unit = null;
+    this.openStatements -= unit.statements.length;
     if (unit.statements.length === 0) return;
     unit.closedBy = why;
     // the session's application may only become known after the unit opened (connection line, later prefix)

@@ -32,6 +32,8 @@ export interface Stmt {
   line: number;
   /** Ran in a transaction of its own (BEGIN … COMMIT around one loop iteration), folded into the autocommit flow. */
   ownTransaction?: true;
+  /** The statement's length when `sql` holds only its start (statements over MAX_STATEMENT_CHARS, sessions/statement.ts). */
+  length?: number;
   /** Set once the statement is part of a fan-out unit: its own session's unit must not report it again. */
   fannedOut?: true;
 }

@@ -35,5 +35,5 @@ export function fingerprint(sql: string): { fingerprint: string; template: strin
   const { template } = normalize(sql);
   return { fingerprint: fingerprintId(template), template };
 }
-export { shapeOf, parseCheck, templatesWithoutAst, astSupport, resetShapeCache, ident } from './shape.js';
+export { shapeOf, parseCheck, templatesWithoutAst, astSupport, resetShapeCache, ident, MAX_SHAPE_CHARS, MAX_SHAPE_DEPTH, nestsDeeperThan } from './shape.js';
 export type { Shape, ShapeKind, ColumnRef, KeyPredicate } from './shape.js';

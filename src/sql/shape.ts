@@ -83,6 +83,8 @@ const AGGREGATES = new Set([
 ]);
 
 const cache = new Map<string, Shape>();
+/** Shapes cached by text; callers keep their own per template (detect/analysis.ts), so this only saves re-parses. */
+const MAX_CACHED = 20_000;
 let parsedCount = 0;
 let failedCount = 0;
 
@@ -91,6 +93,8 @@ export function shapeOf(template: string): Shape {
   let s = cache.get(template);
   if (s === undefined) {
     s = computeShape(template);
+    // a log of ever-new statement texts must not keep every shape
+    if (cache.size >= MAX_CACHED) cache.clear();
     cache.set(template, s);
     if (s.parsed) parsedCount++;
     else failedCount++;
@@ -98,7 +102,7 @@ export function shapeOf(template: string): Shape {
   return s;
 }
 
-/** Distinct templates seen by shapeOf that PostgreSQL's grammar rejected (summary.templatesWithoutAst). */
+/** Templates parsed by shapeOf that PostgreSQL's grammar rejected (distinct ones while fewer than MAX_CACHED). */
 export function templatesWithoutAst(): number {
   return failedCount;
 }
@@ -135,7 +139,42 @@ function emptyShape(parsed: boolean, kind: ShapeKind): Shape {
   };
 }
 
+/**
+ * Templates given to libpg-query at most: its JSON AST is walked recursively, and a template nesting ~1,500
+ * parentheses parses but overflows the stack of the walk (deeper ones libpg-query refuses). Larger or deeper
+ * templates get the token shape (counted as without AST).
+ */
+export const MAX_SHAPE_CHARS = 100_000;
+export const MAX_SHAPE_DEPTH = 256;
+
+/** Whether parentheses outside quotes nest deeper than `max` (stops as soon as they do). */
+export function nestsDeeperThan(sql: string, max: number): boolean {
+  let depth = 0;
+  let quote = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 39 || c === 34) quote = c;
+    else if (c === 40) {
+      if (++depth > max) return true;
+    } else if (c === 41 && depth > 0) depth--;
+  }
+  return false;
+}
+
 function computeShape(template: string): Shape {
+  if (template.length > MAX_SHAPE_CHARS || nestsDeeperThan(template, MAX_SHAPE_DEPTH)) return tokenShape(template);
+  try {
+    return astShape(template);
+  } catch (e) {
+    // a stack overflow in the walk (or a node shape not foreseen) costs the AST, never the run
+    if (e instanceof RangeError || e instanceof TypeError) return tokenShape(template);
+    throw e;
+  }
+}
+
+function astShape(template: string): Shape {
   let ast: N;
   try {
     ast = parseSync(rewritePlaceholders(template));
