@@ -369,10 +369,7 @@ export class CsvParser implements FormatParser {
       this.ctx.skip(line, `not a csvlog record (${columns} columns; csvlog has ${MIN_CSV_COLUMNS} to 26)`);
       return;
     }
-    this.records++;
-    if (lines > 1) this.multiLineRecords++;
-    if (columns < this.minColumns) this.minColumns = columns;
-    if (columns > this.maxColumns) this.maxColumns = columns;
+    this.counted(columns, lines);
     const f = this.f;
     const kept = this.kept;
     f.line = line;
@@ -401,6 +398,14 @@ export class CsvParser implements FormatParser {
     this.interp.entry(f, severity, field(s, sp, C.message), detail, query);
   }
 
+  /** A record read: its width and how many lines it spanned, for the format's facts. */
+  private counted(columns: number, lines: number): void {
+    this.records++;
+    if (lines > 1) this.multiLineRecords++;
+    if (columns < this.minColumns) this.minColumns = columns;
+    if (columns > this.maxColumns) this.maxColumns = columns;
+  }
+
   /** One row: `columns` fields, of which `r` holds at least the ones read. */
   private record(r: string[], columns: number, line: number, lines: number): void {
     if (columns < MIN_CSV_COLUMNS || !startsWithLogTime(r[C.logTime]!)) {
@@ -408,10 +413,7 @@ export class CsvParser implements FormatParser {
       this.ctx.skip(line, `not a csvlog record (${columns} columns; csvlog has ${MIN_CSV_COLUMNS} to 26)`);
       return;
     }
-    this.records++;
-    if (lines > 1) this.multiLineRecords++;
-    if (columns < this.minColumns) this.minColumns = columns;
-    if (columns > this.maxColumns) this.maxColumns = columns;
+    this.counted(columns, lines);
     const f = this.f;
     const kept = this.kept;
     f.line = line;

@@ -1,6 +1,6 @@
 /** Set-based rewrites for findings ("Instead of / Use") and the ORM advice that goes with them. */
 import type { AnyDraft, FindingKind } from '../detect/registry.js';
-import { parseCheck } from '../sql/index.js';
+import { nestsDeeperThan, parseCheck } from '../sql/index.js';
 import { adviceFor } from './advice.js';
 import { detectOrm } from './orm.js';
 import { buildInput, REWRITES } from './registry.js';
@@ -84,29 +84,13 @@ export function rewritesSkipped(): number {
   return skipped;
 }
 
-/** Deepest parenthesis nesting outside quotes, stopping as soon as it passes `max`. */
-function depthOver(sql: string, max: number): boolean {
-  let depth = 0;
-  let quote = 0;
-  for (let i = 0; i < sql.length; i++) {
-    const c = sql.charCodeAt(i);
-    if (quote !== 0) {
-      if (c === quote) quote = 0;
-    } else if (c === 39 || c === 34) quote = c;
-    else if (c === 40) {
-      if (++depth > max) return true;
-    } else if (c === 41 && depth > 0) depth--;
-  }
-  return false;
-}
-
 /** Why this draft's statements are not parsed for a rewrite, or null when they are within the limits. */
 function overLimit(draft: AnyDraft): string | null {
   const stmts = draft.parent ? [...draft.statements, draft.parent] : draft.statements;
   for (const s of stmts) {
     const length = s.length ?? s.sql.length;
     if (length > limits.maxBytes || s.length !== undefined) return `a statement of ${length.toLocaleString('en-US')} characters is over the ${limits.maxBytes.toLocaleString('en-US')}-character limit for rewrites`;
-    if (depthOver(s.sql, limits.maxDepth)) return `a statement nests parentheses deeper than the limit of ${limits.maxDepth} for rewrites`;
+    if (nestsDeeperThan(s.sql, limits.maxDepth)) return `a statement nests parentheses deeper than the limit of ${limits.maxDepth} for rewrites`;
   }
   return null;
 }
