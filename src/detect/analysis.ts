@@ -504,20 +504,36 @@ export class UnitAnalysis {
    */
   private asSlowAsOtherTraffic(stmts: Stmt[]): boolean {
     if (!this.timedAutocommit || this.coarse || stmts.length < 2) return false;
-    const st = this.unit.statements;
-    const inRun = new Set(stmts);
+    const { gaps, work } = this.unitGaps();
+    const first = stmts[0]!.index;
+    const last = stmts[stmts.length - 1]!.index;
+    // other work on the connection: statements of work before the loop began or after it ended
+    if (work[first]! + (work[work.length - 1]! - work[last + 1]!) < 4) return false;
+    // the connection's pace around the loop: up to 64 pauses before it and 64 after (bounded per finding)
+    const outside: number[] = [];
+    for (let i = first; i >= 1 && outside.length < 64; i--) outside.push(gaps[i]!);
+    for (let i = last + 1, n = 0; i < gaps.length && n < 64; i++, n++) outside.push(gaps[i]!);
     const inner: number[] = [];
     for (let i = 1; i < stmts.length; i++) inner.push(gapBetween(stmts[i - 1]!, stmts[i]!));
-    const outside: number[] = [];
-    let otherWork = 0;
-    for (let i = 1; i < st.length; i++) {
-      if (inRun.has(st[i]!)) continue;
-      if (!isNoise(st[i]!.t)) otherWork++;
-      outside.push(gapBetween(st[i - 1]!, st[i]!));
-    }
-    if (otherWork < 4) return false;
     const pace = median(outside);
     return pace >= this.options.burstGapMs && median(inner) >= 0.5 * pace;
+  }
+
+  private gapsOfUnit: { gaps: Float64Array; work: Uint32Array } | null = null;
+
+  /** Pauses before each statement of the unit, and how many statements of work come before each: once per unit. */
+  private unitGaps(): { gaps: Float64Array; work: Uint32Array } {
+    if (this.gapsOfUnit === null) {
+      const all = this.unit.statements;
+      const gaps = new Float64Array(all.length);
+      const work = new Uint32Array(all.length + 1);
+      for (let i = 0; i < all.length; i++) {
+        if (i > 0) gaps[i] = gapBetween(all[i - 1]!, all[i]!);
+        work[i + 1] = work[i]! + (isNoise(all[i]!.t) ? 0 : 1);
+      }
+      this.gapsOfUnit = { gaps, work };
+    }
+    return this.gapsOfUnit;
   }
 
   /** A draft for a single-template loop; claims its statements. */

@@ -27,13 +27,24 @@ export default defineKind<NPlusOneDetails>()({
   detect(unit, a) {
     return a
       .loopCandidates()
-      .filter((c) => isLoopSelect(shapeFor(c.t).kind, c.t.verb) && a.trusted(c))
+      .filter((c) => isLoopSelect(shapeFor(c.t).kind, c.t.verb) && !pages(c.t) && a.trusted(c))
       .map((c) => {
         const shape = shapeFor(c.t);
         return a.loopDraft(c, { keyColumns: shape.keyPredicates.map((k) => k.column.column) });
       });
   },
 });
+
+/**
+ * Pages of one ordered result (`WHERE id > $1 ORDER BY id LIMIT 1000`: Rails' find_each, keyset pagination):
+ * a LIMIT above one, an ORDER BY, and no equality with a key. Reading a large table in batches is the fix for
+ * loading it whole, not a loop over parent rows; a per-parent top-N (`WHERE post_id = $1 … LIMIT 10`) compares
+ * a key and stays a loop (latest-per-parent).
+ */
+function pages(t: Parameters<typeof shapeFor>[0]): boolean {
+  const shape = shapeFor(t);
+  return shape.limit !== null && shape.limit !== 1 && shape.orderBy.length > 0 && !shape.keyPredicates.some((k) => k.op === 'eq');
+}
 
 function isLoopSelect(kind: string, verb: string): boolean {
   return kind === 'select' || (kind === 'other' && (verb === 'select' || verb === 'with'));

@@ -3,6 +3,18 @@ import { testKind } from '../../support/kind-tester.js';
 testKind('n-plus-one', {
   valid: [
     {
+      name: "a table read in batches (Rails' find_each: keyset pages of 1,000) is the fix for loading it whole, not an N+1",
+      log: `
+        12:00:00.000 [7] (3.1 ms) SELECT "users".* FROM "users" ORDER BY "users"."id" ASC LIMIT 1000
+        12:00:00.040 [7] (3.0 ms) SELECT "users".* FROM "users" WHERE "users"."id" > 1000 ORDER BY "users"."id" ASC LIMIT 1000
+        12:00:00.080 [7] (3.0 ms) SELECT "users".* FROM "users" WHERE "users"."id" > 2000 ORDER BY "users"."id" ASC LIMIT 1000
+        12:00:00.120 [7] (3.0 ms) SELECT "users".* FROM "users" WHERE "users"."id" > 3000 ORDER BY "users"."id" ASC LIMIT 1000
+        12:00:00.160 [7] (3.0 ms) SELECT "users".* FROM "users" WHERE "users"."id" > 4000 ORDER BY "users"."id" ASC LIMIT 1000
+        12:00:00.200 [7] (3.0 ms) SELECT "users".* FROM "users" WHERE "users"."id" > 5000 ORDER BY "users"."id" ASC LIMIT 1000
+        12:00:00.240 [7] (3.0 ms) SELECT "users".* FROM "users" WHERE "users"."id" > 6000 ORDER BY "users"."id" ASC LIMIT 1000
+      `,
+    },
+    {
       name: 'a warm pool: a parent and its one lookup, and two other requests\' lookups at the same moment',
       log: `
         12:00:00.000 [8] SELECT user_id FROM sessions WHERE token = 'a'
