@@ -27,49 +27,11 @@ import { createProgress, progressEnabled } from './progress.js';
 import { redactResult, redactState } from '../redact.js';
 import { count } from '../text/plural.js';
 import { printable } from '../text/printable.js';
-import { verifyInto, type VerifyFlags } from './verify-command.js';
+import { verifyInto } from './verify-command.js';
+import type { AnalyzeFlags } from './flags.js';
 import type { CliIo } from './io.js';
 
-export interface AnalyzeFlags extends VerifyFlags {
-  format: string;
-  output?: string;
-  inputFormat?: string;
-  prefix?: string;
-  logTimezone?: string;
-  since?: string;
-  until?: string;
-  database?: string;
-  user?: string;
-  application?: string;
-  minRepeats: string;
-  minParentRepeats?: string;
-  idleGap: string;
-  failOn: string;
-  top: string;
-  quiet?: boolean;
-  color?: boolean;
-  // reports and automation (issue 7): config file, baseline, e-mail digest, progress
-  config?: string;
-  baseline?: string;
-  writeBaseline?: string;
-  worseFactor?: string;
-  worseMinTime?: string;
-  to?: string;
-  from?: string;
-  subject?: string;
-  send?: string;
-  always?: boolean;
-  /** issue 17: the HTML page goes along with the e-mail digest */
-  htmlAttachment?: boolean;
-  progress?: boolean;
-  // robustness (issue 9): no literal or parameter value in any output
-  redact?: boolean;
-  // issue 8: follow growing files, findings as their units of work close; threads; mergeable state
-  follow?: boolean;
-  jobs?: string;
-  saveState?: string;
-  merge?: boolean;
-}
+export type { AnalyzeFlags } from './flags.js';
 
 /** A window that ends before it starts keeps nothing by construction: a usage error, not an empty report. */
 function checkOrder(flags: AnalyzeFlags, since: TimeBound | null, until: TimeBound | null): void {

@@ -7,17 +7,8 @@ import type { AnalysisState } from '../analyze.js';
 import type { AnalysisResult } from '../findings/result.js';
 import type { Verification } from '../findings/types.js';
 import { reporters } from '../report/index.js';
-import type { AnalyzeFlags } from './analyze-command.js';
+import type { AnalyzeFlags, VerifyFlags } from './flags.js';
 import { parseDuration, UsageError } from './values.js';
-
-export interface VerifyFlags {
-  verifyDsn?: string;
-  /** `sqloupe verify`: verify even when only the PG* environment names the database. */
-  verify?: boolean;
-  allowWrites?: boolean;
-  finding?: string[];
-  statementTimeout?: string;
-}
 
 /** Verdicts of the last run, for the verify command's exit code. */
 let lastVerdicts: Verification[] = [];
