@@ -65,6 +65,8 @@ export interface FanOutContext {
   user: string | null;
   database: string | null;
   orm: string | null;
+  /** The session has run nothing before this statement: a connection just opened (the collector forgets quiet ones). */
+  fresh: boolean;
 }
 
 const startOf = (s: Stmt) => (s.time === null ? null : s.durationMs !== null ? s.time - s.durationMs : s.time);
@@ -92,7 +94,7 @@ export class FanOutCollector {
     if (!this.fineTimes && stmt.time! % 1000 !== 0) this.fineTimes = true;
     if (start > this.latest) this.latest = start;
     let s = this.sessions.get(session);
-    const cold = s === undefined;
+    const cold = ctx.fresh;
     if (s === undefined) {
       s = { run: null, last: null, ctx };
       this.sessions.set(session, s);

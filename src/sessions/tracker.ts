@@ -176,6 +176,7 @@ export class SessionTracker {
     c.user = s.user;
     c.database = s.database;
     c.orm = input.orm;
+    c.fresh = s.lastTime === null;
     return c;
   }
 
@@ -206,7 +207,7 @@ export class SessionTracker {
         key,
         input: input.index,
         id,
-        ctx: { input: input.index, application: null, user: null, database: null, orm: input.orm },
+        ctx: { input: input.index, application: null, user: null, database: null, orm: input.orm, fresh: true },
         unit: null,
         flow: null,
         lastTime: null,

@@ -3,6 +3,17 @@ import { testKind } from '../../support/kind-tester.js';
 testKind('n-plus-one', {
   valid: [
     {
+      name: "pooled connections idle for seconds are not new ones: their lookups a moment after another request's parent are their own",
+      log: `
+        12:00:00.000 [8] SELECT user_id FROM sessions WHERE token = 'a'
+        12:00:00.001 [9] SELECT user_id FROM sessions WHERE token = 'b'
+        12:00:03.000 [7] SELECT id, author_id FROM books WHERE id <= 3
+        12:00:03.020 [7] SELECT id, name FROM authors WHERE id = 1
+        12:00:03.095 [8] SELECT id, name FROM authors WHERE id = 2
+        12:00:03.098 [9] SELECT id, name FROM authors WHERE id = 3
+      `,
+    },
+    {
       name: "a table read in batches (Rails' find_each: keyset pages of 1,000) is the fix for loading it whole, not an N+1",
       log: `
         12:00:00.000 [7] (3.1 ms) SELECT "users".* FROM "users" ORDER BY "users"."id" ASC LIMIT 1000
