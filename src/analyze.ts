@@ -562,6 +562,13 @@ function openInput(
             `their statements are counted, but a forgotten template that comes again starts its tallies afresh)`,
         );
       }
+      const heldEarly = tracker.heldEarlyOf(index);
+      if (heldEarly > 0) {
+        report.warnings.push(
+          `${file}: more than 20,000 statements waited at once for a fan-out over pooled connections to be decided (the log's clock went back, ` +
+            `or it holds more than 20,000 statements a second): ${count(heldEarly, 'unit')} of work analyzed before it was, so a fan-out among them may also be reported in its sessions' own units`,
+        );
+      }
       const memoryCuts = tracker.memoryCutsOf(index);
       if (memoryCuts > 0) {
         report.warnings.push(

@@ -30,6 +30,12 @@ export interface TrackerOptions {
   maxOpenStatements?: number;
 }
 
+/**
+ * Statements of finished units waiting for a fan-out to be decided (they may hold part of it). Normally a second
+ * of log time's worth; bounded for logs whose clock goes back, where a fan-out can stay pending for good.
+ */
+const MAX_HELD_STATEMENTS = 20_000;
+
 /** Default of TrackerOptions.maxOpenStatements (~300 bytes each). */
 export const MAX_OPEN_STATEMENTS = 100_000;
 
@@ -149,9 +155,29 @@ export class SessionTracker {
   private readonly held: Unit[] = [];
   private releasedAt = -Infinity;
 
+  private heldStatements = 0;
+  /** Per input: units handed on before the fan-outs they might belong to were decided, at MAX_HELD_STATEMENTS. */
+  private readonly heldEarly: number[] = [];
+
+  /** Units of this input detected before a pending fan-out was decided, because too many statements waited. */
+  heldEarlyOf(input: number): number {
+    return this.heldEarly[input] ?? 0;
+  }
+
   private emitUnit(unit: Unit): void {
     if (this.fanOut !== null && unit.kind === 'autocommit' && unit.timed && (this.held.length > 0 || lastStart(unit) >= this.fanOut.pendingSince())) {
       this.held.push(unit);
+      this.heldStatements += unit.statements.length;
+      // a log whose clock goes back (files concatenated, a copy appended) can keep a fan-out pending for good,
+      // and every later unit would wait behind it: past the limit the oldest are detected as they stand
+      while (this.heldStatements > MAX_HELD_STATEMENTS && this.held.length > 0) {
+        const early = this.held.shift()!;
+        this.heldStatements -= early.statements.length;
+        const input = Number(early.session.slice(0, early.session.indexOf('/')));
+        this.heldEarly[input] = (this.heldEarly[input] ?? 0) + 1;
+        this.counters.units++;
+        this.onUnit(early);
+      }
       return;
     }
     this.counters.units++;
@@ -164,6 +190,7 @@ export class SessionTracker {
     const since = all || this.fanOut === null ? Infinity : this.fanOut.pendingSince();
     while (this.held.length > 0 && (all || lastStart(this.held[0]!) < since)) {
       const unit = this.held.shift()!;
+      this.heldStatements -= unit.statements.length;
       this.counters.units++;
       this.onUnit(unit);
     }

@@ -4,6 +4,8 @@
  * it belongs to), and past maxOpenSessions the sessions silent longest are forgotten, which the report says.
  * Deterministic: the logs are generated here, the checks are on findings, counts and warnings.
  */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createAnalysis, DEFAULT_ANALYZE_OPTIONS, type AnalyzeOptions } from '../../src/analyze.js';
 import type { AnalysisResult } from '../../src/findings/result.js';
@@ -98,6 +100,27 @@ describe('bounded session state', () => {
     expect(r.summary.transactions).toBe(1);
     expect(r.summary.statements).toBe(53);
     expect(r.inputs[0]!.warnings[0]).toMatch(/statements in open units of work at once: [\d,]+ units? cut early/);
+  });
+
+  it('bounds the units waiting for a fan-out to be decided when the log\'s clock goes back, and says so', () => {
+    // the recorded Django scenarios' own logs (a pool's threads, each its own session), copied onto their own end
+    // as often as it takes: every copy's clock starts before the fan-outs the last one left pending
+    const dir = 'tests/fixtures/accuracy';
+    const truth = JSON.parse(readFileSync(`${dir}/truth.json`, 'utf8')) as { scenarios: { orm: string; ormLogs?: Record<string, string> }[] };
+    const one = truth.scenarios
+      .filter((sc) => sc.orm === 'django')
+      .flatMap((sc) => Object.values(sc.ormLogs ?? {}))
+      .map((f) => gunzipSync(readFileSync(`${dir}/${f}`)).toString('utf8'))
+      .join('');
+    const lines: string[] = [];
+    while (lines.length < 120_000) lines.push(...one.split('\n').filter((l) => l !== ''));
+    const analysis = createAnalysis({ ...DEFAULT_ANALYZE_OPTIONS, inputFormat: 'django' });
+    const feed = analysis.openInput({ path: 'django.log', size: null });
+    lines.forEach((l, k) => feed.line(l, k + 1));
+    feed.end(lines.length);
+    const warnings = analysis.finish().inputs[0]!.warnings.filter((w) => w.includes('waited at once for a fan-out'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^django\.log: more than 20,000 statements waited at once for a fan-out over pooled connections to be decided \(the log's clock went back, or it holds more than 20,000 statements a second\): [\d,]+ units? of work analyzed before it was/);
   });
 
   it('says nothing about limits on a log within them', () => {
