@@ -211,7 +211,7 @@ async function measure(label, cmd, args, { runs, bytes, statements, stdoutFile =
   const wall = median(walls);
   return {
     label,
-    command: [cmd, ...args].map((x) => (/[\s'%]/.test(x) ? `'${x}'` : x)).join(' ').replace(root + '/', ''),
+    command: [cmd, ...args].map((x) => (/[\s'%]/.test(x) ? `'${x}'` : x)).join(' ').replaceAll(root + '/', ''),
     runs,
     bytes,
     wall,
