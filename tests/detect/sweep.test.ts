@@ -12,7 +12,7 @@ import { KINDS } from '../../src/detect/registry.js';
 const SHAPES: Shape[] = ['n-plus-one', 'aggregate-loop', 'per-row-update', 'per-row-insert', 'per-row-delete', 'select-then-insert'];
 const PACES: Pace[] = ['fast', 'slow', 'jitter', 'sluggish'];
 const SIZES = [2, 3, 7, 40];
-const SEEDS = [1, 2, 3];
+const SEEDS = [1, 2, 3, 4, 5, 6];
 const LOOP_KINDS = new Set(KINDS.filter((k) => k.meta.loop).map((k) => k.id as string));
 
 describe('loops: every shape, wrapping, pace and size gives exactly its finding', () => {
