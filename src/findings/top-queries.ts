@@ -1,4 +1,5 @@
 /** Calls and time per fingerprint: the top-queries table incident analysis starts from. */
+import { dropLeastUsed } from '../sessions/least-used.js';
 import { MAX_TEMPLATES } from '../sessions/statement.js';
 import type { Stmt, TemplateInfo } from '../sessions/types.js';
 
@@ -50,22 +51,7 @@ export class TopQueries {
   }
 
   private shrink(): void {
-    const drop = Math.max(1, Math.floor(this.max / 10));
-    const calls = new Float64Array(this.entries.size);
-    let i = 0;
-    for (const e of this.entries.values()) calls[i++] = e.calls;
-    calls.sort();
-    const below = calls[drop - 1]!;
-    let atBelow = drop - calls.subarray(0, drop).filter((c) => c < below).length;
-    for (const [k, e] of this.entries) {
-      if (e.calls > below) continue;
-      if (e.calls === below) {
-        if (atBelow === 0) continue;
-        atBelow--;
-      }
-      this.entries.delete(k);
-      this.dropped++;
-    }
+    this.dropped += dropLeastUsed(this.entries, this.max, (e) => e.calls);
   }
 
   add(s: Stmt): void {

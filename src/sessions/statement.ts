@@ -4,6 +4,7 @@ import { threadId } from 'node:worker_threads';
 import type { LogEvent } from '../formats/types.js';
 import { detach } from '../input/lines.js';
 import { fingerprintId, normalize, unwrapOrmStatement, type Normalized } from '../sql/index.js';
+import { dropLeastUsed } from './least-used.js';
 import type { Stmt, TemplateInfo } from './types.js';
 
 /** Distinct templates kept at once: past it, the least used are forgotten (a log of ever-new statement texts). */
@@ -50,22 +51,7 @@ export class TemplateCache {
 
   /** Forget the tenth used least; among equals the oldest (insertion order), which no open unit is likely to hold. */
   private shrink(): void {
-    const drop = Math.max(1, Math.floor(this.max / 10));
-    const uses = new Float64Array(this.byTemplate.size);
-    let i = 0;
-    for (const c of this.byTemplate.values()) uses[i++] = c.uses;
-    uses.sort();
-    const below = uses[drop - 1]!;
-    let atBelow = drop - uses.subarray(0, drop).filter((u) => u < below).length;
-    for (const [k, c] of this.byTemplate) {
-      if (c.uses > below) continue;
-      if (c.uses === below) {
-        if (atBelow === 0) continue;
-        atBelow--;
-      }
-      this.byTemplate.delete(k);
-      this.forgotten++;
-    }
+    this.forgotten += dropLeastUsed(this.byTemplate, this.max, (c) => c.uses);
   }
 }
 
