@@ -334,10 +334,15 @@ export class UnitAnalysis {
    * before the loop began. Pauses inside the loop are left out, so a late statement cannot excuse itself.
    */
   private paceBefore(s: Stmt): number {
-    const st = this.unit.statements;
-    const gaps: number[] = [];
-    for (let i = s.index; i > 0 && gaps.length < 64; i--) gaps.push(gapBetween(st[i - 1]!, st[i]!));
-    return median(gaps);
+    return median(this.pausesBefore(s.index));
+  }
+
+  /** The pauses before statement `index` of the unit and the 63 before them (fewer at the unit's start). */
+  private pausesBefore(index: number): number[] {
+    const { gaps } = this.unitGaps();
+    const out: number[] = [];
+    for (let i = index; i >= 1 && out.length < 64; i--) out.push(gaps[i]!);
+    return out;
   }
 
   /** True for autocommit units whose statements carry times: loops there must show as back-to-back runs. */
@@ -510,8 +515,7 @@ export class UnitAnalysis {
     // other work on the connection: statements of work before the loop began or after it ended
     if (work[first]! + (work[work.length - 1]! - work[last + 1]!) < 4) return false;
     // the connection's pace around the loop: up to 64 pauses before it and 64 after (bounded per finding)
-    const outside: number[] = [];
-    for (let i = first; i >= 1 && outside.length < 64; i--) outside.push(gaps[i]!);
+    const outside = this.pausesBefore(first);
     for (let i = last + 1, n = 0; i < gaps.length && n < 64; i++, n++) outside.push(gaps[i]!);
     const inner: number[] = [];
     for (let i = 1; i < stmts.length; i++) inner.push(gapBetween(stmts[i - 1]!, stmts[i]!));
