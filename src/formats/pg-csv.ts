@@ -15,6 +15,7 @@ const C = {
 } as const;
 /** Fewest columns a csvlog record has (PG 9.0–12). */
 export const MIN_CSV_COLUMNS = 23;
+const notCsvlogWidth = (columns: number) => `not a csvlog record (${columns} columns; csvlog has ${MIN_CSV_COLUMNS} to 26)`;
 /** A record held open by an unbalanced quote is given up past this size (a corrupt file must not eat memory). */
 const MAX_RECORD_CHARS = 64 << 20;
 /**
@@ -278,8 +279,7 @@ export class CsvParser implements FormatParser {
     if (!logTime && quotes % 2 === 1) {
       // every record starts with log_time: this is the tail of a record cut off (rotation, a lost line), and
       // opening a record on its odd quote would invert the quote parity for the records after it
-      this.badRecords++;
-      this.ctx.skip(line, 'not the start of a csvlog record (the rest of a record whose beginning is missing?)');
+      this.reject(line, 'not the start of a csvlog record (the rest of a record whose beginning is missing?)');
       return;
     }
     this.quotes = quotes;
@@ -314,8 +314,7 @@ export class CsvParser implements FormatParser {
   }
 
   private fail(reason: string): void {
-    this.badRecords++;
-    this.ctx.skip(this.recLine, reason);
+    this.reject(this.recLine, reason);
     this.rec = '';
     this.recLines = 0;
   }
@@ -343,14 +342,12 @@ export class CsvParser implements FormatParser {
     try {
       rows = parseCsv(text, CSV_OPTIONS) as string[][];
     } catch (e) {
-      this.badRecords++;
-      this.ctx.skip(line, `not a valid csvlog record (${firstLine((e as Error).message)})`);
+      this.reject(line, `not a valid csvlog record (${firstLine((e as Error).message)})`);
       return;
     }
     const r = rows[0];
     if (rows.length !== 1 || r === undefined) {
-      this.badRecords++;
-      this.ctx.skip(line, `not a csvlog record (${r?.length ?? 0} columns; csvlog has ${MIN_CSV_COLUMNS} to 26)`);
+      this.reject(line, notCsvlogWidth(r?.length ?? 0));
       return;
     }
     this.record(r, r.length, line, lines);
@@ -365,8 +362,7 @@ export class CsvParser implements FormatParser {
     const start = sp.start;
     const end = sp.end;
     if (!startsWithLogTimeAt(s, start[C.logTime]!, end[C.logTime]!)) {
-      this.badRecords++;
-      this.ctx.skip(line, `not a csvlog record (${columns} columns; csvlog has ${MIN_CSV_COLUMNS} to 26)`);
+      this.reject(line, notCsvlogWidth(columns));
       return;
     }
     this.counted(columns, lines);
@@ -398,6 +394,12 @@ export class CsvParser implements FormatParser {
     this.interp.entry(f, severity, field(s, sp, C.message), detail, query);
   }
 
+  /** A record skipped: counted, and said with its line and why. */
+  private reject(line: number, reason: string): void {
+    this.badRecords++;
+    this.ctx.skip(line, reason);
+  }
+
   /** A record read: its width and how many lines it spanned, for the format's facts. */
   private counted(columns: number, lines: number): void {
     this.records++;
@@ -409,8 +411,7 @@ export class CsvParser implements FormatParser {
   /** One row: `columns` fields, of which `r` holds at least the ones read. */
   private record(r: string[], columns: number, line: number, lines: number): void {
     if (columns < MIN_CSV_COLUMNS || !startsWithLogTime(r[C.logTime]!)) {
-      this.badRecords++;
-      this.ctx.skip(line, `not a csvlog record (${columns} columns; csvlog has ${MIN_CSV_COLUMNS} to 26)`);
+      this.reject(line, notCsvlogWidth(columns));
       return;
     }
     this.counted(columns, lines);

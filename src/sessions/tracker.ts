@@ -171,17 +171,25 @@ export class SessionTracker {
       // a log whose clock goes back (files concatenated, a copy appended) can keep a fan-out pending for good,
       // and every later unit would wait behind it: past the limit the oldest are detected as they stand
       while (this.heldStatements > MAX_HELD_STATEMENTS && this.held.length > 0) {
-        const early = this.held.shift()!;
-        this.heldStatements -= early.statements.length;
+        const early = this.shiftHeld();
         const input = Number(early.session.slice(0, early.session.indexOf('/')));
         this.heldEarly[input] = (this.heldEarly[input] ?? 0) + 1;
-        this.counters.units++;
-        this.onUnit(early);
+        this.handOn(early);
       }
       return;
     }
+    this.handOn(unit);
+  }
+
+  private handOn(unit: Unit): void {
     this.counters.units++;
     this.onUnit(unit);
+  }
+
+  private shiftHeld(): Unit {
+    const unit = this.held.shift()!;
+    this.heldStatements -= unit.statements.length;
+    return unit;
   }
 
   /** Hand on the held units that ended before every fan-out still pending began (all of them with `all`). */
@@ -189,10 +197,7 @@ export class SessionTracker {
     if (this.held.length === 0) return;
     const since = all || this.fanOut === null ? Infinity : this.fanOut.pendingSince();
     while (this.held.length > 0 && (all || lastStart(this.held[0]!) < since)) {
-      const unit = this.held.shift()!;
-      this.heldStatements -= unit.statements.length;
-      this.counters.units++;
-      this.onUnit(unit);
+      this.handOn(this.shiftHeld());
     }
   }
 
