@@ -63,6 +63,50 @@ describe('log_line_prefix matcher', () => {
     expect(c.application).toBe('psql');
   });
 
+  it('reads a line from its remembered segments exactly as a fresh matcher reads it, when %l, %x and %v change from line to line', () => {
+    const prefixes = [
+      '%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ',
+      '%m [%p] %q%u@%d/%a [%c] %x ',
+      '%m [%p] %q%u@%d/%a %c %v %x ',
+      '%m %l %v [%p] %a ',
+      '%m [%p-%l] %q%a %x: ',
+    ];
+    const fields = ['time', 'session', 'tx', 'user', 'database', 'application', 'client'] as const;
+    for (const prefix of prefixes) {
+      const streaming = compilePrefix(prefix, null);
+      const lines: string[] = [];
+      // two sessions alternating, line numbers counting up, transactions opening (N/N, xid) and closing (N/0, 0)
+      for (let i = 1; i <= 40; i++) {
+        const pid = i % 2 === 0 ? '4242' : '777';
+        const app = i % 2 === 0 ? 'app [1] x' : 'worker';
+        const inTx = i % 5 !== 0;
+        const vxid = inTx ? `3/${100 + Math.floor(i / 5)}` : '3/0';
+        const xid = inTx ? String(9000 + Math.floor(i / 5)) : '0';
+        const values: Record<string, string> = {
+          t: `2026-04-20 14:08:${String(10 + i).padStart(2, '0')} UTC`,
+          m: `2026-04-20 14:08:${String(10 + i).padStart(2, '0')}.${String(i).padStart(3, '0')} UTC`,
+          p: pid, l: String(i * 7), u: 'alice', d: 'shop', a: app, h: '10.0.0.7', c: `6b0${pid}.${pid}`, v: vxid, x: xid, q: '',
+        };
+        const head = prefix.replace(/%([a-zA-Z])/g, (_, e: string) => values[e] ?? '');
+        lines.push(`${head}LOG:  duration: 0.0${i} ms  statement: SELECT ${i}`);
+      }
+      for (const line of lines) {
+        const a = f();
+        const b = f();
+        const at = streaming.match(line, a, (p) => `pid-${p}`);
+        expect(at, `${prefix}: ${line}`).toBeGreaterThan(0);
+        expect(compilePrefix(prefix, null).match(line, b, (p) => `pid-${p}`)).toBe(at);
+        for (const k of fields) expect(a[k], `${prefix} ${k}: ${line}`).toBe(b[k]);
+        expect(streaming.spans()).toEqual(compilePrefix(prefix, null).matchOnly(line) >= 0 ? freshSpans(prefix, line) : []);
+      }
+    }
+    function freshSpans(prefix: string, line: string) {
+      const m = compilePrefix(prefix, null);
+      m.matchOnly(line);
+      return m.spans();
+    }
+  });
+
   it('rejects lines that do not fit and unknown escapes', () => {
     const m = compilePrefix('%m [%p] ', null);
     expect(m.match('2024-01-01 10:00:00.000 UTC 123 LOG:  x', f(), (p) => p)).toBe(-1);

@@ -92,12 +92,23 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
   const spanEnd = new Int32Array(parts.length);
   let stopPart = parts.length;
 
-  /** Recent texts between a leading time field and the severity, with field offsets relative to the head's end. */
+  /**
+   * Recent texts between a leading time field and the severity, cut at the fields that change from line to line
+   * of one session (%l, %x, %v): the segments between them repeat, and a line whose segments equal a recent one's
+   * (with a value of the right shape in each gap) has the same fields at the same offsets within each segment.
+   */
   interface Tail {
-    text: string;
+    /** The texts around the varying fields, in order (one more than `gaps`). */
+    segments: string[];
+    /** Part index of the varying field after each segment but the last. */
+    gaps: number[];
+    /** Per part: the segment it lies in (-1 for a varying field), and its offsets from that segment's start. */
+    segmentOf: Int8Array;
     starts: Int32Array;
     ends: Int32Array;
     stopPart: number;
+    /** A gap holds %x or %v: the transaction is read from the line, not from the remembered fields. */
+    txInGap: boolean;
     /** The fields this text holds, read by the first full fill() of a line with it: later lines reuse them. */
     fields: TailFields | null;
   }
@@ -114,6 +125,10 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
   let lastTail: Tail | null = null;
   /** The last match hit a tail and left the spans after the time unset (fill() sets them from the tail). */
   let spansFromTail = false;
+  /** Where each segment of the last tail hit began in the line, and the spans of its varying fields (by part). */
+  const segmentStart = new Int32Array(parts.length + 1);
+  const gapStart = new Int32Array(parts.length);
+  const gapEnd = new Int32Array(parts.length);
   const first = parts[0];
   // (a leading %t is no head when %m or %n follows: the time is theirs, and would not be read on a cached line)
   const headEsc =
@@ -122,19 +137,77 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
       : null;
   const tails: Tail[] = [];
   const MAX_TAILS = 16;
+  /** Fields whose value changes within a session: the line number, the transaction ids. */
+  const varies = (p: Part) => p.esc !== null && p.pad === 0 && (p.esc === 'l' || p.esc === 'x' || p.esc === 'v');
 
   function remember(line: string, headEnd: number, sevAt: number): void {
+    const segmentOf = new Int8Array(parts.length);
     const starts = new Int32Array(parts.length);
     const ends = new Int32Array(parts.length);
-    for (let pi = 1; pi < parts.length; pi++) {
-      starts[pi] = spanStart[pi]! - headEnd;
-      ends[pi] = spanEnd[pi]! - headEnd;
+    const segments: string[] = [];
+    const gaps: number[] = [];
+    let txInGap = false;
+    let from = headEnd;
+    for (let pi = 1; pi < stopPart; pi++) {
+      if (!varies(parts[pi]!)) continue;
+      // copied: a slice would keep the whole decoded window alive
+      segments.push(detach(line.slice(from, spanStart[pi]!)));
+      gaps.push(pi);
+      if (parts[pi]!.esc !== 'l') txInGap = true;
+      from = spanEnd[pi]!;
     }
-    // copied: a slice would keep the whole decoded window alive
-    const text = detach(line.slice(headEnd, sevAt));
+    segments.push(detach(line.slice(from, sevAt)));
+    if (segments.length > 127) return;
+    let seg = 0;
+    let segStart = headEnd;
+    for (let pi = 1; pi < parts.length; pi++) {
+      if (seg < gaps.length && gaps[seg] === pi) {
+        segmentOf[pi] = -1;
+        seg++;
+        segStart = spanEnd[pi]!;
+        continue;
+      }
+      segmentOf[pi] = seg;
+      starts[pi] = spanStart[pi]! - segStart;
+      ends[pi] = spanEnd[pi]! - segStart;
+    }
     if (tails.length >= MAX_TAILS) tails.pop();
-    lastTail = { text, starts, ends, stopPart, fields: null };
+    lastTail = { segments, gaps, segmentOf, starts, ends, stopPart, txInGap, fields: null };
     tails.unshift(lastTail);
+  }
+
+  /** Whether `line` after `headEnd` has the tail's segments with values of the right shape between them: the end of the last segment, else -1. */
+  function hitTail(t: Tail, line: string, headEnd: number): number {
+    let pos = headEnd;
+    const last = t.segments.length - 1;
+    for (let k = 0; ; k++) {
+      const seg = t.segments[k]!;
+      // = line.startsWith(seg, pos), but V8 compares long strings faster this way
+      if (line.lastIndexOf(seg, pos) !== pos) return -1;
+      segmentStart[k] = pos;
+      pos += seg.length;
+      if (k === last) return pos;
+      const pi = t.gaps[k]!;
+      const end = scanFixed(parts[pi]!.esc!, line, pos);
+      if (end < 0) return -1;
+      gapStart[pi] = pos;
+      gapEnd[pi] = end;
+      pos = end;
+    }
+  }
+
+  /** The spans of the last tail hit's fields, from its segments' starts. */
+  function spansOfTail(t: Tail): void {
+    for (let pi = 1; pi < parts.length; pi++) {
+      const seg = t.segmentOf[pi]!;
+      if (seg < 0) {
+        spanStart[pi] = gapStart[pi]!;
+        spanEnd[pi] = gapEnd[pi]!;
+      } else {
+        spanStart[pi] = t.starts[pi]! + segmentStart[seg]!;
+        spanEnd[pi] = t.ends[pi]! + segmentStart[seg]!;
+      }
+    }
   }
 
   const matcher: PrefixMatcher = {
@@ -160,9 +233,8 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
       if (headEnd > 0) {
         for (let k = 0; k < tails.length; k++) {
           const t = tails[k]!;
-          // = line.startsWith(t.text, headEnd), but V8 compares long strings faster this way
-          if (line.lastIndexOf(t.text, headEnd) !== headEnd) continue;
-          const sevAt = headEnd + t.text.length;
+          const sevAt = hitTail(t, line, headEnd);
+          if (sevAt < 0) continue;
           const sev = severityEnd(line, sevAt);
           if (sev < 0) continue;
           // the other fields' spans are set by fill() only when the tail's fields are not known yet
@@ -203,12 +275,7 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
     },
     spans() {
       if (spansFromTail) {
-        const t = lastTail!;
-        const headEnd = spanEnd[0]!;
-        for (let pi = 1; pi < parts.length; pi++) {
-          spanStart[pi] = t.starts[pi]! + headEnd;
-          spanEnd[pi] = t.ends[pi]! + headEnd;
-        }
+        spansOfTail(lastTail!);
         spansFromTail = false;
       }
       const out: [string, number, number][] = [];
@@ -225,6 +292,13 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
         // same text after the time as an earlier line: same fields; only the time is read
         if (full) assign(headEsc!, line, spanStart[0]!, spanEnd[0]!, f);
         f.tx = cached.tx;
+        if (lastTail!.txInGap) {
+          f.tx = null;
+          for (const pi of lastTail!.gaps) {
+            const esc = parts[pi]!.esc!;
+            if (esc !== 'l') assign(esc, line, gapStart[pi]!, gapEnd[pi]!, f);
+          }
+        }
         f.user = cached.user;
         f.database = cached.database;
         f.application = cached.application;
@@ -232,14 +306,7 @@ export function compilePrefix(prefix: string, logTimezone: string | null): Prefi
         f.session = cached.sessionId || (cached.pid ? pidSession(cached.pid) : f.session);
         return;
       }
-      if (spansFromTail) {
-        const t = lastTail!;
-        const headEnd = spanEnd[0]!;
-        for (let pi = 1; pi < parts.length; pi++) {
-          spanStart[pi] = t.starts[pi]! + headEnd;
-          spanEnd[pi] = t.ends[pi]! + headEnd;
-        }
-      }
+      if (spansFromTail) spansOfTail(lastTail!);
       f.tx = null;
       f.user = f.database = f.application = f.client = null;
       pid = sessionId = '';
