@@ -432,9 +432,48 @@ export class UnitAnalysis {
       // one row cannot supply a loop's keys: an ORM's `SELECT * FROM t LIMIT 1` (Django reading a table's
       // columns) or a lookup of one record sits between the parent and its loop
       if (returnsOneRow(p)) continue;
-      return p;
+      return this.siblingLoopParent(st, i, loopTemplates) ?? p;
     }
     return null;
+  }
+
+  /**
+   * Two relations loaded per parent row (`d.holder.name`, then `d.series.name`, each key looked up once): the
+   * loop that comes second follows the first loop's lookups, not the parent. When `st[i]` ends a run of one
+   * keyed lookup (two or more, each with its own key, keyed by the same column as this loop: each table by its
+   * own id, or both by the parent's id) that runs right after a query able to return many rows, that query is
+   * the parent of both. Requests interleaved on one connection (two parents, then each one's lookup) key the
+   * second lookups by another column (`author_id` after `authors.id`), so they keep the parents as parents.
+   */
+  private siblingLoopParent(st: Stmt[], i: number, loopTemplates: Set<TemplateInfo>): Stmt | null {
+    const sibling = st[i]!;
+    const loopKeys = new Set<string>();
+    for (const t of loopTemplates) for (const k of shapeFor(t).keyPredicates) loopKeys.add(k.column.column);
+    if (!shapeFor(sibling.t).keyPredicates.some((k) => k.op === 'eq' && loopKeys.has(k.column.column))) return null;
+    const keys = new Set<string>();
+    let n = 0;
+    let j = i;
+    for (; j >= 0; j--) {
+      const s = st[j]!;
+      if (isNoise(s.t)) continue;
+      if (s.t !== sibling.t) break;
+      n++;
+      keys.add(s.key);
+    }
+    if (n < 2 || keys.size !== n || j < 0) return null;
+    const parent = st[j]!;
+    if (loopTemplates.has(parent.t) || (parent.t.verb !== 'select' && parent.t.verb !== 'with') || returnsOneRow(parent)) return null;
+    // a parent that is itself one of a row of parents is requests interleaved again
+    for (let k = j - 1; k >= 0; k--) {
+      if (isNoise(st[k]!.t)) continue;
+      if (st[k]!.t === parent.t) return null;
+      break;
+    }
+    if (parent.resultValues !== null) {
+      const rows = new Set(parent.resultValues);
+      for (let k = j + 1; k <= i; k++) if (st[k]!.t === sibling.t && !st[k]!.values.some((v) => v !== null && rows.has(v))) return null;
+    }
+    return parent;
   }
 
   /** Evidence and confidence for a loop made of `stmts` in `burst`. */

@@ -90,6 +90,17 @@ export function findingsOf(text: string, options: Partial<DetectOptions> = {}): 
   return analysis.finish().findings;
 }
 
+/** The findings of a log in another format, read whole (an ORM's own log: no times, no connections). */
+export function findingsOfLog(text: string, inputFormat: AnalyzeOptions['inputFormat']): Finding[] {
+  const analysis = createAnalysis({ ...DEFAULT_ANALYZE_OPTIONS, inputFormat });
+  const feed = analysis.openInput({ path: 'case.log', size: null });
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  lines.forEach((l, i) => feed.line(l, i + 1));
+  feed.end(lines.length);
+  return analysis.finish().findings;
+}
+
 /** A finding as an invalid case names it (only the fields the case gives are compared). */
 function described(f: Finding, like: ExpectedFinding): ExpectedFinding {
   const out: ExpectedFinding = { kind: f.kind, tables: f.tables, repeats: f.repeats, confidence: f.evidence.confidence };

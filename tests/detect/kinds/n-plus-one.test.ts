@@ -1,4 +1,5 @@
-import { testKind } from '../../support/kind-tester.js';
+import { describe, expect, it } from 'vitest';
+import { findingsOfLog, testKind } from '../../support/kind-tester.js';
 
 testKind('n-plus-one', {
   valid: [
@@ -204,6 +205,20 @@ testKind('n-plus-one', {
       findings: [{ kind: 'n-plus-one', tables: ['books'], repeats: 6, confidence: 'medium', keyColumns: ['author_id'], parent: 'select id from authors order by name limit $1' }],
     },
     {
+      name: 'two relations per parent row, each key looked up once: the second loop follows the first, and both have the parent',
+      log: `
+        12:00:00.000 [7] SELECT id, holder_id, series_id FROM debentures WHERE batch = 2 ORDER BY id
+        12:00:00.001 [7] SELECT id, name FROM holders WHERE id = 2
+        12:00:00.002 [7] SELECT id, name FROM holders WHERE id = 1
+        12:00:00.003 [7] SELECT id, name FROM series WHERE id = 2
+        12:00:00.004 [7] SELECT id, name FROM series WHERE id = 1
+      `,
+      findings: [
+        { kind: 'n-plus-one', tables: ['holders'], repeats: 2, confidence: 'medium', keyColumns: ['id'], parent: 'select id, holder_id, series_id from debentures where batch = $1 order by id' },
+        { kind: 'n-plus-one', tables: ['series'], repeats: 2, confidence: 'medium', keyColumns: ['id'], parent: 'select id, holder_id, series_id from debentures where batch = $1 order by id' },
+      ],
+    },
+    {
       name: 'a threshold of 3 from the options finds a loop of three',
       options: { minRepeats: 3 },
       log: `
@@ -217,4 +232,28 @@ testKind('n-plus-one', {
       findings: [{ kind: 'n-plus-one', tables: ['customers'], repeats: 3, confidence: 'high' }],
     },
   ],
+});
+
+describe('n-plus-one in an ORM log (one stream, no times, no connections)', () => {
+  it('two relations per parent row, each key looked up once: the second loop follows the first, and both have the parent', () => {
+    const log = [
+      'Executed (default): SELECT "id", "holder_id", "series_id" FROM "debentures" AS "Debenture" WHERE "Debenture"."batch" = 2 ORDER BY "Debenture"."id" ASC; Elapsed time: 2ms',
+      'Executed (default): SELECT "id", "name" FROM "holders" AS "Holder" WHERE "Holder"."id" = 2; Elapsed time: 1ms',
+      'Executed (default): SELECT "id", "name" FROM "holders" AS "Holder" WHERE "Holder"."id" = 1; Elapsed time: 1ms',
+      'Executed (default): SELECT "id", "name" FROM "series" AS "Series" WHERE "Series"."id" = 2; Elapsed time: 1ms',
+      'Executed (default): SELECT "id", "name" FROM "series" AS "Series" WHERE "Series"."id" = 1; Elapsed time: 1ms',
+    ].join('\n');
+    const got = findingsOfLog(log, 'sequelize').map((f) => `${f.kind}[${f.tables.join(',')}]×${f.repeats} after ${f.evidence.parent?.template.split(' from ')[1]?.split(' ')[0]}`);
+    expect(got).toEqual(['n-plus-one[holders]×2 after debentures', 'n-plus-one[series]×2 after debentures']);
+  });
+
+  it('requests of threads merged into one log: two parents by id, then each one\'s books by author_id, is no loop', () => {
+    const log = [
+      'Executed (default): SELECT "id", "name" FROM "authors" AS "Author" WHERE "Author"."id" = 13; Elapsed time: 1ms',
+      'Executed (default): SELECT "id", "name" FROM "authors" AS "Author" WHERE "Author"."id" = 14; Elapsed time: 1ms',
+      'Executed (default): SELECT "id", "title" FROM "books" AS "Book" WHERE "Book"."author_id" = 13; Elapsed time: 1ms',
+      'Executed (default): SELECT "id", "title" FROM "books" AS "Book" WHERE "Book"."author_id" = 14; Elapsed time: 1ms',
+    ].join('\n');
+    expect(findingsOfLog(log, 'sequelize').map((f) => f.kind)).toEqual([]);
+  });
 });
