@@ -66,21 +66,24 @@ function lookupInsertRuns(unit: Unit, a: UnitAnalysis): LookupInsertRun[] {
   const runs: LookupInsertRun[] = [];
   let open: LookupInsertRun | null = null;
   let last = -1;
+  const paired = new Set<Stmt>();
   for (let i = 0; i < st.length; i++) {
     const ins = st[i]!;
     if (ins.t.verb !== 'insert' || ins.valuesRows !== 1 || a.isClaimed(ins)) continue;
     const shape = shapeFor(ins.t);
     if (shape.mainTable === null) continue;
-    let k = i - 1;
-    while (k >= 0 && isNoise(st[k]!.t)) k--;
-    const sel = st[k];
-    if (sel === undefined || a.isClaimed(sel) || !asksFor(sel, ins, shape.mainTable)) continue;
+    const k = lookupOf(st, i, shape.mainTable, paired);
+    if (k < 0 || a.isClaimed(st[k]!)) continue;
+    const sel = st[k]!;
+    paired.add(sel);
     // the stretch goes on while nothing but these two templates (and noise) runs between its pairs
     if (open !== null && open.sel === sel.t && open.ins === ins.t && onlyBody(st, last + 1, k, open.sel)) {
       for (let j = last + 1; j <= i; j++) if (st[j]!.t === open.sel || st[j]!.t === open.ins) open.statements.push(st[j]!);
       open.inserts++;
     } else {
-      open = { sel: sel.t, ins: ins.t, statements: [sel, ins], lookups: [], inserts: 1 };
+      // other lookups of the template may stand between this pair (threads interleaved): they are the run's too
+      const statements = st.slice(k, i + 1).filter((x) => x.t === sel.t || x === ins);
+      open = { sel: sel.t, ins: ins.t, statements, lookups: [], inserts: 1 };
       runs.push(open);
     }
     last = i;
@@ -95,6 +98,31 @@ function lookupInsertRuns(unit: Unit, a: UnitAnalysis): LookupInsertRun[] {
     r.lookups = r.statements.filter((x) => x.t === r.sel);
   }
   return runs.filter((r) => r.lookups.length >= 2);
+}
+
+/**
+ * Statements looked back over for an INSERT's lookup. Usually it is the one right before; threads of one
+ * process writing to one log (Python's logging, a pool's workers) interleave their get-or-creates, so a few
+ * other lookups and INSERTs of the same two templates may stand between.
+ */
+const LOOKBACK = 6;
+
+/** Index of the not yet paired lookup the INSERT at `i` writes the key of: within LOOKBACK statements of the same two shapes; -1 when none. */
+function lookupOf(st: Stmt[], i: number, table: string, paired: Set<Stmt>): number {
+  const ins = st[i]!.t;
+  let sel: TemplateInfo | null = null;
+  for (let k = i - 1, seen = 0; k >= 0 && seen < LOOKBACK; k--) {
+    const s = st[k]!;
+    if (isNoise(s.t)) continue;
+    seen++;
+    if (s.t === ins) continue;
+    // one lookup template only: anything else between ends the search
+    if (sel !== null && s.t !== sel) return -1;
+    if (!paired.has(s) && asksFor(s, st[i]!, table)) return k;
+    if (shapeFor(s.t).kind !== 'select' || shapeFor(s.t).mainTable !== table) return -1;
+    sel = s.t;
+  }
+  return -1;
 }
 
 /** A lookup on `table` by key whose looked-up value the INSERT writes. */

@@ -44,6 +44,23 @@ testKind('select-then-insert', {
   ],
   invalid: [
     {
+      name: 'three threads writing one log: their get-or-creates interleave, each INSERT a lookup or two after its own',
+      log: `
+        12:00:00.000 [7] SELECT id, name FROM authors WHERE id <= 2 ORDER BY id
+        12:00:00.001 [7] SELECT id, name FROM labels WHERE name = 'r1:1'
+        12:00:00.002 [7] SELECT id, name FROM labels WHERE name = 'r0:1'
+        12:00:00.003 [7] INSERT INTO labels (name) VALUES ('r1:1') RETURNING id
+        12:00:00.004 [7] INSERT INTO labels (name) VALUES ('r0:1') RETURNING id
+        12:00:00.005 [7] SELECT id, name FROM labels WHERE name = 'r2:1'
+        12:00:00.006 [7] SELECT id, name FROM labels WHERE name = 'r0:2'
+        12:00:00.007 [7] INSERT INTO labels (name) VALUES ('r2:1') RETURNING id
+        12:00:00.008 [7] INSERT INTO labels (name) VALUES ('r0:2') RETURNING id
+        12:00:00.009 [7] SELECT id, name FROM labels WHERE name = 'r1:2'
+        12:00:00.010 [7] INSERT INTO labels (name) VALUES ('r1:2') RETURNING id
+      `,
+      findings: [{ kind: 'select-then-insert', tables: ['labels'], repeats: 5, confidence: 'medium' }],
+    },
+    {
       name: 'two rows right after their parent, in autocommit (a test suite\'s seed data)',
       log: `
         12:00:00.000 [7] SELECT id FROM authors WHERE id <= 2
