@@ -185,3 +185,69 @@ export function pooledCase(kind: Request, connections: number, thinkMs: number, 
   }
   return { name: `${kind} · ${connections} connection${connections === 1 ? '' : 's'} · think ${thinkMs} ms (seed ${seed})`, log: c.text() };
 }
+
+/** How the loop body reaches its rows: the relation an ORM's lazy load follows, per parent row. */
+export type Relation = 'belongs-to' | 'has-many' | 'two-relations' | 'identity-map';
+
+export interface RelationCase {
+  name: string;
+  log: string;
+  /** Every N+1 of the case: table and lookups. */
+  expected: { table: string; repeats: number }[];
+}
+
+/** Catalog queries and settings an ORM sends between the parent and the first lookup (Rails, Django, Sequelize). */
+const INTROSPECTION = [
+  `SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = 'customers'::regclass AND a.attnum > 0`,
+  'SHOW search_path',
+  `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 'customers'`,
+];
+
+/**
+ * One parent query and the lazy loads of `size` parent rows, for each relation shape: belongs-to (each row's
+ * customer by id), has-many (each row's items by order id), two relations per row (customer, then carrier, each
+ * key looked up once, the second loop after the first), and an identity map (keys repeat over the rows; only a
+ * key's first row looks it up). With `introspection`, the ORM's catalog queries run between the parent and the
+ * loop.
+ */
+export function relationCase(relation: Relation, pace: Pace, size: number, seed: number, introspection: boolean): RelationCase {
+  const rnd = seeded(seed);
+  const c = new Clock(rnd);
+  const pid = 9;
+  c.run(pid, `SELECT id, customer_id, carrier_id FROM orders WHERE placed_on = '2026-01-${10 + (seed % 9)}' ORDER BY id`, 1);
+  if (introspection) for (const sql of INTROSPECTION) c.run(pid, sql, pauseOf('fast', rnd));
+  const expected: RelationCase['expected'] = [];
+  const lookups = (table: string, column: string, keys: number[]) => {
+    for (const k of keys) c.run(pid, `SELECT * FROM ${table} WHERE ${column} = ${k}`, pauseOf(pace, rnd));
+    expected.push({ table, repeats: keys.length });
+  };
+  const keys = Array.from({ length: size }, (_, i) => 500 + i * 7);
+  switch (relation) {
+    case 'belongs-to':
+      lookups('customers', 'id', keys);
+      break;
+    case 'has-many':
+      lookups('order_items', 'order_id', keys);
+      break;
+    case 'two-relations':
+      lookups('customers', 'id', keys);
+      lookups('carriers', 'id', keys.map((k) => k + 3));
+      break;
+    case 'identity-map': {
+      // 3 rows per key, shuffled; the first row of each key loads it, the others only cost the row's own pace
+      const rows = keys.flatMap((k) => [k, k, k]).sort(() => rnd() - 0.5);
+      const seen = new Set<number>();
+      let pause = 0;
+      for (const k of rows) {
+        pause += pauseOf(pace, rnd);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        c.run(pid, `SELECT * FROM customers WHERE id = ${k}`, pause);
+        pause = 0;
+      }
+      expected.push({ table: 'customers', repeats: seen.size });
+      break;
+    }
+  }
+  return { name: `${relation} · ${pace} · ${size}${introspection ? ' · introspection' : ''} (seed ${seed})`, log: c.text(), expected };
+}
