@@ -13,4 +13,26 @@ describe('README', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.trimEnd()).toBe(block![2]);
   });
+
+  it('quotes the accuracy figures the suite ratchets on (tests/fixtures/accuracy/baseline.json)', () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const baseline = JSON.parse(readFileSync(path.join(repoRoot, 'tests/fixtures/accuracy/baseline.json'), 'utf8')) as {
+      overall: { found: number; expected: number; negatives: number; negativesWithFindings: number };
+      perDimension: { output: Record<string, { found: number; expected: number; negatives: number; negativesWithFindings: number }> };
+    };
+    const rows: [string, { found: number; expected: number; negatives: number; negativesWithFindings: number }][] = [
+      ['csvlog', baseline.perDimension.output['csvlog']!],
+      ['jsonlog', baseline.perDimension.output['jsonlog']!],
+      ['stderr', baseline.perDimension.output['stderr']!],
+      ["the ORM's own log", baseline.perDimension.output['orm-log']!],
+      ['**all**', baseline.overall],
+    ];
+    for (const [label, v] of rows) {
+      const line = readme.split('\n').find((l) => l.startsWith(`| ${label} |`));
+      expect(line, label).toBeDefined();
+      const bold = label === '**all**' ? '**' : '';
+      expect(line).toContain(`${bold}${v.found} of ${v.expected} (`);
+      expect(line).toContain(`${bold}${v.negativesWithFindings} of ${v.negatives} negatives${bold}`);
+    }
+  });
 });
