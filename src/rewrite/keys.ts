@@ -39,7 +39,8 @@ export function parsedAll(stmts: Stmt[]): Parsed[] | null {
   return best;
 }
 
-const skeletons = new WeakMap<Parsed, string>();
+/** By AST family: statements whose ASTs differ only in literals share one skeleton. */
+const skeletons = new WeakMap<Statement, string>();
 type AstLib = ReturnType<typeof astLib>;
 let slotMapper: ReturnType<AstLib['astMapper']> | null = null;
 /** Every value as one placeholder (built on first use, with the library). */
@@ -53,14 +54,14 @@ function toSlot(): ReturnType<AstLib['astMapper']> {
 
 /** The statement with every value replaced by one placeholder: equal skeletons, same shape. */
 function skeleton(p: Parsed): string {
-  let k = skeletons.get(p);
+  let k = skeletons.get(p.family);
   if (k === undefined) {
     try {
       k = statement(toSlot().statement(clone(p.ast))!);
     } catch {
       k = p.stmt.sql;
     }
-    skeletons.set(p, k);
+    skeletons.set(p.family, k);
   }
   return k;
 }

@@ -3,10 +3,13 @@ import type { Expr, ExprParameter, Statement } from 'pgsql-ast-parser';
 import { astLib } from './ast-lib.js';
 import { normalize, rewritePlaceholders, tokenize, Tok } from '../sql/index.js';
 import type { Stmt } from '../sessions/types.js';
+import { statement } from './printer.js';
 
 export interface Parsed {
   stmt: Stmt;
   ast: Statement;
+  /** ASTs of one family differ only in their literals (the same skeleton). */
+  family: Statement;
   /** Value bound to `$n` in this statement: a string, null for SQL NULL, undefined when the log did not carry it. */
   param(n: number): string | null | undefined;
   /** Highest `$n` in the statement (after ORM placeholders became `$n`). */
@@ -18,6 +21,8 @@ const cache = new WeakMap<Stmt, Parsed | null>();
 /** What a statement text parses to; shared by every statement with that text (the ASTs are only read, or cloned first). */
 interface ParsedText {
   ast: Statement;
+  /** The AST this one was copied from with other literals (itself when parsed): ASTs of one family differ only in literals. */
+  family: Statement;
   /** Literals normalize() took out: the logged parameters come after them in Stmt.values. */
   literals: number;
   order: number[] | null;
@@ -27,9 +32,106 @@ interface ParsedText {
 const byText = new Map<string, ParsedText | null>();
 const MAX_TEXTS = 2000;
 
+/**
+ * The statements of a loop with literal keys differ only in their literals (`order_id = 1`, `= 2` …), so each
+ * text is new and would cost an Earley parse of its own (milliseconds each, up to 200 per finding). The first
+ * text's AST stands for its template: the next text of the template gets a copy with its own literals put in
+ * the same places, kept only if printing the copy gives back exactly that text's template and literals.
+ */
+interface TemplateAst {
+  parsed: ParsedText;
+  /** For each literal node of the AST (in walk order), which of the text's literals it holds. */
+  slots: number[];
+  /** normalize() of the AST printed: what a correct copy must print to, literals aside. */
+  printedTemplate: string;
+}
+const byTemplate = new Map<string, TemplateAst | null>();
+
+type LiteralNode = { type: 'integer' | 'numeric' | 'string'; value: unknown };
+
+/** The AST's literal nodes in a fixed walk order (property order, which structuredClone keeps). */
+function literalNodes(node: unknown, out: LiteralNode[] = []): LiteralNode[] {
+  if (node === null || typeof node !== 'object') return out;
+  if (Array.isArray(node)) {
+    for (const x of node) literalNodes(x, out);
+    return out;
+  }
+  const t = (node as { type?: unknown }).type;
+  if ((t === 'integer' || t === 'numeric' || t === 'string') && 'value' in node) {
+    out.push(node as LiteralNode);
+    return out;
+  }
+  for (const k in node) literalNodes((node as Record<string, unknown>)[k], out);
+  return out;
+}
+
+const NUMBER = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+
+const nonNull = (cs: (string | null)[]) => cs.filter((c): c is string => c !== null);
+
+/** Where each literal of `text` sits in its AST; null when the literals cannot be matched one to one. */
+function templateAst(text: string, parsed: ParsedText): TemplateAst | null {
+  const literals = nonNull(normalize(text).constants);
+  const nodes = literalNodes(parsed.ast);
+  if (nodes.length !== literals.length || new Set(literals).size !== literals.length) return null;
+  const slots: number[] = [];
+  for (const n of nodes) {
+    // a number's node holds a JavaScript number (10.50 → 10.5, large ids rounded): matched by value, one literal only
+    const fits = (lit: string) => (n.type === 'string' ? lit === n.value : NUMBER.test(lit) && Number(lit) === Number(n.value));
+    const at = literals.findIndex(fits);
+    if (at < 0 || literals.findIndex((lit, i) => i > at && fits(lit)) >= 0 || slots.includes(at)) return null;
+    slots.push(at);
+    // and takes the literal's text, as every copy does (printed exactly, no rounding)
+    if (n.type !== 'string') n.value = literals[at];
+  }
+  let printedTemplate: string;
+  try {
+    printedTemplate = normalize(statement(parsed.ast)).template;
+  } catch {
+    return null;
+  }
+  return { parsed, slots, printedTemplate };
+}
+
+/** The AST of `text` from its template's, with this text's literals; null when the copy does not print back to them. */
+function fromTemplate(text: string, tpl: TemplateAst): ParsedText | null {
+  const n = normalize(text);
+  const literals = nonNull(n.constants);
+  if (literals.length !== tpl.slots.length) return null;
+  const ast = clone(tpl.parsed.ast);
+  const nodes = literalNodes(ast);
+  if (nodes.length !== tpl.slots.length) return null;
+  for (let i = 0; i < nodes.length; i++) {
+    const v = literals[tpl.slots[i]!]!;
+    const node = nodes[i]!;
+    // a number's node keeps the text (as literal() does): no float rounding of large ids
+    if (node.type !== 'string' && !NUMBER.test(v)) return null;
+    node.value = v;
+  }
+  try {
+    const back = normalize(statement(ast));
+    if (back.template !== tpl.printedTemplate) return null;
+    const got = nonNull(back.constants);
+    if (got.length !== literals.length) return null;
+    for (let i = 0; i < got.length; i++) if (got[i] !== literals[i]) return null;
+  } catch {
+    return null;
+  }
+  return { ...tpl.parsed, ast, family: tpl.parsed.family };
+}
+
 function parseText(text: string): ParsedText | null {
   let hit = byText.get(text);
   if (hit !== undefined) return hit;
+  const key = normalize(text).template;
+  const tpl = byTemplate.get(key);
+  if (tpl) {
+    const derived = fromTemplate(text, tpl);
+    if (derived !== null) {
+      remember(text, derived);
+      return derived;
+    }
+  }
   hit = null;
   try {
     const sql = rewritePlaceholders(text);
@@ -38,14 +140,22 @@ function parseText(text: string): ParsedText | null {
       let maxParam = 0;
       for (const m of sql.matchAll(/\$(\d+)/g)) maxParam = Math.max(maxParam, +m[1]!);
       // values = the literals normalize() took out, then the logged parameters (named ones sorted by name)
-      hit = { ast: all[0]!, literals: normalize(text).constants.filter((c) => c !== null).length, order: namedOrder(text), maxParam };
+      hit = { ast: all[0]!, family: all[0]!, literals: normalize(text).constants.filter((c) => c !== null).length, order: namedOrder(text), maxParam };
     }
   } catch {
     hit = null;
   }
-  if (byText.size >= MAX_TEXTS) byText.clear();
-  byText.set(text, hit);
+  remember(text, hit);
+  if (hit !== null && tpl === undefined) {
+    if (byTemplate.size >= MAX_TEXTS) byTemplate.clear();
+    byTemplate.set(key, templateAst(text, hit));
+  }
   return hit;
+}
+
+function remember(text: string, parsed: ParsedText | null): void {
+  if (byText.size >= MAX_TEXTS) byText.clear();
+  byText.set(text, parsed);
 }
 
 /** Parse a statement once; null when pgsql-ast-parser cannot read it (the rewrite is then skipped, not guessed). */
@@ -59,6 +169,7 @@ export function parseStmt(s: Stmt): Parsed | null {
       : {
           stmt: s,
           ast: t.ast,
+          family: t.family,
           maxParam: t.maxParam,
           param(n: number) {
             const idx = t.order ? t.order[n - 1] : n - 1;
