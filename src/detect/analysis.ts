@@ -538,6 +538,12 @@ export class UnitAnalysis {
         `its pauses are as long as this connection's pauses between its other statements: separate requests on a pooled ` +
           `connection would look the same (sqlcommenter request tags, or %c with one connection per request, would tell)`,
       );
+    } else if (!strong && !keysFromParent && this.coarse && this.timedAutocommit && this.otherWork(stmts) >= 4) {
+      confidence = 'low';
+      basis.push(
+        `other statements run on this connection and whole-second times show no pace: separate requests on a pooled ` +
+          `connection would look the same (%m in log_line_prefix, or sqlcommenter request tags, would tell)`,
+      );
     }
     return { confidence, basis, keysFromParent };
   }
@@ -550,11 +556,10 @@ export class UnitAnalysis {
    */
   private asSlowAsOtherTraffic(stmts: Stmt[]): boolean {
     if (!this.timedAutocommit || this.coarse || stmts.length < 2) return false;
-    const { gaps, work } = this.unitGaps();
+    const { gaps } = this.unitGaps();
     const first = stmts[0]!.index;
     const last = stmts[stmts.length - 1]!.index;
-    // other work on the connection: statements of work before the loop began or after it ended
-    if (work[first]! + (work[work.length - 1]! - work[last + 1]!) < 4) return false;
+    if (this.otherWork(stmts) < 4) return false;
     // the connection's pace around the loop: up to 64 pauses before it and 64 after (bounded per finding)
     const outside = this.pausesBefore(first);
     for (let i = last + 1, n = 0; i < gaps.length && n < 64; i++, n++) outside.push(gaps[i]!);
@@ -562,6 +567,12 @@ export class UnitAnalysis {
     for (let i = 1; i < stmts.length; i++) inner.push(gapBetween(stmts[i - 1]!, stmts[i]!));
     const pace = median(outside);
     return pace >= this.options.burstGapMs && median(inner) >= 0.5 * pace;
+  }
+
+  /** Statements of work on the connection before the loop began or after it ended. */
+  private otherWork(stmts: Stmt[]): number {
+    const { work } = this.unitGaps();
+    return work[stmts[0]!.index]! + (work[work.length - 1]! - work[stmts[stmts.length - 1]!.index + 1]!);
   }
 
   private gapsOfUnit: { gaps: Float64Array; work: Uint32Array } | null = null;

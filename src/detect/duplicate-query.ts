@@ -66,6 +66,9 @@ export default defineKind<DuplicateQueryDetails>()({
       for (const stmts of groups) {
         for (const s of stmts) inGroup[s.index] = 1;
         for (const run of periodicRuns(stmts).flatMap((r) => withinBursts(r, burstOf))) {
+          // with whole-second times nothing separates requests in a row that each read the same setting among
+          // their own statements from a loop doing it per row: only a run back to back counts there
+          if (a.coarse && run[1]!.index - run[0]!.index !== 1) continue;
           if (run.length >= (a.coarse ? Math.max(o.minDuplicates, o.minRepeats) : o.minDuplicates)) report(run, whole);
         }
       }

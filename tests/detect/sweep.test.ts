@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findingsOf } from '../support/kind-tester.js';
-import { LOOP_WRAPPINGS, loopCase, pooledCase, relationCase, REQUESTS, type Pace, type Relation, type Shape } from '../support/sweep.js';
+import { LOOP_WRAPPINGS, loopCase, pooledCase, relationCase, REQUESTS, wholeSeconds, type Pace, type Relation, type Shape } from '../support/sweep.js';
 import { KINDS } from '../../src/detect/registry.js';
 
 const SHAPES: Shape[] = ['n-plus-one', 'aggregate-loop', 'per-row-update', 'per-row-insert', 'per-row-delete', 'select-then-insert'];
@@ -120,5 +120,47 @@ describe('pooled traffic a server log cannot tell from a loop: reported, with lo
     expect(wrong).toEqual([]);
     // once a rule tells these requests apart, they belong with the negatives above
     expect(reported).toBeGreaterThan(0);
+  });
+});
+
+describe('whole-second times (%t): the same loops and the same pooled traffic, with no pauses to measure', () => {
+  const COARSE_SEEDS = [1, 2, 3];
+  it('every loop shape, wrapping, pace and size still gives exactly its finding', () => {
+    const wrong: string[] = [];
+    for (const shape of SHAPES) {
+      for (const wrapping of LOOP_WRAPPINGS(shape)) {
+        for (const pace of PACES) {
+          for (const size of SIZES) {
+            for (const seed of COARSE_SEEDS) {
+              const c = loopCase(shape, wrapping, pace, size, seed * 1000 + size);
+              const got = findingsOf(wholeSeconds(c.log))
+                .filter((f) => LOOP_KINDS.has(f.kind))
+                .map((f) => `${f.kind}[${f.tables.join(',')}]×${f.repeats}`);
+              const want = `${c.expected.kind}[${c.expected.table}]×${c.expected.repeats}`;
+              if (got.length !== 1 || got[0] !== want) wrong.push(`${c.name}: want ${want}, got ${got.join(' ') || 'nothing'}`);
+            }
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('independent requests give no finding (a setting each request reads is no duplicate), and one-statement endpoints only low confidence', () => {
+    const wrong: string[] = [];
+    for (const kind of REQUESTS) {
+      for (const [connections, thinks] of [[1, [10, 40, 200]], [3, [10, 40, 200]]] as const) {
+        for (const thinkMs of thinks) {
+          for (const seed of COARSE_SEEDS) {
+            const c = pooledCase(kind, connections, thinkMs, 30, seed);
+            for (const f of findingsOf(wholeSeconds(c.log))) {
+              const why = f.evidence.basis.some((b) => b.includes('separate requests on a pooled connection would look the same'));
+              if (kind !== 'one-statement-apis' || f.evidence.confidence !== 'low' || !why) wrong.push(`${c.name}: ${f.kind}[${f.tables.join(',')}]×${f.repeats} ${f.evidence.confidence}`);
+            }
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });

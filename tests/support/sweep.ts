@@ -251,3 +251,8 @@ export function relationCase(relation: Relation, pace: Pace, size: number, seed:
   }
   return { name: `${relation} · ${pace} · ${size}${introspection ? ' · introspection' : ''} (seed ${seed})`, log: c.text(), expected };
 }
+
+/** The same log as a server with `%t` in log_line_prefix writes it: times in whole seconds. */
+export function wholeSeconds(log: string): string {
+  return log.replace(/^(\d\d:\d\d:\d\d)\.\d\d\d/gm, '$1.000');
+}
