@@ -35,7 +35,7 @@ const isolated = args.includes('--isolated');
 const minRepeats = args.includes('--min-repeats') ? args[args.indexOf('--min-repeats') + 1] : null;
 const JOBS = 2;
 // output×prefix: a reading failure (a prefix the stderr reader gets wrong) shows up there
-const DIMENSIONS = ['output', 'orm', 'shape', 'connection', 'rhythm', 'size', 'prefix', 'output×prefix'];
+const BASE_DIMENSIONS = ['output', 'orm', 'shape', 'connection', 'rhythm', 'size', 'prefix', 'output×prefix'];
 
 function newestMtime(dir) {
   let t = 0;
@@ -87,6 +87,9 @@ const ratio = (a, b) => (b === 0 ? null : Math.round((a / b) * 1000) / 1000);
 export async function score(dir = fixtures) {
   const truth = JSON.parse(fs.readFileSync(path.join(dir, 'truth.json'), 'utf8'));
   const loopKinds = new Set(truth.loopKinds);
+  // a set whose scenarios name the test suite they come from (the peers set) is also scored per suite
+  const DIMENSIONS = truth.scenarios.some((s) => s.suite) ? [...BASE_DIMENSIONS, 'suite'] : BASE_DIMENSIONS;
+  const seedApp = truth.seedApp ?? 'acc-seed';
   // one case per (scenario, role, output): the findings sqloupe attributes to it
   const cases = [];
   // Server logs: one run per file, as a user runs it (a file's findings can change with the other files
@@ -133,7 +136,7 @@ export async function score(dir = fixtures) {
   }
   const scenarioOf = new Map(truth.scenarios.map((s) => [s.id, s]));
   const push = (s, role, output, findings, app) => {
-    cases.push({ scenario: s.id, role, output, app, dims: { output, orm: s.orm, shape: s.shape, connection: s.connection, rhythm: s.rhythm, size: String(s.size), prefix: s.prefix, 'output×prefix': `${output} ${s.prefix}` }, findings: findings.filter((f) => loopKinds.has(f.kind)) });
+    cases.push({ scenario: s.id, role, output, app, dims: { output, orm: s.orm, shape: s.shape, connection: s.connection, rhythm: s.rhythm, size: String(s.size), prefix: s.prefix, 'output×prefix': `${output} ${s.prefix}`, ...(s.suite ? { suite: s.suite } : {}) }, findings: findings.filter((f) => loopKinds.has(f.kind)) });
   };
   for (const s of truth.scenarios) {
     for (const [role, app] of Object.entries(s.apps)) {
@@ -148,7 +151,7 @@ export async function score(dir = fixtures) {
   const seedCases = [];
   for (const [key, findings] of byServer) {
     const [batch, output] = key.split(':');
-    seedCases.push({ batch, output, findings: findings.filter((f) => loopKinds.has(f.kind) && f.applications.includes('acc-seed')) });
+    seedCases.push({ batch, output, findings: findings.filter((f) => loopKinds.has(f.kind) && f.applications.includes(seedApp)) });
   }
 
   const misses = [];
@@ -178,7 +181,8 @@ export async function score(dir = fixtures) {
     const tables = new Set(s.expected.map((e) => e.table));
     for (const e of s.expected) {
       add(c, 'expected');
-      const exact = c.findings.find((f) => f.kind === e.kind && f.tables.includes(e.table));
+      // alsoAccept: other loop kinds that name the same loop fairly (peers set: a per-parent COUNT for a has-many .count)
+      const exact = c.findings.find((f) => (f.kind === e.kind || e.alsoAccept?.includes(f.kind)) && f.tables.includes(e.table));
       if (exact) {
         add(c, 'found');
         continue;
@@ -202,7 +206,7 @@ export async function score(dir = fixtures) {
     if (sc.findings.length) {
       overall.negativesWithFindings++;
       overall.falseFindings += sc.findings.length;
-      falses.push({ scenario: 'seed', app: 'acc-seed', role: 'neg', output: sc.output, prefix: sc.batch, findings: sc.findings.map((f) => ({ kind: f.kind, tables: f.tables, repeats: f.repeats })) });
+      falses.push({ scenario: 'seed', app: seedApp, role: 'neg', output: sc.output, prefix: sc.batch, findings: sc.findings.map((f) => ({ kind: f.kind, tables: f.tables, repeats: f.repeats })) });
     }
   }
   const finish = (x) => ({ ...x, recall: ratio(x.found, x.expected) });
@@ -252,10 +256,13 @@ function printReport(r) {
   if (r.truncatedAttributions) console.log(`warning: ${r.truncatedAttributions} ORM-log findings sample fewer units than they occurred in; a file may have lost its attribution`);
 }
 
-export function baselineOf(r) {
+export function baselineOf(r, dir = fixtures) {
+  const rel = path.relative(root, dir);
+  const test = path.basename(dir) === 'peers' ? 'tests/accuracy/peers.test.ts' : 'tests/accuracy/accuracy.test.ts';
+  const cmd = path.basename(dir) === 'peers' ? 'npm run accuracy -- --fixtures tests/fixtures/peers' : 'npm run accuracy';
   const pick = (x) => ({ expected: x.expected, found: x.found, wrongKind: x.wrongKind, missed: x.missed, recall: x.recall, falseFindings: x.falseFindings, negatives: x.negatives, negativesWithFindings: x.negativesWithFindings });
   return {
-    description: 'Accuracy of sqloupe on tests/fixtures/accuracy (npm run accuracy). tests/accuracy/accuracy.test.ts fails when overall recall falls below, or false findings rise above, these numbers; raise them in a commit when detection improves.',
+    description: `Accuracy of sqloupe on ${rel} (${cmd}). ${test} fails when overall recall falls below, or false findings rise above, these numbers; raise them in a commit when detection improves.`,
     overall: pick(r.overall),
     perDimension: Object.fromEntries(Object.entries(r.perDimension).map(([d, vals]) => [d, Object.fromEntries(Object.entries(vals).map(([v, x]) => [v, pick(x)]))])),
   };
