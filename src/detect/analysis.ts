@@ -226,13 +226,15 @@ export class UnitAnalysis {
 
   /**
    * A loop shorter than --min-repeats counts only on the evidence Prosopite uses: the statements run back to
-   * back right after their parent query (noise statements aside), each with a different key, and where the
+   * back right after their parent query (noise statements aside), with at least two different keys, and where the
    * log has the parent's rows, every key is among them. Writes need no parent: back-to-back single-row
    * writes with different values inside one explicit transaction are the loop.
    */
   smallLoopTrusted(c: LoopCandidate): boolean {
     const st = c.statements;
-    if (c.distinctKeys !== st.length) return false;
+    // keys may repeat (an ORM without an identity map loads a row's author again for the next row by the same
+    // author: 1, 2, 2, 2); one key throughout is a duplicate, not a loop (push() keeps those out)
+    if (c.distinctKeys < 2) return false;
     const all = this.unit.statements;
     const body = this.bodyOf(c);
     for (let k = st[0]!.index + 1; k < st[st.length - 1]!.index; k++) if (!body.has(all[k]!.t) && !isNoise(all[k]!.t)) return false;
@@ -601,7 +603,7 @@ export class UnitAnalysis {
       const n = c.statements.length;
       ev.basis.push(
         parent !== null
-          ? `${n} statements, under --min-repeats ${this.options.minRepeats}: counted as they run back to back right after their parent, each with a different key`
+          ? `${n} statements, under --min-repeats ${this.options.minRepeats}: counted as they run back to back right after their parent, ${c.distinctKeys === n ? 'each with a different key' : `with ${c.distinctKeys} different keys`}`
           : `${n} single-row writes, under --min-repeats ${this.options.minRepeats}: counted as they run back to back in one transaction, each with different values`,
       );
     }

@@ -219,6 +219,19 @@ testKind('n-plus-one', {
       ],
     },
     {
+      name: 'an ORM without an identity map loads the same author again for the next post by them (keys 1, 2, 2, 2): still one loop',
+      log: `
+        12:00:00.000 [7] BEGIN
+        12:00:00.001 [7] SELECT id, writer_id FROM posts ORDER BY id
+        12:00:00.002 [7] SELECT * FROM users WHERE id = 1 LIMIT 1
+        12:00:00.003 [7] SELECT * FROM users WHERE id = 2 LIMIT 1
+        12:00:00.004 [7] SELECT * FROM users WHERE id = 2 LIMIT 1
+        12:00:00.005 [7] SELECT * FROM users WHERE id = 2 LIMIT 1
+        12:00:00.006 [7] COMMIT
+      `,
+      findings: [{ kind: 'n-plus-one', tables: ['users'], repeats: 4, confidence: 'high', distinctKeys: 2, parent: 'select id, writer_id from posts order by id' }],
+    },
+    {
       name: 'a threshold of 3 from the options finds a loop of three',
       options: { minRepeats: 3 },
       log: `
