@@ -191,7 +191,7 @@ export class UnitAnalysis {
       // one row's lookups of two or three relations right after their parent, interleaved irregularly (an
       // identity map skips keys it has met): each relation is a loop of its own over the whole stretch
       const inStretch = new Uint8Array(st.length);
-      for (const m of mixedLookupStretches(st)) {
+      for (const m of mixedLookupStretches(st, this.options.minSequenceRepeats)) {
         for (const x of m.statements) inStretch[x.index] = 1;
         for (const t of m.body) push(whole, t, m.statements.filter((x) => x.t === t), null, m);
       }
@@ -314,7 +314,29 @@ export class UnitAnalysis {
     const first = m.statements[0]!;
     const parent = this.parentOf(first, this.wholeUnit(), m.body);
     if (parent === null) return false;
+    if (m.periodic && !this.repetitionsBackToBack(m)) return false;
     return this.keepsParentRhythm(parent, m.statements);
+  }
+
+  /**
+   * A block repeated back to back, as the block rules ask (blockTrusted): none of its lookups is one requests
+   * start with, and the pause between repetitions is no longer than twice the longest inside one. Two requests
+   * in a row that each read a session and a customer are the same a, b, a, b, with a request's pause between.
+   */
+  private repetitionsBackToBack(m: LookupStretch): boolean {
+    const starters = this.requestStarters();
+    for (const t of m.body) if (starters.has(t)) return false;
+    if (this.coarse) return true;
+    const st = m.statements;
+    const k = m.body.size;
+    let inner = 0;
+    let boundary = Infinity;
+    for (let i = 1; i < st.length; i++) {
+      const g = gapBetween(st[i - 1]!, st[i]!);
+      if (i % k === 0) boundary = Math.min(boundary, g);
+      else inner = Math.max(inner, g);
+    }
+    return boundary <= Math.max(this.options.burstGapMs, 2 * inner);
   }
 
   /**
@@ -707,6 +729,8 @@ function returnsOneRow(s: Stmt): boolean {
 interface LookupStretch {
   body: Set<TemplateInfo>;
   statements: Stmt[];
+  /** The strict repetition of a block (a, b, a, b), too few times for the block rules. */
+  periodic: boolean;
 }
 
 const isPlainLookup = (t: TemplateInfo) => !isNoise(t) && readsOnly([t]);
@@ -715,7 +739,7 @@ const isPlainLookup = (t: TemplateInfo) => !isNoise(t) && readsOnly([t]);
  * Stretches of a unit made only of plain lookups of two or three templates, each repeated, right after a
  * statement of another template (the parent); noise between them aside. Linear in the unit.
  */
-function mixedLookupStretches(st: Stmt[]): LookupStretch[] {
+function mixedLookupStretches(st: Stmt[], blockRepeats: number): LookupStretch[] {
   const out: LookupStretch[] = [];
   let before: Stmt | null = null;
   let i = 0;
@@ -746,10 +770,12 @@ function mixedLookupStretches(st: Stmt[]): LookupStretch[] {
       const counts = new Map<TemplateInfo, number>();
       for (const m of members) counts.set(m.t, (counts.get(m.t) ?? 0) + 1);
       const repeated = [...body].filter((t) => counts.get(t)! >= 2);
-      // a strict repetition (a, b, a, b) is a block: left to the block rules, which read its pauses
+      // a strict repetition (a, b, a, b) as often as --min-sequence-repeats is a block: left to the block rules,
+      // which read its pauses; fewer (two parent rows, a test suite's seed data) is a stretch here
       let periodic = true;
       for (let k = body.size; k < members.length && periodic; k++) periodic = members[k]!.t === members[k - body.size]!.t;
-      if (repeated.length >= 2 && !periodic) out.push({ body: new Set(repeated), statements: members.filter((m) => counts.get(m.t)! >= 2) });
+      const blockSized = periodic && members.length >= blockRepeats * body.size;
+      if (repeated.length >= 2 && !blockSized) out.push({ body: new Set(repeated), statements: members.filter((m) => counts.get(m.t)! >= 2), periodic });
     }
     before = members[members.length - 1]!;
     i = j;

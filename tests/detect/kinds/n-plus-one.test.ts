@@ -232,6 +232,23 @@ testKind('n-plus-one', {
       findings: [{ kind: 'n-plus-one', tables: ['users'], repeats: 4, confidence: 'high', distinctKeys: 2, parent: 'select id, writer_id from posts order by id' }],
     },
     {
+      name: 'two has-many relations read per parent row over two rows (a test suite\'s seed data): posts, entries, posts, entries, with catalog queries on first touch',
+      log: `
+        12:00:00.000 [7] SELECT categories.* FROM categories WHERE categories.site_id = 3 ORDER BY categories.id ASC
+        12:00:00.003 [7] SHOW search_path
+        12:00:00.004 [7] SELECT posts.* FROM posts WHERE posts.category_id = 1 ORDER BY posts.id ASC
+        12:00:00.017 [7] SELECT a.attname FROM pg_attribute a WHERE a.attrelid = 'entries'::regclass
+        12:00:00.021 [7] SELECT entries.* FROM entries WHERE entries.category_id = 1
+        12:00:00.038 [7] SELECT c.relname FROM pg_class c WHERE c.relname = 'comments'
+        12:00:00.040 [7] SELECT posts.* FROM posts WHERE posts.category_id = 2 ORDER BY posts.id ASC
+        12:00:00.042 [7] SELECT entries.* FROM entries WHERE entries.category_id = 2
+      `,
+      findings: [
+        { kind: 'n-plus-one', tables: ['posts'], repeats: 2, confidence: 'medium', parent: 'select categories.* from categories where categories.site_id = $1 order by categories.id asc' },
+        { kind: 'n-plus-one', tables: ['entries'], repeats: 2, confidence: 'medium', parent: 'select categories.* from categories where categories.site_id = $1 order by categories.id asc' },
+      ],
+    },
+    {
       name: 'a threshold of 3 from the options finds a loop of three',
       options: { minRepeats: 3 },
       log: `
