@@ -336,7 +336,8 @@ export class UnitAnalysis {
       if (i % k === 0) boundary = Math.min(boundary, g);
       else inner = Math.max(inner, g);
     }
-    return boundary <= Math.max(this.options.burstGapMs, 2 * inner);
+    // longer pauses between repetitions are a slow client's rows only at the loop's pace (stretchTrusted checks it)
+    return boundary <= Math.max(this.options.burstGapMs, 2 * inner, SLOW_ITERATION_MS);
   }
 
   /**
@@ -679,9 +680,14 @@ export class UnitAnalysis {
       for (let k = from + 1; k < from + b.length; k++) inner = Math.max(inner, gap(k));
       if (r > 0) boundary = Math.min(boundary, gap(from));
     }
-    if (boundary > Math.max(this.options.burstGapMs, 2 * inner)) return false;
-
-    return this.parentOf(st[b.start]!, b.burst, members) !== null || Math.max(inner, boundary) <= this.options.burstGapMs;
+    const parent = this.parentOf(st[b.start]!, b.burst, members);
+    if (boundary > Math.max(this.options.burstGapMs, 2 * inner)) {
+      // a slow client pauses between rows, not between one row's lookups: after the parent, the repetitions
+      // may be as far apart as a loop's iterations may be (keepsParentRhythm); without it, a pause at every
+      // boundary is one request after another
+      return parent !== null && this.keepsParentRhythm(parent, st.slice(b.start, b.start + b.length * b.repeats).filter((x) => members.has(x.t)));
+    }
+    return parent !== null || Math.max(inner, boundary) <= this.options.burstGapMs;
   }
 
   private starters: Set<TemplateInfo> | null = null;
@@ -702,7 +708,8 @@ export class UnitAnalysis {
       if (list) list.push(g);
       else before.set(st[i]!.t, [g]);
     }
-    const cut = Math.max(this.options.burstGapMs, 2 * median(all));
+    // a slow client's pause before each row (up to SLOW_ITERATION_MS) is inside one loop, not between requests
+    const cut = Math.max(this.options.burstGapMs, 2 * median(all), SLOW_ITERATION_MS);
     this.starters = new Set();
     if (!this.coarse) for (const [t, gaps] of before) if (gaps.length >= 3 && median(gaps) > cut) this.starters.add(t);
     // Structure says the same without clocks: a request's first statement follows whatever the previous

@@ -39,7 +39,7 @@ describe('loops: every shape, wrapping, pace and size gives exactly its finding'
 });
 
 describe('relations: every shape an ORM lazy-loads through, with and without its catalog queries after the parent, gives one N+1 per relation', () => {
-  const RELATIONS: Relation[] = ['belongs-to', 'has-many', 'two-relations', 'identity-map'];
+  const RELATIONS: Relation[] = ['belongs-to', 'has-many', 'two-relations', 'two-per-row', 'identity-map'];
   for (const relation of RELATIONS) {
     it(relation, () => {
       const wrong: string[] = [];

@@ -187,7 +187,7 @@ export function pooledCase(kind: Request, connections: number, thinkMs: number, 
 }
 
 /** How the loop body reaches its rows: the relation an ORM's lazy load follows, per parent row. */
-export type Relation = 'belongs-to' | 'has-many' | 'two-relations' | 'identity-map';
+export type Relation = 'belongs-to' | 'has-many' | 'two-relations' | 'two-per-row' | 'identity-map';
 
 export interface RelationCase {
   name: string;
@@ -206,7 +206,7 @@ const INTROSPECTION = [
 /**
  * One parent query and the lazy loads of `size` parent rows, for each relation shape: belongs-to (each row's
  * customer by id), has-many (each row's items by order id), two relations per row (customer, then carrier, each
- * key looked up once, the second loop after the first), and an identity map (keys repeat over the rows; only a
+ * key looked up once, the second loop after the first), both read per row (items, notes, items, notes …), and an identity map (keys repeat over the rows; only a
  * key's first row looks it up). With `introspection`, the ORM's catalog queries run between the parent and the
  * loop.
  */
@@ -233,6 +233,15 @@ export function relationCase(relation: Relation, pace: Pace, size: number, seed:
       lookups('customers', 'id', keys);
       lookups('carriers', 'id', keys.map((k) => k + 3));
       break;
+    case 'two-per-row': {
+      // both relations read for each row before the next row: items, notes, items, notes …
+      for (const k of keys) {
+        c.run(pid, `SELECT * FROM order_items WHERE order_id = ${k}`, pauseOf(pace, rnd));
+        c.run(pid, `SELECT * FROM order_notes WHERE order_id = ${k}`, pauseOf('fast', rnd));
+      }
+      expected.push({ table: 'order_items', repeats: size }, { table: 'order_notes', repeats: size });
+      break;
+    }
     case 'identity-map': {
       // 3 rows per key, shuffled; the first row of each key loads it, the others only cost the row's own pace
       const rows = keys.flatMap((k) => [k, k, k]).sort(() => rnd() - 0.5);
