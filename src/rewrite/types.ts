@@ -33,6 +33,11 @@ export interface Runnable {
   keyColumn: string | null;
   /** The key each covered statement used, aligned with covers (empty when keyColumn is null). */
   keys: (string | null)[];
+  /**
+   * Aligned with covers: the rewrite's columns that hold each loop column of that statement, in the loop's
+   * column order (an aggregate's FILTER column per condition value). Absent: the rewrite's columns have the loop's names.
+   */
+  columns?: string[][];
 }
 
 /** `$n` (1-based index n-1) → the value to bind: a scalar, or an array for `= ANY($n)` / unnest(). */
