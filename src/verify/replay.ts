@@ -126,12 +126,18 @@ export async function replay(client: pg.Client, draft: AnyDraft, built: Built, o
     if (!parseCheck(r.sql)) return verdict('failed', `failed: the rewrite does not pass PostgreSQL's grammar check`, { sql: r.sql });
   }
   const isWrite = calls.some((c) => writes(c.sql)) || runnables.some((r) => writes(r.sql));
+  // the other forms of a read, when they can be run as they are: every statement they replace is one the rewrite does
+  const alternatives = built.alternatives.flatMap((a) =>
+    !isWrite && a.runnable?.length && a.runnable.every((r) => DML_VERBS.has(verbOf(r.sql)) && !writes(r.sql) && r.covers.every((s) => stmts.includes(s)) && parseCheck(r.sql))
+      ? [{ label: a.label, runnable: a.runnable }]
+      : [],
+  );
   const sql = runnables.map((r) => r.sql).join(';\n');
   if (isWrite && !opts.allowWrites) {
     return verdict('skipped', 'skipped: the loop writes; run with --allow-writes to verify it inside a transaction that is always rolled back', { sql });
   }
   try {
-    return isWrite ? await verifyWrites(client, draft, calls, runnables, opts) : await verifyReads(client, draft, calls, runnables, opts);
+    return isWrite ? await verifyWrites(client, draft, calls, runnables, opts) : await verifyReads(client, draft, calls, runnables, alternatives, opts);
   } catch (e) {
     return failure(e, sql, opts);
   } finally {
@@ -173,45 +179,76 @@ function failure(e: unknown, sql: string, opts: ReplayOptions): Verification {
 /** Permission denied is the user's setup, not this finding's: the run stops with one line. */
 export class PermissionError extends Error {}
 
-async function loopRun(client: pg.Client, calls: Call[]): Promise<Result[]> {
+/** Each statement in turn, one round trip each; a failure names its stage (and the loop statement's place in the log). */
+async function runAll(client: pg.Client, items: { sql: string; params: unknown[]; where: string }[], stage: 'loop' | 'rewrite'): Promise<Result[]> {
   const out: Result[] = [];
-  for (const c of calls) {
+  for (const it of items) {
     try {
-      out.push(await run(client, c.sql, c.params));
+      out.push(await run(client, it.sql, it.params));
     } catch (e) {
-      throw new StageError('loop', e, source(c.stmt));
+      throw new StageError(stage, e, it.where);
     }
   }
   return out;
 }
 
-async function rewriteRun(client: pg.Client, runnables: Runnable[]): Promise<Result[]> {
-  const out: Result[] = [];
-  for (const r of runnables) {
+const loopRun = (client: pg.Client, calls: Call[]) => runAll(client, calls.map((c) => ({ sql: c.sql, params: c.params, where: source(c.stmt) })), 'loop');
+const rewriteRun = (client: pg.Client, runnables: Runnable[]) => runAll(client, runnables.map((r) => ({ sql: r.sql, params: r.binds, where: '' })), 'rewrite');
+
+/** Every runnable's rows against the loop's rows of the statements it covers; the first difference, or the totals. */
+function compareAll(draft: AnyDraft, runnables: Runnable[], results: Result[], byStmt: Map<Stmt, Result>): Comparison {
+  let rows = 0;
+  let keys = 0;
+  for (const [i, r] of runnables.entries()) {
+    const cmp = compareRows(r, r.covers.map((s) => byStmt.get(s)!), results[i]!, draft.kind === 'aggregate-loop' || (draft.kind === 'repeated-sequence' && /\bGROUP BY\b/i.test(r.sql)));
+    if (cmp.different) return cmp;
+    rows += cmp.rows;
+    keys += cmp.keys;
+  }
+  return { rows, keys };
+}
+
+type Alternative = { label: string; runnable: Runnable[] };
+type AlternativeVerdict = NonNullable<Verification['alternatives']>[number];
+
+/** The suggestion's other forms, in the same snapshot as the loop: compared like the rewrite (a failure does not end the transaction). */
+async function verifyAlternatives(client: pg.Client, draft: AnyDraft, alternatives: Alternative[], byStmt: Map<Stmt, Result>, opts: ReplayOptions): Promise<AlternativeVerdict[]> {
+  const out: AlternativeVerdict[] = [];
+  for (const a of alternatives) {
+    await client.query('SAVEPOINT sqloupe_alternative');
     try {
-      out.push(await run(client, r.sql, r.binds));
+      const cmp = compareAll(draft, a.runnable, await rewriteRun(client, a.runnable), byStmt);
+      out.push(cmp.different ? { label: a.label, status: 'different', message: `other rows: ${cmp.different}` } : { label: a.label, status: 'verified', message: `same rows` });
+      await client.query('RELEASE SAVEPOINT sqloupe_alternative');
     } catch (e) {
-      throw new StageError('rewrite', e, '');
+      await client.query('ROLLBACK TO SAVEPOINT sqloupe_alternative');
+      const err = (e instanceof StageError ? e.cause : e) as { code?: string; message?: string };
+      if (err?.code === '42501') throw new PermissionError(opts.scrub(`permission denied on the database: ${String(err.message).split('\n')[0]}`));
+      out.push({ label: a.label, status: 'failed', message: `failed: ${opts.scrub(String(err?.message ?? e).split('\n')[0]!)}` });
     }
   }
   return out;
 }
 
-async function verifyReads(client: pg.Client, draft: AnyDraft, calls: Call[], runnables: Runnable[], opts: ReplayOptions): Promise<Verification> {
+/** The alternatives' verdicts as one clause of the message: "(the JOIN with the parent query: same rows)". */
+function alternativesClause(alts: AlternativeVerdict[]): string {
+  return alts.length ? ` (${alts.map((a) => `${a.label}: ${a.message}`).join('; ')})` : '';
+}
+
+async function verifyReads(client: pg.Client, draft: AnyDraft, calls: Call[], runnables: Runnable[], alternatives: Alternative[], opts: ReplayOptions): Promise<Verification> {
   // one snapshot for both sides: a busy database cannot make them differ
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   const loop = await loopRun(client, calls);
   const rewritten = await rewriteRun(client, runnables);
   const byStmt = new Map(calls.map((c, i) => [c.stmt, loop[i]!]));
-  let rows = 0;
-  let keys = 0;
   const sql = runnables.map((r) => r.sql).join(';\n');
-  for (const [i, r] of runnables.entries()) {
-    const cmp = compareRows(r, r.covers.map((s) => byStmt.get(s)!), rewritten[i]!, draft.kind === 'aggregate-loop' || (draft.kind === 'repeated-sequence' && /\bGROUP BY\b/i.test(r.sql)));
-    if (cmp.different) return verdict('different', `different rows: ${cmp.different}`, { sql, example: cmp.example ?? null, roundTrips: { loop: calls.length, rewrite: runnables.length } });
-    rows += cmp.rows;
-    keys += cmp.keys;
+  const cmp = compareAll(draft, runnables, rewritten, byStmt);
+  const alts = await verifyAlternatives(client, draft, alternatives, byStmt, opts);
+  const extra = alts.length ? { alternatives: alts } : {};
+  if (cmp.different) {
+    return verdict('different', `different rows: ${cmp.different}${alternativesClause(alts)}`, { sql, example: cmp.example ?? null, roundTrips: { loop: calls.length, rewrite: runnables.length }, ...extra });
   }
+  const { rows, keys } = cmp;
   const timing = await measure(
     () => loopRun(client, calls),
     () => rewriteRun(client, runnables),
@@ -219,7 +256,8 @@ async function verifyReads(client: pg.Client, draft: AnyDraft, calls: Call[], ru
   );
   const server = await explainAll(client, calls, runnables);
   await client.query('ROLLBACK');
-  return verified(`same ${rows} row${rows === 1 ? '' : 's'}${keys ? ` for ${keys} key${keys === 1 ? '' : 's'}` : ''}`, sql, rows, keys || null, calls.length, runnables.length, timing, server, draft.keptOf);
+  const v = verified(`same ${rows} row${rows === 1 ? '' : 's'}${keys ? ` for ${keys} key${keys === 1 ? '' : 's'}` : ''}${alternativesClause(alts)}`, sql, rows, keys || null, calls.length, runnables.length, timing, server, draft.keptOf);
+  return { ...v, ...extra };
 }
 
 function verified(
@@ -317,7 +355,8 @@ export function compareRows(r: Runnable, loop: Result[], rewrite: Result, aggreg
   for (const row of rewrite.rows) {
     const k = normKey(row[key]);
     const g = actual.get(k) ?? [];
-    g.push(canonOf(row));
+    const c = canonOf(row);
+    if (!r.distinctPerKey || !g.includes(c)) g.push(c);
     actual.set(k, g);
   }
   let rows = 0;
@@ -338,7 +377,8 @@ export function compareRows(r: Runnable, loop: Result[], rewrite: Result, aggreg
     }
     rows += w.length;
   }
-  for (const [k, got] of actual) {
+  // in key order, so the example does not depend on the order the rows came in
+  for (const [k, got] of [...actual].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (!expected.has(k)) {
       const shown = k === '\u0000null' ? 'NULL' : k;
       return { rows: 0, keys: 0, different: `the rewrite returned ${got.length} row(s) for ${key} = ${shown}, a key the loop never asked for`, example: { key: shown, loop: null, rewrite: short(got[0]!) } };

@@ -1,9 +1,8 @@
 /** n-plus-one: the child query over every key at once, and the JOIN with the parent when it is known. */
 import type { Expr, SelectFromStatement } from 'pgsql-ast-parser';
-import type { Stmt } from '../../sessions/types.js';
 import { anyPredicate, dupNote, empty, keyedRunnable, loopKey, parsedAll, settle, withConjunct, withKeyColumn, type LoopKey } from '../keys.js';
 import { statement } from '../printer.js';
-import { andAll, clone, conjuncts, parseStmt, qualify, renumber, valueOf, type Parsed } from '../statement.js';
+import { andAll, bindAll, clone, conjuncts, parseStmt, qualify, renumber, valueOf, type Parsed } from '../statement.js';
 import { defineRewrite, type BuildInput, type Built } from '../types.js';
 
 /** n-plus-one: the child query over every key at once, and the JOIN with the parent when it is known. */
@@ -34,11 +33,27 @@ export function nPlusOne(draft: BuildInput): Built {
   out.names = { key: key.slot.column.name.replace(/"/g, ''), belongsTo: key.slot.column.name === 'id' };
   out.notes.push(...dupNote(key.values));
   if (key.others.length) out.notes.push(`${key.others.map((o) => o.slot.column.name).join(', ')} also changed between statements; filter those in the application or add them to the key`);
-  if (draft.parent) {
-    const join = joinWithParent(draft.parent, first, key);
-    if (join) out.alternatives.push({ label: 'JOIN with the parent query', sql: join });
+  const parent = draft.parent ? parseStmt(draft.parent) : null;
+  const join = parent ? joinWithParent(parent, first, key) : null;
+  if (parent && join) {
+    const alt: Built['alternatives'][number] = { label: 'JOIN with the parent query', sql: statement(closeGaps(join)) };
+    // to run it: the parent's and the child's logged values written in (two statements' parameters, one text)
+    const bp = bindAll(parent.ast, parent);
+    const bc = bindAll(first.ast, first);
+    const boundJoin = bp && bc ? joinWithParent({ ...parent, ast: bp, maxParam: 0 }, { ...first, ast: bc, maxParam: 0 }, key) : null;
+    if (boundJoin && key.values.every((v) => v !== undefined)) {
+      alt.runnable = [{ sql: statement(boundJoin), binds: [], covers: ps.map((p) => p.stmt), keyColumn: key.slot.column.name, keys: key.values as (string | null)[], distinctPerKey: true }];
+    }
+    out.alternatives.push(alt);
   }
   return out;
+}
+
+/** The statement's parameters renumbered 1…k in order: the child's key parameter, dropped for the ON, leaves no gap. */
+function closeGaps(ast: SelectFromStatement): SelectFromStatement {
+  const used = [...new Set([...statement(ast).matchAll(/\$(\d+)/g)].map((m) => +m[1]!))].sort((a, b) => a - b);
+  const map = new Map(used.map((n, i) => [n, i + 1]));
+  return renumber(ast, (n) => map.get(n) ?? n);
 }
 
 /** The parent's column that supplies the child's key: `orders.id` for `order_items.order_id`, `cart_items.product_id` for `products.id`. */
@@ -61,14 +76,14 @@ function parentColumn(parent: SelectFromStatement, childTable: string, childKey:
     const pt = parentTable.toLowerCase();
     if (pt === stem || pt === stem + 's' || pt === stem + 'es' || pt === stem.replace(/y$/, 'ies')) candidates.push('id');
   }
-  candidates.push(childKey);
+  // the parent's own id is another table's key, never the child's id (belongs-to through a table named otherwise)
+  if (childKey !== 'id') candidates.push(childKey);
   for (const c of candidates) if (names.has(c)) return c;
   return star && candidates.length > 1 ? candidates[0]! : null;
 }
 
-function joinWithParent(parentStmt: Stmt, child: Parsed, key: LoopKey): string | null {
-  const parent = parseStmt(parentStmt);
-  if (!parent || parent.ast.type !== 'select' || child.ast.type !== 'select') return null;
+function joinWithParent(parent: Parsed, child: Parsed, key: LoopKey): SelectFromStatement | null {
+  if (parent.ast.type !== 'select' || child.ast.type !== 'select') return null;
   const c = child.ast;
   if (c.from?.length !== 1 || c.from[0]!.type !== 'table' || c.from[0]!.join) return null;
   const childTable = c.from[0]!.name;
@@ -97,7 +112,7 @@ function joinWithParent(parentStmt: Stmt, child: Parsed, key: LoopKey): string |
     where: andAll(rest.map((e) => qualify(e, 'c', names))),
     orderBy: shifted.orderBy?.map((o) => ({ ...o, by: qualify(o.by, 'c', names) })) ?? null,
   };
-  return statement(joined);
+  return joined;
 }
 
 export default defineRewrite('n-plus-one', {
