@@ -43,6 +43,8 @@ export interface Runnable {
    * names it (every order of a customer), where the loop asked once per iteration.
    */
   distinctPerKey?: boolean;
+  /** The other columns of a composite key (a loop over pairs), each with the value every covered statement used. */
+  alsoKeys?: { column: string; values: (string | null)[] }[];
 }
 
 /** `$n` (1-based index n-1) → the value to bind: a scalar, or an array for `= ANY($n)` / unnest(). */

@@ -339,12 +339,20 @@ export function compareRows(r: Runnable, loop: Result[], rewrite: Result, aggreg
     return { rows: rewrite.rows.length, keys: 0 };
   }
   const key = r.keyColumn;
-  if (!rewrite.fields.includes(key)) {
-    return { rows: 0, keys: 0, different: `the rewrite's rows do not carry ${key}, so the application cannot tell which key each row belongs to` };
+  // a loop over pairs (owner, status) is keyed by every column it varied
+  const also = r.alsoKeys ?? [];
+  const keyCols = [key, ...also.map((a) => a.column)];
+  const absent = keyCols.filter((c) => !rewrite.fields.includes(c));
+  if (absent.length) {
+    return { rows: 0, keys: 0, different: `the rewrite's rows do not carry ${absent.join(', ')}, so the application cannot tell which key each row belongs to` };
   }
+  const keyAt = (i: number) => (also.length ? JSON.stringify([normKey(r.keys[i]), ...also.map((a) => normKey(a.values[i]))]) : normKey(r.keys[i]));
+  const keyOfRow = (row: Record<string, string | null>) => (also.length ? JSON.stringify(keyCols.map((c) => normKey(row[c]))) : normKey(row[key]));
+  const disp = (k: string) => (k === '\u0000null' ? 'NULL' : k);
+  const showKey = (k: string) => (also.length ? (JSON.parse(k) as string[]).map((v, j) => `${keyCols[j]} = ${disp(v)}`).join(', ') : `${key} = ${disp(k)}`);
   const expected = new Map<string, string[]>();
   loop.forEach((res, i) => {
-    const k = normKey(r.keys[i]);
+    const k = keyAt(i);
     const rows = res.rows.map(canonOf);
     const had = expected.get(k);
     // a key the loop asked for twice (a select-then-insert: its SELECT, then its INSERT … RETURNING) has the rows of both
@@ -353,7 +361,7 @@ export function compareRows(r: Runnable, loop: Result[], rewrite: Result, aggreg
   });
   const actual = new Map<string, string[]>();
   for (const row of rewrite.rows) {
-    const k = normKey(row[key]);
+    const k = keyOfRow(row);
     const g = actual.get(k) ?? [];
     const c = canonOf(row);
     if (!r.distinctPerKey || !g.includes(c)) g.push(c);
@@ -363,7 +371,7 @@ export function compareRows(r: Runnable, loop: Result[], rewrite: Result, aggreg
   for (const [k, want] of expected) {
     const got = (actual.get(k) ?? []).slice().sort();
     const w = want.slice().sort();
-    const shown = k === '\u0000null' ? 'NULL' : k;
+    const shown = also.length ? showKey(k) : disp(k);
     if (aggregate && got.length === 0 && w.length === 1 && emptyAggregate(w[0]!, key)) continue;
     if (JSON.stringify(got) !== JSON.stringify(w)) {
       const lw = w.find((x) => !got.includes(x)) ?? null;
@@ -371,7 +379,7 @@ export function compareRows(r: Runnable, loop: Result[], rewrite: Result, aggreg
       return {
         rows: 0,
         keys: 0,
-        different: `for ${key} = ${shown} the loop got ${w.length} row${w.length === 1 ? '' : 's'}, the rewrite ${got.length}${lw ? `; the loop's ${short(lw)}` : ''}${gw ? `; the rewrite's ${short(gw)}` : ''}`,
+        different: `for ${showKey(k)} the loop got ${w.length} row${w.length === 1 ? '' : 's'}, the rewrite ${got.length}${lw ? `; the loop's ${short(lw)}` : ''}${gw ? `; the rewrite's ${short(gw)}` : ''}`,
         example: { key: shown, loop: lw, rewrite: gw },
       };
     }
@@ -380,8 +388,8 @@ export function compareRows(r: Runnable, loop: Result[], rewrite: Result, aggreg
   // in key order, so the example does not depend on the order the rows came in
   for (const [k, got] of [...actual].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (!expected.has(k)) {
-      const shown = k === '\u0000null' ? 'NULL' : k;
-      return { rows: 0, keys: 0, different: `the rewrite returned ${got.length} row(s) for ${key} = ${shown}, a key the loop never asked for`, example: { key: shown, loop: null, rewrite: short(got[0]!) } };
+      const shown = also.length ? showKey(k) : disp(k);
+      return { rows: 0, keys: 0, different: `the rewrite returned ${got.length} row(s) for ${showKey(k)}, a key the loop never asked for`, example: { key: shown, loop: null, rewrite: short(got[0]!) } };
     }
   }
   return { rows, keys: expected.size };

@@ -337,6 +337,21 @@ describe('shapes the generated scenarios (scenarios.test.ts) found', () => {
     );
   });
 
+  it('a loop over pairs (two columns change together) is one query over the pairs, compared per pair', async () => {
+    const pairs: [string, string][] = [['1', 'paid'], ['2', 'shipped'], ['3', 'paid'], ['1', 'shipped'], ['4', 'pending']];
+    const d = draftOf('n-plus-one', stmtsOf(pairs.map(([c, st]) => ({ sql: 'SELECT id, total_cents FROM orders WHERE customer_id = $1 AND status = $2', params: [c, st] }))), null, { keyColumns: ['customer_id'] });
+    const b = build(d);
+    expect(b.use).toBe(
+      "SELECT customer_id, status, id, total_cents FROM orders WHERE (customer_id, status) IN (('1', 'paid'), ('2', 'shipped'), ('3', 'paid'), ('1', 'shipped'), ('4', 'pending'))",
+    );
+    const v = await replay(conn.client, d, b, replayOptions);
+    const [{ n }] = (await db.client.query(`SELECT count(*)::int AS n FROM orders WHERE (customer_id, status) IN ((1, 'paid'), (2, 'shipped'), (3, 'paid'), (1, 'shipped'), (4, 'pending'))`)).rows;
+    expect(outcome(v.message)).toBe(`verified: same ${n} rows for 5 keys; 5 round trips → 1`);
+    // keyed on customer_id alone, with status fixed to the first pair's: caught
+    const one = { ...b, runnable: [{ ...b.runnable![0]!, sql: "SELECT customer_id, status, id, total_cents FROM orders WHERE customer_id = ANY('{1,2,3,4}') AND status = 'paid'" }] };
+    expect((await replay(conn.client, d, one, replayOptions)).message).toBe('different rows: the rewrite returned 3 row(s) for customer_id = 2, status = paid, a key the loop never asked for');
+  });
+
   it('a loop kept only in part says that its first statements were proven', async () => {
     const d = { ...draftOf('n-plus-one', stmtsOf([1, 2, 3].map((k) => ({ sql: 'SELECT id, total_cents FROM orders WHERE customer_id = $1', params: [String(k)] }))), null, { keyColumns: ['customer_id'] }), keptOf: 450 };
     const v = await replay(conn.client, d, build(d), replayOptions);

@@ -1,6 +1,6 @@
 /** n-plus-one: the child query over every key at once, and the JOIN with the parent when it is known. */
 import type { Expr, SelectFromStatement } from 'pgsql-ast-parser';
-import { anyPredicate, dupNote, empty, keyedRunnable, loopKey, parsedAll, settle, withConjunct, withKeyColumn, type LoopKey } from '../keys.js';
+import { anyPredicate, dupNote, empty, keyedRunnable, loopKey, parsedAll, settle, SHOWN_ROWS, withConjunct, withKeyColumn, type LoopKey } from '../keys.js';
 import { statement } from '../printer.js';
 import { andAll, bindAll, clone, conjuncts, parseStmt, qualify, renumber, valueOf, type Parsed } from '../statement.js';
 import { defineRewrite, type BuildInput, type Built } from '../types.js';
@@ -13,18 +13,16 @@ export function nPlusOne(draft: BuildInput): Built {
   const first = ps[0]!;
   const key = loopKey(ps, draft.keyColumns);
   if (!key) return out;
+  // a loop over pairs (owner and status both change): one statement over the pairs it asked for
+  if (key.others.length && [key, ...key.others].every((k) => k.values.every((v) => v !== undefined))) {
+    const tuples = byTuples(first, ps, key, out);
+    if (tuples) return tuples;
+  }
   const ast = clone(first.ast) as SelectFromStatement;
   const any = anyPredicate(key.slot, first);
   withConjunct(ast, key.slot.index, any.expr);
   withKeyColumn(ast, key.slot.column);
-  if (ast.limit) {
-    // the loop's LIMIT applied per key (Django's LIMIT 21 on .get()): over all keys it would cut rows off;
-    // Prisma's OFFSET 0 changes nothing
-    const off = ast.limit.offset ? valueOf(ast.limit.offset, first) : '0';
-    if (ast.limit.limit) out.notes.push(`LIMIT dropped: it applied to each key's query, not to all keys together`);
-    else if (off !== '0') out.notes.push(`OFFSET dropped: it applied to each key's query, not to all keys together`);
-    delete ast.limit;
-  }
+  dropLimit(ast, first, out);
   const done = settle([ast], first, any.param, key.slot.column.name, key.values);
   out.use = done.sqls[0]!;
   out.params.push(...done.params);
@@ -46,6 +44,60 @@ export function nPlusOne(draft: BuildInput): Built {
     }
     out.alternatives.push(alt);
   }
+  return out;
+}
+
+/** The loop's LIMIT applied per key (Django's LIMIT 21 on .get()): over all keys it would cut rows off; Prisma's OFFSET 0 changes nothing. */
+function dropLimit(ast: SelectFromStatement, first: Parsed, out: Built): void {
+  if (!ast.limit) return;
+  const off = ast.limit.offset ? valueOf(ast.limit.offset, first) : '0';
+  if (ast.limit.limit) out.notes.push(`LIMIT dropped: it applied to each key's query, not to all keys together`);
+  else if (off !== '0') out.notes.push(`OFFSET dropped: it applied to each key's query, not to all keys together`);
+  delete ast.limit;
+}
+
+/**
+ * `WHERE owner_id = $1 AND status = $2` with both changing: `WHERE (owner_id, status) IN (('7', 'paid'), …)`, every
+ * pair the loop asked for, each value a quoted literal that takes its column's type (no type to guess), and
+ * every key column in the rows. Null when another value of the statement was not logged.
+ */
+function byTuples(first: Parsed, ps: Parsed[], key: LoopKey, out: Built): Built | null {
+  const parts = [key, ...key.others];
+  const bound = bindAll(first.ast, first) as SelectFromStatement | null;
+  if (!bound) return null;
+  const tuples = [...new Map(ps.map((_, i) => parts.map((p) => p.values[i] as string | null)).map((t) => [JSON.stringify(t), t])).values()];
+  const literal = (v: string | null): Expr => (v === null ? { type: 'null' } : { type: 'string', value: v });
+  const slots = new Set(parts.map((p) => p.slot.index));
+  const make = (rows: (string | null)[][]) => {
+    const ast = clone(bound);
+    const among: Expr = {
+      type: 'binary',
+      op: 'IN',
+      left: { type: 'list', expressions: parts.map((p) => clone(p.slot.column)) },
+      right: { type: 'list', expressions: rows.map((t) => ({ type: 'list', expressions: t.map(literal) })) },
+    };
+    ast.where = andAll([among, ...conjuncts(ast.where).filter((_, i) => !slots.has(i))]);
+    for (const p of parts.slice().reverse()) withKeyColumn(ast, p.slot.column);
+    dropLimit(ast, first, { ...out, notes: [] });
+    return ast;
+  };
+  const names = parts.map((p) => p.slot.column.name);
+  const rest = tuples.length - Math.min(tuples.length, SHOWN_ROWS);
+  dropLimit(clone(bound), first, out);
+  out.use = statement(make(tuples.slice(0, SHOWN_ROWS))) + (rest > 0 ? ` /* … ${rest} more (${names.join(', ')}) pairs like these (${tuples.length} in all) */` : '');
+  out.runnable = [
+    {
+      sql: statement(make(tuples)),
+      binds: [],
+      covers: ps.map((p) => p.stmt),
+      keyColumn: key.slot.column.name,
+      keys: key.values as (string | null)[],
+      alsoKeys: key.others.map((o) => ({ column: o.slot.column.name, values: o.values as (string | null)[] })),
+    },
+  ];
+  out.names = { key: key.slot.column.name.replace(/"/g, ''), belongsTo: false };
+  out.notes.push(`the loop changed ${names.join(' and ')} together: one query over the ${tuples.length} (${names.join(', ')}) pairs it asked for`);
+  if (tuples.length < ps.length) out.notes.push(`pairs the loop asked for more than once return their rows once`);
   return out;
 }
 
