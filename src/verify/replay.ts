@@ -8,6 +8,7 @@ import type pg from 'pg';
 import type { AnyDraft } from '../detect/registry.js';
 import type { Verification } from '../findings/types.js';
 import type { Built, Runnable } from '../rewrite/index.js';
+import { statement } from '../rewrite/printer.js';
 import { parseStmt } from '../rewrite/statement.js';
 import type { Stmt } from '../sessions/types.js';
 import { ident, parseCheck, rewritePlaceholders } from '../sql/index.js';
@@ -196,16 +197,52 @@ const loopRun = (client: pg.Client, calls: Call[]) => runAll(client, calls.map((
 const rewriteRun = (client: pg.Client, runnables: Runnable[]) => runAll(client, runnables.map((r) => ({ sql: r.sql, params: r.binds, where: '' })), 'rewrite');
 
 /** Every runnable's rows against the loop's rows of the statements it covers; the first difference, or the totals. */
-function compareAll(draft: AnyDraft, runnables: Runnable[], results: Result[], byStmt: Map<Stmt, Result>): Comparison {
+function compareAll(draft: AnyDraft, runnables: Runnable[], results: Result[], byStmt: Map<Stmt, Result>): Comparison & { absentAt: { stmt: Stmt; key: string; row: string }[] } {
   let rows = 0;
   let keys = 0;
+  const absentAt: { stmt: Stmt; key: string; row: string }[] = [];
   for (const [i, r] of runnables.entries()) {
     const cmp = compareRows(r, r.covers.map((s) => byStmt.get(s)!), results[i]!, draft.kind === 'aggregate-loop' || (draft.kind === 'repeated-sequence' && /\bGROUP BY\b/i.test(r.sql)));
-    if (cmp.different) return cmp;
+    if (cmp.different) return { ...cmp, absentAt };
     rows += cmp.rows;
     keys += cmp.keys;
+    for (const a of cmp.absent ?? []) absentAt.push({ stmt: r.covers[a.index]!, key: a.key, row: a.row });
   }
-  return { rows, keys };
+  return { rows, keys, absentAt };
+}
+
+/**
+ * A key the GROUP BY left out counts as the loop's 0 / NULL only if it has no rows: the loop's statement for it
+ * is run again as count(*) over the same FROM and WHERE. A key with rows (their sum was NULL, or 0) that the
+ * rewrite lost is a difference. A statement that cannot be counted so keeps the documented reading.
+ */
+async function absentWithRows(client: pg.Client, absent: { stmt: Stmt; key: string; row: string }[], calls: Call[]): Promise<string | null> {
+  for (const a of absent) {
+    const call = calls.find((c) => c.stmt === a.stmt);
+    const probe = call ? countOf(call.sql) : null;
+    if (!call || !probe) continue;
+    await client.query('SAVEPOINT sqloupe_probe');
+    try {
+      const n = Number(Object.values((await run(client, probe, call.params)).rows[0] ?? {})[0] ?? 0);
+      await client.query('RELEASE SAVEPOINT sqloupe_probe');
+      if (n > 0) return `for ${a.key} the loop got ${short(a.row)} from ${n} row${n === 1 ? '' : 's'}, the rewrite no row (a key is left out of GROUP BY only when it has no rows)`;
+    } catch {
+      await client.query('ROLLBACK TO SAVEPOINT sqloupe_probe');
+    }
+  }
+  return null;
+}
+
+/** `SELECT sum(x) FROM t WHERE k = $1` as `SELECT count(*) FROM t WHERE k = $1`: how many rows it aggregated. */
+function countOf(sql: string): string | null {
+  const p = parseStmt({ sql, values: [] } as unknown as Stmt);
+  if (!p || p.ast.type !== 'select' || p.ast.groupBy?.length || !p.ast.from?.length) return null;
+  const ast = { ...p.ast, columns: [{ expr: { type: 'call', function: { name: 'count' }, args: [{ type: 'ref', name: '*' }] } }], orderBy: undefined, limit: undefined } as typeof p.ast;
+  try {
+    return statement(ast);
+  } catch {
+    return null;
+  }
 }
 
 type Alternative = { label: string; runnable: Runnable[] };
@@ -242,7 +279,9 @@ async function verifyReads(client: pg.Client, draft: AnyDraft, calls: Call[], ru
   const rewritten = await rewriteRun(client, runnables);
   const byStmt = new Map(calls.map((c, i) => [c.stmt, loop[i]!]));
   const sql = runnables.map((r) => r.sql).join(';\n');
-  const cmp = compareAll(draft, runnables, rewritten, byStmt);
+  const compared = compareAll(draft, runnables, rewritten, byStmt);
+  const lost = compared.different ? null : await absentWithRows(client, compared.absentAt, calls);
+  const cmp: Comparison = lost ? { rows: 0, keys: 0, different: lost } : compared;
   const alts = await verifyAlternatives(client, draft, alternatives, byStmt, opts);
   const extra = alts.length ? { alternatives: alts } : {};
   if (cmp.different) {
@@ -308,6 +347,11 @@ interface Comparison {
   keys: number;
   different?: string;
   example?: Verification['example'];
+  /**
+   * Aggregates: keys absent from the rewrite's GROUP BY where the loop got 0 / NULL, by the covered statement
+   * that asked (its index in covers). The same only if that key has no rows at all: checked on the database.
+   */
+  absent?: { index: number; key: string; row: string }[];
 }
 
 const short = (s: string) => (s.length > 200 ? s.slice(0, 199) + '…' : s);
@@ -351,8 +395,10 @@ export function compareRows(r: Runnable, loop: Result[], rewrite: Result, aggreg
   const disp = (k: string) => (k === '\u0000null' ? 'NULL' : k);
   const showKey = (k: string) => (also.length ? (JSON.parse(k) as string[]).map((v, j) => `${keyCols[j]} = ${disp(v)}`).join(', ') : `${key} = ${disp(k)}`);
   const expected = new Map<string, string[]>();
+  const askedAt = new Map<string, number>();
   loop.forEach((res, i) => {
     const k = keyAt(i);
+    if (!askedAt.has(k)) askedAt.set(k, i);
     const rows = res.rows.map(canonOf);
     const had = expected.get(k);
     // a key the loop asked for twice (a select-then-insert: its SELECT, then its INSERT … RETURNING) has the rows of both
@@ -368,11 +414,15 @@ export function compareRows(r: Runnable, loop: Result[], rewrite: Result, aggreg
     actual.set(k, g);
   }
   let rows = 0;
+  const absentKeys: NonNullable<Comparison['absent']> = [];
   for (const [k, want] of expected) {
     const got = (actual.get(k) ?? []).slice().sort();
     const w = want.slice().sort();
     const shown = also.length ? showKey(k) : disp(k);
-    if (aggregate && got.length === 0 && w.length === 1 && emptyAggregate(w[0]!, key)) continue;
+    if (aggregate && got.length === 0 && w.length === 1 && emptyAggregate(w[0]!, key)) {
+      absentKeys.push({ index: askedAt.get(k)!, key: showKey(k), row: w[0]! });
+      continue;
+    }
     if (JSON.stringify(got) !== JSON.stringify(w)) {
       const lw = w.find((x) => !got.includes(x)) ?? null;
       const gw = got.find((x) => !w.includes(x)) ?? null;
@@ -392,7 +442,7 @@ export function compareRows(r: Runnable, loop: Result[], rewrite: Result, aggreg
       return { rows: 0, keys: 0, different: `the rewrite returned ${got.length} row(s) for ${showKey(k)}, a key the loop never asked for`, example: { key: shown, loop: null, rewrite: short(got[0]!) } };
     }
   }
-  return { rows, keys: expected.size };
+  return { rows, keys: expected.size, absent: absentKeys };
 }
 
 /**
@@ -418,13 +468,17 @@ function compareMapped(r: Runnable, key: string, columns: string[][], cols: stri
     }
   }
   const compared = new Set<string>();
+  const absentKeys: NonNullable<Comparison['absent']> = [];
   for (const [i, res] of loop.entries()) {
     const k = normKey(r.keys[i]);
     const names = columns[i]!;
     const shown = k === '\u0000null' ? 'NULL' : k;
     const want = res.rows.map((row) => canon(row, cols)).sort();
     const got = (byKey.get(k) ?? []).map((row) => JSON.stringify(Object.fromEntries(cols.map((c, j) => [c, row[names[j]!] ?? null])))).sort();
-    if (aggregate && got.length === 0 && want.length === 1 && emptyAggregate(want[0]!, key)) continue;
+    if (aggregate && got.length === 0 && want.length === 1 && emptyAggregate(want[0]!, key)) {
+      absentKeys.push({ index: i, key: `${key} = ${shown}`, row: want[0]! });
+      continue;
+    }
     if (JSON.stringify(got) !== JSON.stringify(want)) {
       const lw = want.find((x) => !got.includes(x)) ?? null;
       const gw = got.find((x) => !want.includes(x)) ?? null;
@@ -437,7 +491,7 @@ function compareMapped(r: Runnable, key: string, columns: string[][], cols: stri
     }
     compared.add(JSON.stringify([k, names]));
   }
-  return { rows: compared.size, keys: asked.size };
+  return { rows: compared.size, keys: asked.size, absent: absentKeys };
 }
 
 /** The loop's row for a key with no rows: every aggregate 0 or NULL. */

@@ -352,6 +352,22 @@ describe('shapes the generated scenarios (scenarios.test.ts) found', () => {
     expect((await replay(conn.client, d, one, replayOptions)).message).toBe('different rows: the rewrite returned 3 row(s) for customer_id = 2, status = paid, a key the loop never asked for');
   });
 
+  it('an aggregate key left out of GROUP BY counts as 0 / NULL only when it has no rows', async () => {
+    const d = draftOf(
+      'aggregate-loop',
+      stmtsOf(['9007199254740993', '9007199254740994', '9007199254740995'].map((k) => ({ sql: `SELECT max(note) AS note FROM "T16"."Tally" WHERE status = 'open' AND "OwnerRef" = $1`, params: [k] }))),
+      null,
+      { keyColumns: ['"OwnerRef"'] },
+    );
+    const b = build(d);
+    // ...993 has one open row whose note is NULL: the GROUP BY has a row for it; the other two have none
+    expect(outcome((await replay(conn.client, d, b, replayOptions)).message)).toBe('verified: same 1 row for 3 keys; 3 round trips → 1');
+    const dropsNulls = { ...b, runnable: [{ ...b.runnable![0]!, sql: `${b.runnable![0]!.sql} HAVING max(note) IS NOT NULL` }] };
+    expect((await replay(conn.client, d, dropsNulls, replayOptions)).message).toBe(
+      'different rows: for OwnerRef = 9007199254740993 the loop got {"note":null} from 1 row, the rewrite no row (a key is left out of GROUP BY only when it has no rows)',
+    );
+  });
+
   it('a loop kept only in part says that its first statements were proven', async () => {
     const d = { ...draftOf('n-plus-one', stmtsOf([1, 2, 3].map((k) => ({ sql: 'SELECT id, total_cents FROM orders WHERE customer_id = $1', params: [String(k)] }))), null, { keyColumns: ['customer_id'] }), keptOf: 450 };
     const v = await replay(conn.client, d, build(d), replayOptions);
