@@ -110,7 +110,7 @@ export function loopKey(ps: Parsed[], hint: readonly string[]): LoopKey | null {
 }
 
 /** A column as the detector wrote it (`"OwnerRef"`, `oi.order_id`) by the name the AST holds (`OwnerRef`, `order_id`). */
-function columnName(written: string): string {
+export function columnName(written: string): string {
   const last = /(?:^|\.)("(?:[^"]|"")*"|[^."]+)$/.exec(written)?.[1] ?? written;
   return last.startsWith('"') ? last.slice(1, -1).replace(/""/g, '"') : last.toLowerCase();
 }

@@ -591,15 +591,8 @@ function writtenTables(sqls: string[]): string[] {
 
 const qname = (name: string, schema?: string) => (schema ? `${ident(schema)}.${ident(name)}` : ident(name));
 
-interface TableState {
-  table: string;
-  /** Columns whose values come from a sequence: a new row's value differs between two rolled-back runs. */
-  generated: Map<string, string | null>;
-  checksum: string;
-}
-
 /** The column list of a table with how each is compared: generated values above the old maximum and now() masked. */
-async function tableShape(client: pg.Client, table: string): Promise<{ exprs: string[]; generated: Map<string, string | null> } | null> {
+async function tableShape(client: pg.Client, table: string): Promise<{ exprs: string[]; generated: Map<string, string | null>; random: string[] } | null> {
   const cols = await run(
     client,
     `SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type, pg_get_expr(d.adbin, d.adrelid) AS def, a.attidentity AS ident
@@ -609,10 +602,15 @@ async function tableShape(client: pg.Client, table: string): Promise<{ exprs: st
   );
   if (cols.rows.length === 0) return null;
   const generated = new Map<string, string | null>();
+  const random: string[] = [];
   const exprs: string[] = [];
   for (const c of cols.rows) {
     const col = ident(c['attname']!);
-    if ((c['def'] ?? '').startsWith('nextval(') || c['ident'] === 'a' || c['ident'] === 'd') {
+    if (RANDOM_DEFAULT.test(c['def'] ?? '')) {
+      // DEFAULT gen_random_uuid(): a row this transaction wrote has a value no other run gives it
+      random.push(c['attname']!);
+      exprs.push(`CASE WHEN ${WRITTEN_HERE} THEN NULL ELSE t.${col} END`);
+    } else if ((c['def'] ?? '').startsWith('nextval(') || c['ident'] === 'a' || c['ident'] === 'd') {
       const max = (await run(client, `SELECT max(${col})::text AS m FROM ${table}`, [])).rows[0]!['m'] ?? null;
       generated.set(c['attname']!, max);
       exprs.push(max === null ? 'NULL' : `CASE WHEN t.${col} > ${/^-?\d+$/.test(max) ? max : `'${max.replace(/'/g, "''")}'`} THEN NULL ELSE t.${col} END`);
@@ -621,7 +619,22 @@ async function tableShape(client: pg.Client, table: string): Promise<{ exprs: st
       exprs.push(`CASE WHEN t.${col} = now() THEN NULL ELSE t.${col} END`);
     } else exprs.push(`t.${col}`);
   }
-  return { exprs, generated };
+  return { exprs, generated, random };
+}
+
+/** Defaults that give every new row a value of chance: no two runs of the same statement agree on it. */
+const RANDOM_DEFAULT = /\b(gen_random_uuid|uuid_generate_v[14]|random|clock_timestamp|timeofday)\s*\(/i;
+/** True for a row of `t` that the current transaction inserted or updated (its xmin is this transaction's id). */
+const WRITTEN_HERE = `t.xmin::text::bigint = txid_current() % 4294967296`;
+
+/** The values of chance this transaction's rows got, per column: what a returned row may carry and still match. */
+async function randomValues(client: pg.Client, table: string, columns: string[], into: Map<string, Set<string>>): Promise<void> {
+  for (const c of columns) {
+    const r = await run(client, `SELECT t.${ident(c)}::text AS v FROM ${table} AS t WHERE ${WRITTEN_HERE}`, []);
+    const set = into.get(c) ?? new Set<string>();
+    for (const row of r.rows) if (row['v'] !== null) set.add(row['v']!);
+    into.set(c, set);
+  }
 }
 
 /**
@@ -659,7 +672,9 @@ async function verifyWrites(client: pg.Client, draft: AnyDraft, calls: Call[], r
     shapes.set(t, s);
   }
   // a returned id above the table's old maximum is a new row's: its value depends on the sequence, not the rewrite
+  const fresh = new Map<string, Set<string>>();
   const mask = (col: string, v: string | null) => {
+    if (v !== null && fresh.get(col)?.has(v)) return '<new>';
     for (const s of shapes.values()) {
       const max = s.generated.get(col);
       if (max !== undefined && v !== null && (max === null || (/^-?\d+$/.test(v) && /^-?\d+$/.test(max) ? BigInt(v) > BigInt(max) : v > max))) return '<new>';
@@ -673,7 +688,10 @@ async function verifyWrites(client: pg.Client, draft: AnyDraft, calls: Call[], r
       const res = await f();
       const changed = (await rowsChanged(client, tables)) - start;
       const sums = new Map<string, string>();
-      for (const [t, s] of shapes) sums.set(t, await checksum(client, t, s.exprs));
+      for (const [t, s] of shapes) {
+        sums.set(t, await checksum(client, t, s.exprs));
+        if (s.random.length) await randomValues(client, t, s.random, fresh);
+      }
       return { res, sums, changed };
     } finally {
       await client.query('ROLLBACK');
