@@ -423,16 +423,8 @@ export function compareRows(r: Runnable, loop: Result[], rewrite: Result, aggreg
       absentKeys.push({ index: askedAt.get(k)!, key: showKey(k), row: w[0]! });
       continue;
     }
-    if (JSON.stringify(got) !== JSON.stringify(w)) {
-      const lw = w.find((x) => !got.includes(x)) ?? null;
-      const gw = got.find((x) => !w.includes(x)) ?? null;
-      return {
-        rows: 0,
-        keys: 0,
-        different: `for ${showKey(k)} the loop got ${w.length} row${w.length === 1 ? '' : 's'}, the rewrite ${got.length}${lw ? `; the loop's ${short(lw)}` : ''}${gw ? `; the rewrite's ${short(gw)}` : ''}`,
-        example: { key: shown, loop: lw, rewrite: gw },
-      };
-    }
+    const differs = rowsDiffer(showKey(k), shown, w, got, '');
+    if (differs) return differs;
     rows += w.length;
   }
   // in key order, so the example does not depend on the order the rows came in
@@ -479,19 +471,24 @@ function compareMapped(r: Runnable, key: string, columns: string[][], cols: stri
       absentKeys.push({ index: i, key: `${key} = ${shown}`, row: want[0]! });
       continue;
     }
-    if (JSON.stringify(got) !== JSON.stringify(want)) {
-      const lw = want.find((x) => !got.includes(x)) ?? null;
-      const gw = got.find((x) => !want.includes(x)) ?? null;
-      return {
-        rows: 0,
-        keys: 0,
-        different: `for ${key} = ${shown} the loop got ${want.length} row${want.length === 1 ? '' : 's'}, the rewrite ${got.length} in ${names.join(', ')}${lw ? `; the loop's ${short(lw)}` : ''}${gw ? `; the rewrite's ${short(gw)}` : ''}`,
-        example: { key: shown, loop: lw, rewrite: gw },
-      };
-    }
+    const differs = rowsDiffer(`${key} = ${shown}`, shown, want, got, ` in ${names.join(', ')}`);
+    if (differs) return differs;
     compared.add(JSON.stringify([k, names]));
   }
   return { rows: compared.size, keys: asked.size, absent: absentKeys };
+}
+
+/** One key's rows on both sides (sorted canonical rows): the difference with an example of each side, or null. */
+function rowsDiffer(which: string, shown: string, want: string[], got: string[], where: string): Comparison | null {
+  if (JSON.stringify(got) === JSON.stringify(want)) return null;
+  const lw = want.find((x) => !got.includes(x)) ?? null;
+  const gw = got.find((x) => !want.includes(x)) ?? null;
+  return {
+    rows: 0,
+    keys: 0,
+    different: `for ${which} the loop got ${want.length} row${want.length === 1 ? '' : 's'}, the rewrite ${got.length}${where}${lw ? `; the loop's ${short(lw)}` : ''}${gw ? `; the rewrite's ${short(gw)}` : ''}`,
+    example: { key: shown, loop: lw, rewrite: gw },
+  };
 }
 
 /** The loop's row for a key with no rows: every aggregate 0 or NULL. */

@@ -10,6 +10,7 @@
  * loop repeats and keys that match no row, loop kind, values as literals in the SQL or as bind parameters
  * (`DETAIL: parameters:`), values with quotes, NULLs, timestamps and numerics, and loop sizes 2, 3, 17 and 200.
  */
+import { seeded as rng } from '../support/sweep.js';
 
 export type KeyType = 'int' | 'bigint' | 'uuid' | 'text';
 export type Naming = 'std' | 'odd' | 'mixed';
@@ -64,18 +65,6 @@ export interface Scenario {
   expect: { kind: string; outcome: string };
   /** Tables the case owns (for the before/after checksum). */
   owned: string[];
-}
-
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
