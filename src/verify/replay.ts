@@ -173,6 +173,11 @@ function failure(e: unknown, sql: string, opts: ReplayOptions): Verification {
   if (err?.code === '57014') return verdict('failed', `failed: the ${st.stage} ran past statement_timeout (${msg})`, { sql });
   if (err?.code === '55P03') return verdict('failed', `failed: the ${st.stage} waited past lock_timeout for a lock (${msg})`, { sql });
   if (err?.code === '25006') return verdict('skipped', `skipped: the ${st.stage} writes (${msg}); run with --allow-writes`, { sql });
+  if (st.stage === 'rewrite' && err?.code === '42P10') {
+    // an upsert on a column with no unique index: the rewrite assumed one (a lookup that is not a get-or-create)
+    const on = /ON CONFLICT\s*\(([^)]*)\)/i.exec(sql)?.[1];
+    return verdict('failed', `failed: the rewrite's ON CONFLICT${on ? ` (${on})` : ''} needs a unique index or constraint${on ? ` on ${on}` : ''}, and this database has none (${msg})`, { sql });
+  }
   if (st.stage === 'loop') return verdict('failed', `failed: the loop itself failed at ${st.where}: ${msg}`, { sql });
   return verdict('failed', `failed: the rewrite failed: ${msg}`, { sql });
 }

@@ -412,6 +412,23 @@ describe('shapes the generated scenarios (scenarios.test.ts) found', () => {
     );
   });
 
+  it('an upsert on a column with no unique index fails with that reason', async () => {
+    const d = draftOf(
+      'select-then-insert',
+      stmtsOf([
+        `SELECT id FROM "T16"."Tally" WHERE status = 'x'`,
+        `INSERT INTO "T16"."Tally" (id, "OwnerRef", status) VALUES (10, 7, 'x') RETURNING id`,
+        `SELECT id FROM "T16"."Tally" WHERE status = 'y'`,
+        `INSERT INTO "T16"."Tally" (id, "OwnerRef", status) VALUES (11, 8, 'y') RETURNING id`,
+      ]),
+      null,
+      { keyColumns: ['status'] },
+    );
+    expect((await replay(conn.client, d, build(d), replayOptions)).message).toBe(
+      "failed: the rewrite's ON CONFLICT (status) needs a unique index or constraint on status, and this database has none (there is no unique or exclusion constraint matching the ON CONFLICT specification)",
+    );
+  });
+
   it('a loop kept only in part says that its first statements were proven', async () => {
     const d = { ...draftOf('n-plus-one', stmtsOf([1, 2, 3].map((k) => ({ sql: 'SELECT id, total_cents FROM orders WHERE customer_id = $1', params: [String(k)] }))), null, { keyColumns: ['customer_id'] }), keptOf: 450 };
     const v = await replay(conn.client, d, build(d), replayOptions);
