@@ -50,6 +50,8 @@ export interface Draft<D = unknown> {
   statements: Stmt[];
   /** Repetitions in this unit (statements for a loop, blocks for a sequence). */
   repeats: number;
+  /** Set when `statements` holds only the first of the loop's statements (the report keeps a bounded number): how many it had. */
+  keptOf?: number;
   /** The statement whose rows seem to drive the loop, when there is one. */
   parent: Stmt | null;
   confidence: Confidence;

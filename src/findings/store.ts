@@ -262,7 +262,7 @@ function groupState(g: Group): GroupState {
 }
 
 function trim(d: AnyDraft): AnyDraft {
-  return d.statements.length > MAX_KEPT_STATEMENTS ? { ...d, statements: d.statements.slice(0, MAX_KEPT_STATEMENTS) } : d;
+  return d.statements.length > MAX_KEPT_STATEMENTS ? { ...d, statements: d.statements.slice(0, MAX_KEPT_STATEMENTS), keptOf: d.keptOf ?? d.statements.length } : d;
 }
 
 function unitRef(unit: Unit, draft: AnyDraft): UnitRef {

@@ -82,4 +82,6 @@ export interface Verification {
   speedup: number | null;
   /** The first key whose rows differ: the loop's row and the rewrite's (as JSON), either may be null (missing). */
   example: { key: string | null; loop: string | null; rewrite: string | null } | null;
+  /** The suggestion's other forms run beside the loop too (JOIN with the parent, window function): compared, not timed. */
+  alternatives?: { label: string; status: 'verified' | 'different' | 'failed'; message: string }[];
 }

@@ -89,7 +89,8 @@ export function loopKey(ps: Parsed[], hint: readonly string[]): LoopKey | null {
     });
     if (new Set(values).size > 1) varying.push({ slot, values });
   }
-  const hints = hint;
+  // the detector names a quoted column as written ("OwnerRef"); the AST holds the name PostgreSQL uses
+  const hints = hint.map(columnName);
   if (varying.length === 0) {
     // the log printed `?` without the values (Hibernate without its bind logger): trust the detector's key column
     const blind = slots.filter((slot) => paramOf(slot.value) !== null && ps.every((p) => p.param(+paramOf(slot.value)!.name.slice(1)) === undefined));
@@ -97,12 +98,22 @@ export function loopKey(ps: Parsed[], hint: readonly string[]): LoopKey | null {
     return pick ? { slot: pick, values: ps.map(() => undefined), others: [] } : null;
   }
   const keyLike = (c: string) => c === 'id' || c.endsWith('_id') || c.endsWith('id');
+  // the loop's own variable changes least often: a count per key and status asks key 1 for 'paid', key 1
+  // for 'open', then key 2…, so the column that changes at every statement is the inner condition, not the key
+  const changes = (v: (typeof varying)[number]) => v.values.reduce<number>((n, x, i) => n + (i > 0 && x !== v.values[i - 1] ? 1 : 0), 0);
+  const outerFirst = varying.slice().sort((a, b) => changes(a) - changes(b));
   const pick =
-    varying.find((v) => hints.includes(v.slot.column.name) && keyLike(v.slot.column.name)) ??
-    varying.find((v) => hints.includes(v.slot.column.name)) ??
-    varying.find((v) => keyLike(v.slot.column.name)) ??
-    varying[0]!;
+    outerFirst.find((v) => hints.includes(v.slot.column.name) && keyLike(v.slot.column.name)) ??
+    outerFirst.find((v) => hints.includes(v.slot.column.name)) ??
+    outerFirst.find((v) => keyLike(v.slot.column.name)) ??
+    outerFirst[0]!;
   return { slot: pick.slot, values: pick.values, others: varying.filter((v) => v !== pick) };
+}
+
+/** A column as the detector wrote it (`"OwnerRef"`, `oi.order_id`) by the name the AST holds (`OwnerRef`, `order_id`). */
+export function columnName(written: string): string {
+  const last = /(?:^|\.)("(?:[^"]|"")*"|[^."]+)$/.exec(written)?.[1] ?? written;
+  return last.startsWith('"') ? last.slice(1, -1).replace(/""/g, '"') : last.toLowerCase();
 }
 
 /** `col = x` → `col = ANY($k)`, keeping a cast as an array cast; returns the parameter number used. */

@@ -244,6 +244,14 @@ export function isValue(e: Expr): boolean {
   return e.type === 'parameter' || e.type === 'integer' || e.type === 'numeric' || e.type === 'string' || e.type === 'boolean' || e.type === 'constant';
 }
 
+/**
+ * A value a row carries: a literal, a parameter, or NULL. `SET label = NULL` in one iteration and
+ * `SET label = 'x'` in the next is one varying column, never a constant NULL (an equality with NULL is not a key: isValue).
+ */
+export function isRowValue(e: Expr): boolean {
+  return e.type === 'null' || (e.type === 'cast' && e.operand.type === 'null') || isValue(e);
+}
+
 /** The value an expression stands for in this statement: a literal's text or the bound parameter. */
 export function valueOf(e: Expr, p: Parsed): string | null | undefined {
   switch (e.type) {

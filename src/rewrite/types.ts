@@ -7,7 +7,7 @@ import type { OrmName } from './orm.js';
 export interface Built {
   use: string | null;
   /** Other forms, each with how to bind its own parameters. */
-  alternatives: { label: string; sql: string; params?: string[]; binds?: Binds }[];
+  alternatives: { label: string; sql: string; params?: string[]; binds?: Binds; runnable?: Runnable[] }[];
   /** Values for `use`'s parameters from the log (`$n` → value or array), so a tool can run the rewrite beside the loop. */
   binds?: Binds;
   /** How to bind the new parameters ("$1 = the 12 order_id values: {…}"). */
@@ -33,6 +33,18 @@ export interface Runnable {
   keyColumn: string | null;
   /** The key each covered statement used, aligned with covers (empty when keyColumn is null). */
   keys: (string | null)[];
+  /**
+   * Aligned with covers: the rewrite's columns that hold each loop column of that statement, in the loop's
+   * column order (an aggregate's FILTER column per condition value). Absent: the rewrite's columns have the loop's names.
+   */
+  columns?: string[][];
+  /**
+   * Compare each key's distinct rows: a JOIN with the parent returns a key's rows once per parent row that
+   * names it (every order of a customer), where the loop asked once per iteration.
+   */
+  distinctPerKey?: boolean;
+  /** The other columns of a composite key (a loop over pairs), each with the value every covered statement used. */
+  alsoKeys?: { column: string; values: (string | null)[] }[];
 }
 
 /** `$n` (1-based index n-1) → the value to bind: a scalar, or an array for `= ANY($n)` / unnest(). */

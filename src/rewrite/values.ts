@@ -23,8 +23,9 @@ function guessType(v: string): string | null {
 /** The array type for an unnest() column, from every value the loop bound to it. */
 export function arrayType(values: Scalar[]): string {
   const vs = values.filter((v): v is string => v !== null);
-  if (vs.length && vs.every((v) => /^-?\d{1,18}$/.test(v))) return 'bigint[]';
-  if (vs.length && vs.every((v) => /^-?\d+(\.\d+)?$/.test(v))) return 'numeric[]';
+  // digits with a leading zero ('007', a zip code) are text: through bigint they would come back as 7
+  if (vs.length && vs.every((v) => /^(?:0|-?[1-9]\d{0,17})$/.test(v))) return 'bigint[]';
+  if (vs.length && vs.every((v) => /^(?:0|-?[1-9]\d*|-?(?:0|[1-9]\d*)\.\d+)$/.test(v))) return 'numeric[]';
   const types = new Set(vs.map(guessType));
   return (types.size === 1 ? [...types][0]! : 'text') + '[]';
 }

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import type { AnyDraft } from '../detect/registry.js';
 import type { Verification } from '../findings/types.js';
 import type { Built, Runnable } from '../rewrite/index.js';
+import { statement } from '../rewrite/printer.js';
 import { parseStmt } from '../rewrite/statement.js';
 import type { Stmt } from '../sessions/types.js';
 import { ident, parseCheck, rewritePlaceholders } from '../sql/index.js';
@@ -126,12 +127,18 @@ export async function replay(client: pg.Client, draft: AnyDraft, built: Built, o
     if (!parseCheck(r.sql)) return verdict('failed', `failed: the rewrite does not pass PostgreSQL's grammar check`, { sql: r.sql });
   }
   const isWrite = calls.some((c) => writes(c.sql)) || runnables.some((r) => writes(r.sql));
+  // the other forms of a read, when they can be run as they are: every statement they replace is one the rewrite does
+  const alternatives = built.alternatives.flatMap((a) =>
+    !isWrite && a.runnable?.length && a.runnable.every((r) => DML_VERBS.has(verbOf(r.sql)) && !writes(r.sql) && r.covers.every((s) => stmts.includes(s)) && parseCheck(r.sql))
+      ? [{ label: a.label, runnable: a.runnable }]
+      : [],
+  );
   const sql = runnables.map((r) => r.sql).join(';\n');
   if (isWrite && !opts.allowWrites) {
     return verdict('skipped', 'skipped: the loop writes; run with --allow-writes to verify it inside a transaction that is always rolled back', { sql });
   }
   try {
-    return isWrite ? await verifyWrites(client, draft, calls, runnables, opts) : await verifyReads(client, draft, calls, runnables, opts);
+    return isWrite ? await verifyWrites(client, draft, calls, runnables, opts) : await verifyReads(client, draft, calls, runnables, alternatives, opts);
   } catch (e) {
     return failure(e, sql, opts);
   } finally {
@@ -166,6 +173,11 @@ function failure(e: unknown, sql: string, opts: ReplayOptions): Verification {
   if (err?.code === '57014') return verdict('failed', `failed: the ${st.stage} ran past statement_timeout (${msg})`, { sql });
   if (err?.code === '55P03') return verdict('failed', `failed: the ${st.stage} waited past lock_timeout for a lock (${msg})`, { sql });
   if (err?.code === '25006') return verdict('skipped', `skipped: the ${st.stage} writes (${msg}); run with --allow-writes`, { sql });
+  if (st.stage === 'rewrite' && err?.code === '42P10') {
+    // an upsert on a column with no unique index: the rewrite assumed one (a lookup that is not a get-or-create)
+    const on = /ON CONFLICT\s*\(([^)]*)\)/i.exec(sql)?.[1];
+    return verdict('failed', `failed: the rewrite's ON CONFLICT${on ? ` (${on})` : ''} needs a unique index or constraint${on ? ` on ${on}` : ''}, and this database has none (${msg})`, { sql });
+  }
   if (st.stage === 'loop') return verdict('failed', `failed: the loop itself failed at ${st.where}: ${msg}`, { sql });
   return verdict('failed', `failed: the rewrite failed: ${msg}`, { sql });
 }
@@ -173,45 +185,114 @@ function failure(e: unknown, sql: string, opts: ReplayOptions): Verification {
 /** Permission denied is the user's setup, not this finding's: the run stops with one line. */
 export class PermissionError extends Error {}
 
-async function loopRun(client: pg.Client, calls: Call[]): Promise<Result[]> {
+/** Each statement in turn, one round trip each; a failure names its stage (and the loop statement's place in the log). */
+async function runAll(client: pg.Client, items: { sql: string; params: unknown[]; where: string }[], stage: 'loop' | 'rewrite'): Promise<Result[]> {
   const out: Result[] = [];
-  for (const c of calls) {
+  for (const it of items) {
     try {
-      out.push(await run(client, c.sql, c.params));
+      out.push(await run(client, it.sql, it.params));
     } catch (e) {
-      throw new StageError('loop', e, source(c.stmt));
+      throw new StageError(stage, e, it.where);
     }
   }
   return out;
 }
 
-async function rewriteRun(client: pg.Client, runnables: Runnable[]): Promise<Result[]> {
-  const out: Result[] = [];
-  for (const r of runnables) {
+const loopRun = (client: pg.Client, calls: Call[]) => runAll(client, calls.map((c) => ({ sql: c.sql, params: c.params, where: source(c.stmt) })), 'loop');
+const rewriteRun = (client: pg.Client, runnables: Runnable[]) => runAll(client, runnables.map((r) => ({ sql: r.sql, params: r.binds, where: '' })), 'rewrite');
+
+/** Every runnable's rows against the loop's rows of the statements it covers; the first difference, or the totals. */
+function compareAll(draft: AnyDraft, runnables: Runnable[], results: Result[], byStmt: Map<Stmt, Result>): Comparison & { absentAt: { stmt: Stmt; key: string; row: string }[] } {
+  let rows = 0;
+  let keys = 0;
+  const absentAt: { stmt: Stmt; key: string; row: string }[] = [];
+  for (const [i, r] of runnables.entries()) {
+    const cmp = compareRows(r, r.covers.map((s) => byStmt.get(s)!), results[i]!, draft.kind === 'aggregate-loop' || (draft.kind === 'repeated-sequence' && /\bGROUP BY\b/i.test(r.sql)));
+    if (cmp.different) return { ...cmp, absentAt };
+    rows += cmp.rows;
+    keys += cmp.keys;
+    for (const a of cmp.absent ?? []) absentAt.push({ stmt: r.covers[a.index]!, key: a.key, row: a.row });
+  }
+  return { rows, keys, absentAt };
+}
+
+/**
+ * A key the GROUP BY left out counts as the loop's 0 / NULL only if it has no rows: the loop's statement for it
+ * is run again as count(*) over the same FROM and WHERE. A key with rows (their sum was NULL, or 0) that the
+ * rewrite lost is a difference. A statement that cannot be counted so keeps the documented reading.
+ */
+async function absentWithRows(client: pg.Client, absent: { stmt: Stmt; key: string; row: string }[], calls: Call[]): Promise<string | null> {
+  for (const a of absent) {
+    const call = calls.find((c) => c.stmt === a.stmt);
+    const probe = call ? countOf(call.sql) : null;
+    if (!call || !probe) continue;
+    await client.query('SAVEPOINT sqloupe_probe');
     try {
-      out.push(await run(client, r.sql, r.binds));
+      const n = Number(Object.values((await run(client, probe, call.params)).rows[0] ?? {})[0] ?? 0);
+      await client.query('RELEASE SAVEPOINT sqloupe_probe');
+      if (n > 0) return `for ${a.key} the loop got ${short(a.row)} from ${n} row${n === 1 ? '' : 's'}, the rewrite no row (a key is left out of GROUP BY only when it has no rows)`;
+    } catch {
+      await client.query('ROLLBACK TO SAVEPOINT sqloupe_probe');
+    }
+  }
+  return null;
+}
+
+/** `SELECT sum(x) FROM t WHERE k = $1` as `SELECT count(*) FROM t WHERE k = $1`: how many rows it aggregated. */
+function countOf(sql: string): string | null {
+  const p = parseStmt({ sql, values: [] } as unknown as Stmt);
+  if (!p || p.ast.type !== 'select' || p.ast.groupBy?.length || !p.ast.from?.length) return null;
+  const ast = { ...p.ast, columns: [{ expr: { type: 'call', function: { name: 'count' }, args: [{ type: 'ref', name: '*' }] } }], orderBy: undefined, limit: undefined } as typeof p.ast;
+  try {
+    return statement(ast);
+  } catch {
+    return null;
+  }
+}
+
+type Alternative = { label: string; runnable: Runnable[] };
+type AlternativeVerdict = NonNullable<Verification['alternatives']>[number];
+
+/** The suggestion's other forms, in the same snapshot as the loop: compared like the rewrite (a failure does not end the transaction). */
+async function verifyAlternatives(client: pg.Client, draft: AnyDraft, alternatives: Alternative[], byStmt: Map<Stmt, Result>, opts: ReplayOptions): Promise<AlternativeVerdict[]> {
+  const out: AlternativeVerdict[] = [];
+  for (const a of alternatives) {
+    await client.query('SAVEPOINT sqloupe_alternative');
+    try {
+      const cmp = compareAll(draft, a.runnable, await rewriteRun(client, a.runnable), byStmt);
+      out.push(cmp.different ? { label: a.label, status: 'different', message: `other rows: ${cmp.different}` } : { label: a.label, status: 'verified', message: `same rows` });
+      await client.query('RELEASE SAVEPOINT sqloupe_alternative');
     } catch (e) {
-      throw new StageError('rewrite', e, '');
+      await client.query('ROLLBACK TO SAVEPOINT sqloupe_alternative');
+      const err = (e instanceof StageError ? e.cause : e) as { code?: string; message?: string };
+      if (err?.code === '42501') throw new PermissionError(opts.scrub(`permission denied on the database: ${String(err.message).split('\n')[0]}`));
+      out.push({ label: a.label, status: 'failed', message: `failed: ${opts.scrub(String(err?.message ?? e).split('\n')[0]!)}` });
     }
   }
   return out;
 }
 
-async function verifyReads(client: pg.Client, draft: AnyDraft, calls: Call[], runnables: Runnable[], opts: ReplayOptions): Promise<Verification> {
+/** The alternatives' verdicts as one clause of the message: "(the JOIN with the parent query: same rows)". */
+function alternativesClause(alts: AlternativeVerdict[]): string {
+  return alts.length ? ` (${alts.map((a) => `${a.label}: ${a.message}`).join('; ')})` : '';
+}
+
+async function verifyReads(client: pg.Client, draft: AnyDraft, calls: Call[], runnables: Runnable[], alternatives: Alternative[], opts: ReplayOptions): Promise<Verification> {
   // one snapshot for both sides: a busy database cannot make them differ
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   const loop = await loopRun(client, calls);
   const rewritten = await rewriteRun(client, runnables);
   const byStmt = new Map(calls.map((c, i) => [c.stmt, loop[i]!]));
-  let rows = 0;
-  let keys = 0;
   const sql = runnables.map((r) => r.sql).join(';\n');
-  for (const [i, r] of runnables.entries()) {
-    const cmp = compareRows(r, r.covers.map((s) => byStmt.get(s)!), rewritten[i]!, draft.kind === 'aggregate-loop' || (draft.kind === 'repeated-sequence' && /\bGROUP BY\b/i.test(r.sql)));
-    if (cmp.different) return verdict('different', `different rows: ${cmp.different}`, { sql, example: cmp.example ?? null, roundTrips: { loop: calls.length, rewrite: runnables.length } });
-    rows += cmp.rows;
-    keys += cmp.keys;
+  const compared = compareAll(draft, runnables, rewritten, byStmt);
+  const lost = compared.different ? null : await absentWithRows(client, compared.absentAt, calls);
+  const cmp: Comparison = lost ? { rows: 0, keys: 0, different: lost } : compared;
+  const alts = await verifyAlternatives(client, draft, alternatives, byStmt, opts);
+  const extra = alts.length ? { alternatives: alts } : {};
+  if (cmp.different) {
+    return verdict('different', `different rows: ${cmp.different}${alternativesClause(alts)}`, { sql, example: cmp.example ?? null, roundTrips: { loop: calls.length, rewrite: runnables.length }, ...extra });
   }
+  const { rows, keys } = cmp;
   const timing = await measure(
     () => loopRun(client, calls),
     () => rewriteRun(client, runnables),
@@ -219,7 +300,8 @@ async function verifyReads(client: pg.Client, draft: AnyDraft, calls: Call[], ru
   );
   const server = await explainAll(client, calls, runnables);
   await client.query('ROLLBACK');
-  return verified(`same ${rows} row${rows === 1 ? '' : 's'}${keys ? ` for ${keys} key${keys === 1 ? '' : 's'}` : ''}`, sql, rows, keys || null, calls.length, runnables.length, timing, server);
+  const v = verified(`same ${rows} row${rows === 1 ? '' : 's'}${keys ? ` for ${keys} key${keys === 1 ? '' : 's'}` : ''}${alternativesClause(alts)}`, sql, rows, keys || null, calls.length, runnables.length, timing, server, draft.keptOf);
+  return { ...v, ...extra };
 }
 
 function verified(
@@ -231,6 +313,7 @@ function verified(
   rewriteTrips: number,
   timing: { loop: number; rewrite: number; runs: number },
   server: { loop: number; rewrite: number; loopBuffers: number; rewriteBuffers: number } | null,
+  keptOf?: number,
 ): Verification {
   // from the times as reported, so the figure can be checked against them
   timing = { ...timing, loop: round(timing.loop), rewrite: round(timing.rewrite) };
@@ -238,7 +321,9 @@ function verified(
   const speed = speedup === null ? '' : speedup >= 1 ? `; ${speedup}× faster` : `; ${Math.round((timing.rewrite / timing.loop) * 10) / 10}× slower`;
   const ms = (n: number) => (n >= 10 ? n.toFixed(0) : n >= 1 ? n.toFixed(1) : n.toFixed(2));
   const detail = ` (wall ${ms(timing.loop)} ms → ${ms(timing.rewrite)} ms${server ? `, server ${ms(server.loop)} ms → ${ms(server.rewrite)} ms` : ''})`;
-  return verdict('verified', `verified: ${what}; ${loopTrips} round trip${loopTrips === 1 ? '' : 's'} → ${rewriteTrips}${speed}${detail}`, {
+  // a long loop is kept (and so replayed) only in part: say which part was proven
+  const part = keptOf !== undefined && keptOf > loopTrips ? ` (the loop's first ${loopTrips} of its ${keptOf} statements, as many as the report keeps)` : '';
+  return verdict('verified', `verified: ${what}; ${loopTrips} round trip${loopTrips === 1 ? '' : 's'} → ${rewriteTrips}${part}${speed}${detail}`, {
     sql,
     rows,
     keys,
@@ -267,6 +352,11 @@ interface Comparison {
   keys: number;
   different?: string;
   example?: Verification['example'];
+  /**
+   * Aggregates: keys absent from the rewrite's GROUP BY where the loop got 0 / NULL, by the covered statement
+   * that asked (its index in covers). The same only if that key has no rows at all: checked on the database.
+   */
+  absent?: { index: number; key: string; row: string }[];
 }
 
 const short = (s: string) => (s.length > 200 ? s.slice(0, 199) + '…' : s);
@@ -283,6 +373,7 @@ function canon(row: Record<string, string | null>, cols: string[]): string {
  */
 export function compareRows(r: Runnable, loop: Result[], rewrite: Result, aggregate: boolean, mask: (col: string, v: string | null) => string | null = (_c, v) => v): Comparison {
   const cols = loop.find((x) => x.fields.length)?.fields ?? rewrite.fields;
+  if (r.columns && r.keyColumn !== null) return compareMapped(r, r.keyColumn, r.columns, cols, loop, rewrite, aggregate);
   const missing = cols.filter((c) => !rewrite.fields.includes(c));
   if (missing.length) return { rows: 0, keys: 0, different: `the rewrite does not return ${missing.join(', ')}, which the loop did` };
   const canonOf = (row: Record<string, string | null>) => canon(Object.fromEntries(Object.entries(row).map(([c, v]) => [c, mask(c, v)])), cols);
@@ -297,12 +388,22 @@ export function compareRows(r: Runnable, loop: Result[], rewrite: Result, aggreg
     return { rows: rewrite.rows.length, keys: 0 };
   }
   const key = r.keyColumn;
-  if (!rewrite.fields.includes(key)) {
-    return { rows: 0, keys: 0, different: `the rewrite's rows do not carry ${key}, so the application cannot tell which key each row belongs to` };
+  // a loop over pairs (owner, status) is keyed by every column it varied
+  const also = r.alsoKeys ?? [];
+  const keyCols = [key, ...also.map((a) => a.column)];
+  const absent = keyCols.filter((c) => !rewrite.fields.includes(c));
+  if (absent.length) {
+    return { rows: 0, keys: 0, different: `the rewrite's rows do not carry ${absent.join(', ')}, so the application cannot tell which key each row belongs to` };
   }
+  const keyAt = (i: number) => (also.length ? JSON.stringify([normKey(r.keys[i]), ...also.map((a) => normKey(a.values[i]))]) : normKey(r.keys[i]));
+  const keyOfRow = (row: Record<string, string | null>) => (also.length ? JSON.stringify(keyCols.map((c) => normKey(row[c]))) : normKey(row[key]));
+  const disp = (k: string) => (k === '\u0000null' ? 'NULL' : k);
+  const showKey = (k: string) => (also.length ? (JSON.parse(k) as string[]).map((v, j) => `${keyCols[j]} = ${disp(v)}`).join(', ') : `${key} = ${disp(k)}`);
   const expected = new Map<string, string[]>();
+  const askedAt = new Map<string, number>();
   loop.forEach((res, i) => {
-    const k = normKey(r.keys[i]);
+    const k = keyAt(i);
+    if (!askedAt.has(k)) askedAt.set(k, i);
     const rows = res.rows.map(canonOf);
     const had = expected.get(k);
     // a key the loop asked for twice (a select-then-insert: its SELECT, then its INSERT … RETURNING) has the rows of both
@@ -311,36 +412,88 @@ export function compareRows(r: Runnable, loop: Result[], rewrite: Result, aggreg
   });
   const actual = new Map<string, string[]>();
   for (const row of rewrite.rows) {
-    const k = normKey(row[key]);
+    const k = keyOfRow(row);
     const g = actual.get(k) ?? [];
-    g.push(canonOf(row));
+    const c = canonOf(row);
+    if (!r.distinctPerKey || !g.includes(c)) g.push(c);
     actual.set(k, g);
   }
   let rows = 0;
+  const absentKeys: NonNullable<Comparison['absent']> = [];
   for (const [k, want] of expected) {
     const got = (actual.get(k) ?? []).slice().sort();
     const w = want.slice().sort();
-    const shown = k === '\u0000null' ? 'NULL' : k;
-    if (aggregate && got.length === 0 && w.length === 1 && emptyAggregate(w[0]!, key)) continue;
-    if (JSON.stringify(got) !== JSON.stringify(w)) {
-      const lw = w.find((x) => !got.includes(x)) ?? null;
-      const gw = got.find((x) => !w.includes(x)) ?? null;
-      return {
-        rows: 0,
-        keys: 0,
-        different: `for ${key} = ${shown} the loop got ${w.length} row${w.length === 1 ? '' : 's'}, the rewrite ${got.length}${lw ? `; the loop's ${short(lw)}` : ''}${gw ? `; the rewrite's ${short(gw)}` : ''}`,
-        example: { key: shown, loop: lw, rewrite: gw },
-      };
+    const shown = also.length ? showKey(k) : disp(k);
+    if (aggregate && got.length === 0 && w.length === 1 && emptyAggregate(w[0]!, key)) {
+      absentKeys.push({ index: askedAt.get(k)!, key: showKey(k), row: w[0]! });
+      continue;
     }
+    const differs = rowsDiffer(showKey(k), shown, w, got, '');
+    if (differs) return differs;
     rows += w.length;
   }
-  for (const [k, got] of actual) {
+  // in key order, so the example does not depend on the order the rows came in
+  for (const [k, got] of [...actual].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (!expected.has(k)) {
-      const shown = k === '\u0000null' ? 'NULL' : k;
-      return { rows: 0, keys: 0, different: `the rewrite returned ${got.length} row(s) for ${key} = ${shown}, a key the loop never asked for`, example: { key: shown, loop: null, rewrite: short(got[0]!) } };
+      const shown = also.length ? showKey(k) : disp(k);
+      return { rows: 0, keys: 0, different: `the rewrite returned ${got.length} row(s) for ${showKey(k)}, a key the loop never asked for`, example: { key: shown, loop: null, rewrite: short(got[0]!) } };
     }
   }
-  return { rows, keys: expected.size };
+  return { rows, keys: expected.size, absent: absentKeys };
+}
+
+/**
+ * A rewrite whose row per key holds several loop statements' values, each statement's in columns of its own
+ * (the FILTER column per condition value): each loop statement's rows against its columns of its key's row.
+ */
+function compareMapped(r: Runnable, key: string, columns: string[][], cols: string[], loop: Result[], rewrite: Result, aggregate: boolean): Comparison {
+  if (!rewrite.fields.includes(key)) {
+    return { rows: 0, keys: 0, different: `the rewrite's rows do not carry ${key}, so the application cannot tell which key each row belongs to` };
+  }
+  const absent = [...new Set(columns.flat())].filter((c) => !rewrite.fields.includes(c));
+  if (absent.length) return { rows: 0, keys: 0, different: `the rewrite does not return ${absent.join(', ')}, where the loop's values belong` };
+  const byKey = new Map<string, Record<string, string | null>[]>();
+  for (const row of rewrite.rows) {
+    const k = normKey(row[key]);
+    byKey.set(k, [...(byKey.get(k) ?? []), row]);
+  }
+  const asked = new Set(r.keys.map(normKey));
+  for (const [k, got] of byKey) {
+    if (!asked.has(k)) {
+      const shown = k === '\u0000null' ? 'NULL' : k;
+      return { rows: 0, keys: 0, different: `the rewrite returned ${got.length} row(s) for ${key} = ${shown}, a key the loop never asked for`, example: { key: shown, loop: null, rewrite: short(JSON.stringify(got[0])) } };
+    }
+  }
+  const compared = new Set<string>();
+  const absentKeys: NonNullable<Comparison['absent']> = [];
+  for (const [i, res] of loop.entries()) {
+    const k = normKey(r.keys[i]);
+    const names = columns[i]!;
+    const shown = k === '\u0000null' ? 'NULL' : k;
+    const want = res.rows.map((row) => canon(row, cols)).sort();
+    const got = (byKey.get(k) ?? []).map((row) => JSON.stringify(Object.fromEntries(cols.map((c, j) => [c, row[names[j]!] ?? null])))).sort();
+    if (aggregate && got.length === 0 && want.length === 1 && emptyAggregate(want[0]!, key)) {
+      absentKeys.push({ index: i, key: `${key} = ${shown}`, row: want[0]! });
+      continue;
+    }
+    const differs = rowsDiffer(`${key} = ${shown}`, shown, want, got, ` in ${names.join(', ')}`);
+    if (differs) return differs;
+    compared.add(JSON.stringify([k, names]));
+  }
+  return { rows: compared.size, keys: asked.size, absent: absentKeys };
+}
+
+/** One key's rows on both sides (sorted canonical rows): the difference with an example of each side, or null. */
+function rowsDiffer(which: string, shown: string, want: string[], got: string[], where: string): Comparison | null {
+  if (JSON.stringify(got) === JSON.stringify(want)) return null;
+  const lw = want.find((x) => !got.includes(x)) ?? null;
+  const gw = got.find((x) => !want.includes(x)) ?? null;
+  return {
+    rows: 0,
+    keys: 0,
+    different: `for ${which} the loop got ${want.length} row${want.length === 1 ? '' : 's'}, the rewrite ${got.length}${where}${lw ? `; the loop's ${short(lw)}` : ''}${gw ? `; the rewrite's ${short(gw)}` : ''}`,
+    example: { key: shown, loop: lw, rewrite: gw },
+  };
 }
 
 /** The loop's row for a key with no rows: every aggregate 0 or NULL. */
@@ -440,15 +593,8 @@ function writtenTables(sqls: string[]): string[] {
 
 const qname = (name: string, schema?: string) => (schema ? `${ident(schema)}.${ident(name)}` : ident(name));
 
-interface TableState {
-  table: string;
-  /** Columns whose values come from a sequence: a new row's value differs between two rolled-back runs. */
-  generated: Map<string, string | null>;
-  checksum: string;
-}
-
 /** The column list of a table with how each is compared: generated values above the old maximum and now() masked. */
-async function tableShape(client: pg.Client, table: string): Promise<{ exprs: string[]; generated: Map<string, string | null> } | null> {
+async function tableShape(client: pg.Client, table: string): Promise<{ exprs: string[]; generated: Map<string, string | null>; random: string[] } | null> {
   const cols = await run(
     client,
     `SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type, pg_get_expr(d.adbin, d.adrelid) AS def, a.attidentity AS ident
@@ -458,10 +604,15 @@ async function tableShape(client: pg.Client, table: string): Promise<{ exprs: st
   );
   if (cols.rows.length === 0) return null;
   const generated = new Map<string, string | null>();
+  const random: string[] = [];
   const exprs: string[] = [];
   for (const c of cols.rows) {
     const col = ident(c['attname']!);
-    if ((c['def'] ?? '').startsWith('nextval(') || c['ident'] === 'a' || c['ident'] === 'd') {
+    if (RANDOM_DEFAULT.test(c['def'] ?? '')) {
+      // DEFAULT gen_random_uuid(): a row this transaction wrote has a value no other run gives it
+      random.push(c['attname']!);
+      exprs.push(`CASE WHEN ${WRITTEN_HERE} THEN NULL ELSE t.${col} END`);
+    } else if ((c['def'] ?? '').startsWith('nextval(') || c['ident'] === 'a' || c['ident'] === 'd') {
       const max = (await run(client, `SELECT max(${col})::text AS m FROM ${table}`, [])).rows[0]!['m'] ?? null;
       generated.set(c['attname']!, max);
       exprs.push(max === null ? 'NULL' : `CASE WHEN t.${col} > ${/^-?\d+$/.test(max) ? max : `'${max.replace(/'/g, "''")}'`} THEN NULL ELSE t.${col} END`);
@@ -470,7 +621,38 @@ async function tableShape(client: pg.Client, table: string): Promise<{ exprs: st
       exprs.push(`CASE WHEN t.${col} = now() THEN NULL ELSE t.${col} END`);
     } else exprs.push(`t.${col}`);
   }
-  return { exprs, generated };
+  return { exprs, generated, random };
+}
+
+/** Defaults that give every new row a value of chance: no two runs of the same statement agree on it. */
+const RANDOM_DEFAULT = /\b(gen_random_uuid|uuid_generate_v[14]|random|clock_timestamp|timeofday)\s*\(/i;
+/** True for a row of `t` that the current transaction inserted or updated (its xmin is this transaction's id). */
+const WRITTEN_HERE = `t.xmin::text::bigint = txid_current() % 4294967296`;
+
+/** The values of chance this transaction's rows got, per column: what a returned row may carry and still match. */
+async function randomValues(client: pg.Client, table: string, columns: string[], into: Map<string, Set<string>>): Promise<void> {
+  for (const c of columns) {
+    const r = await run(client, `SELECT t.${ident(c)}::text AS v FROM ${table} AS t WHERE ${WRITTEN_HERE}`, []);
+    const set = into.get(c) ?? new Set<string>();
+    for (const row of r.rows) if (row['v'] !== null) set.add(row['v']!);
+    into.set(c, set);
+  }
+}
+
+/**
+ * The server's count of rows inserted, updated and deleted in the tables by this backend and not yet flushed to
+ * the shared statistics (flushes happen between transactions, never inside one): the difference of two readings
+ * in one transaction is what ran between them. A statement's row count is not that: a lookup's is the rows it
+ * found, a WITH's the rows its outer SELECT returned.
+ */
+async function rowsChanged(client: pg.Client, tables: string[]): Promise<number> {
+  if (tables.length === 0) return 0;
+  const r = await run(
+    client,
+    `SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text AS n FROM pg_stat_xact_user_tables WHERE relid IN (SELECT to_regclass(t) FROM unnest($1::text[]) AS t)`,
+    [tables],
+  );
+  return Number(r.rows[0]!['n']);
 }
 
 async function checksum(client: pg.Client, table: string, exprs: string[]): Promise<string> {
@@ -492,7 +674,9 @@ async function verifyWrites(client: pg.Client, draft: AnyDraft, calls: Call[], r
     shapes.set(t, s);
   }
   // a returned id above the table's old maximum is a new row's: its value depends on the sequence, not the rewrite
+  const fresh = new Map<string, Set<string>>();
   const mask = (col: string, v: string | null) => {
+    if (v !== null && fresh.get(col)?.has(v)) return '<new>';
     for (const s of shapes.values()) {
       const max = s.generated.get(col);
       if (max !== undefined && v !== null && (max === null || (/^-?\d+$/.test(v) && /^-?\d+$/.test(max) ? BigInt(v) > BigInt(max) : v > max))) return '<new>';
@@ -502,18 +686,23 @@ async function verifyWrites(client: pg.Client, draft: AnyDraft, calls: Call[], r
   const side = async (f: () => Promise<Result[]>) => {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ WRITE');
     try {
+      const start = await rowsChanged(client, tables);
       const res = await f();
+      const changed = (await rowsChanged(client, tables)) - start;
       const sums = new Map<string, string>();
-      for (const [t, s] of shapes) sums.set(t, await checksum(client, t, s.exprs));
-      return { res, sums };
+      for (const [t, s] of shapes) {
+        sums.set(t, await checksum(client, t, s.exprs));
+        if (s.random.length) await randomValues(client, t, s.random, fresh);
+      }
+      return { res, sums, changed };
     } finally {
       await client.query('ROLLBACK');
     }
   };
   const loop = await side(() => loopRun(client, calls));
   const rewritten = await side(() => rewriteRun(client, runnables));
-  const changedLoop = loop.res.reduce((n, r) => n + r.rowCount, 0);
-  const changedRewrite = rewritten.res.reduce((n, r) => n + r.rowCount, 0);
+  const changedLoop = loop.changed;
+  const changedRewrite = rewritten.changed;
   for (const t of tables) {
     if (loop.sums.get(t) !== rewritten.sums.get(t)) {
       const [ln] = loop.sums.get(t)!.split(':');
@@ -555,5 +744,5 @@ async function verifyWrites(client: pg.Client, draft: AnyDraft, calls: Call[], r
     ? `same ${keys ? `rows back for ${keys} keys` : 'result'}; no table written (row locks only, rolled back)`
     : `same state of ${names} afterwards (${changedLoop} row${changedLoop === 1 ? '' : 's'} changed by the loop, ${changedRewrite} by the rewrite${keys ? `; the same rows back for ${keys} keys` : ''}; both rolled back)`;
   void draft;
-  return verified(what, sql, changedLoop, keys || null, calls.length, runnables.length, timing, server);
+  return verified(what, sql, changedLoop, keys || null, calls.length, runnables.length, timing, server, draft.keptOf);
 }

@@ -26,6 +26,12 @@ export function aggregateLoop(draft: BuildInput): Built {
   // a second condition the loop varied (status = 'paid', then 'shipped'…): one FILTER column per value
   const cond = key.others.find((o) => new Set(o.values).size <= 8 && o.values.every((v) => v !== undefined));
   let columns: SelectedColumn[] = ast.columns ?? [];
+  const loopColumns = columns;
+  // the FILTER column that holds the loop's i-th column for one condition value
+  const aliasOf = (v: string | null, i: number) => {
+    const col = loopColumns[i]!;
+    return `${col.alias?.name ?? (col.expr.type === 'call' ? col.expr.function.name : `col${i + 1}`)}_${slug(v)}`;
+  };
   if (cond) {
     const distinct = [...new Set(cond.values as (string | null)[])];
     const where = conjuncts(ast.where).filter((e) => !sameSlot(e, cond.slot));
@@ -38,7 +44,7 @@ export function aggregateLoop(draft: BuildInput): Built {
           left: clone(cond.slot.column),
           right: v === null ? { type: 'null' } : literal(v),
         }),
-        alias: { name: `${col.alias?.name ?? (col.expr.type === 'call' ? col.expr.function.name : `col${i + 1}`)}_${slug(v)}` },
+        alias: { name: aliasOf(v, i) },
       })),
     );
     out.notes.push(`one FILTER column per ${cond.slot.column.name} value the loop asked for`);
@@ -51,9 +57,17 @@ export function aggregateLoop(draft: BuildInput): Built {
   out.use = done.sqls[0]!;
   out.params.push(...done.params);
   out.binds = done.binds;
-  // with FILTER columns the rows have other names than the loop's: the application maps them, a replay cannot
-  if (!cond) out.runnable = keyedRunnable(out.use, done.binds, ps, key);
-  else out.notRunnable = `its FILTER columns are named per ${cond.slot.column.name} value, not as the loop's columns, so rows cannot be compared one for one`;
+  out.runnable = keyedRunnable(out.use, done.binds, ps, key);
+  if (cond && out.runnable) {
+    // with FILTER columns, a loop statement's values are in the columns of its condition value
+    const names = ps.map((_, s) => loopColumns.map((_c, i) => aliasOf(cond.values[s] as string | null, i)));
+    const all = [...new Set(cond.values as (string | null)[])].flatMap((v) => loopColumns.map((_c, i) => aliasOf(v, i)));
+    if (new Set(all).size === all.length && !all.includes(key.slot.column.name)) out.runnable[0]!.columns = names;
+    else {
+      out.runnable = undefined;
+      out.notRunnable = `two ${cond.slot.column.name} values give the same FILTER column name, so the rows cannot be told apart`;
+    }
+  }
   out.names = { key: key.slot.column.name, belongsTo: false };
   out.notes.push(`keys with no rows are absent from the result (the loop got count 0 / NULL for them)`);
   return out;

@@ -35,7 +35,7 @@ export function latestPerParent(draft: BuildInput): Built {
   if (n === 1) {
     out.use = done.sqls[0]!;
     out.runnable = keyedRunnable(out.use, done.binds, ps, key);
-    if (window) out.alternatives.push({ label: 'window function', sql: done.sqls[1]! });
+    if (window) out.alternatives.push({ label: 'window function', sql: done.sqls[1]!, runnable: keyedRunnable(done.sqls[1]!, done.binds, ps, key) });
   } else {
     out.use = window ? done.sqls[1]! : null;
     if (out.use) out.runnable = keyedRunnable(out.use, done.binds, ps, key);

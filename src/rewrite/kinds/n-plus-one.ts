@@ -1,9 +1,8 @@
 /** n-plus-one: the child query over every key at once, and the JOIN with the parent when it is known. */
 import type { Expr, SelectFromStatement } from 'pgsql-ast-parser';
-import type { Stmt } from '../../sessions/types.js';
-import { anyPredicate, dupNote, empty, keyedRunnable, loopKey, parsedAll, settle, withConjunct, withKeyColumn, type LoopKey } from '../keys.js';
+import { anyPredicate, dupNote, empty, keyedRunnable, loopKey, parsedAll, settle, SHOWN_ROWS, withConjunct, withKeyColumn, type LoopKey } from '../keys.js';
 import { statement } from '../printer.js';
-import { andAll, clone, conjuncts, parseStmt, qualify, renumber, valueOf, type Parsed } from '../statement.js';
+import { andAll, bindAll, clone, conjuncts, parseStmt, qualify, renumber, valueOf, type Parsed } from '../statement.js';
 import { defineRewrite, type BuildInput, type Built } from '../types.js';
 
 /** n-plus-one: the child query over every key at once, and the JOIN with the parent when it is known. */
@@ -14,18 +13,16 @@ export function nPlusOne(draft: BuildInput): Built {
   const first = ps[0]!;
   const key = loopKey(ps, draft.keyColumns);
   if (!key) return out;
+  // a loop over pairs (owner and status both change): one statement over the pairs it asked for
+  if (key.others.length && [key, ...key.others].every((k) => k.values.every((v) => v !== undefined))) {
+    const tuples = byTuples(first, ps, key, out);
+    if (tuples) return tuples;
+  }
   const ast = clone(first.ast) as SelectFromStatement;
   const any = anyPredicate(key.slot, first);
   withConjunct(ast, key.slot.index, any.expr);
   withKeyColumn(ast, key.slot.column);
-  if (ast.limit) {
-    // the loop's LIMIT applied per key (Django's LIMIT 21 on .get()): over all keys it would cut rows off;
-    // Prisma's OFFSET 0 changes nothing
-    const off = ast.limit.offset ? valueOf(ast.limit.offset, first) : '0';
-    if (ast.limit.limit) out.notes.push(`LIMIT dropped: it applied to each key's query, not to all keys together`);
-    else if (off !== '0') out.notes.push(`OFFSET dropped: it applied to each key's query, not to all keys together`);
-    delete ast.limit;
-  }
+  dropLimit(ast, first, out);
   const done = settle([ast], first, any.param, key.slot.column.name, key.values);
   out.use = done.sqls[0]!;
   out.params.push(...done.params);
@@ -34,11 +31,81 @@ export function nPlusOne(draft: BuildInput): Built {
   out.names = { key: key.slot.column.name.replace(/"/g, ''), belongsTo: key.slot.column.name === 'id' };
   out.notes.push(...dupNote(key.values));
   if (key.others.length) out.notes.push(`${key.others.map((o) => o.slot.column.name).join(', ')} also changed between statements; filter those in the application or add them to the key`);
-  if (draft.parent) {
-    const join = joinWithParent(draft.parent, first, key);
-    if (join) out.alternatives.push({ label: 'JOIN with the parent query', sql: join });
+  const parent = draft.parent ? parseStmt(draft.parent) : null;
+  const join = parent ? joinWithParent(parent, first, key) : null;
+  if (parent && join) {
+    const alt: Built['alternatives'][number] = { label: 'JOIN with the parent query', sql: statement(closeGaps(join)) };
+    // to run it: the parent's and the child's logged values written in (two statements' parameters, one text)
+    const bp = bindAll(parent.ast, parent);
+    const bc = bindAll(first.ast, first);
+    const boundJoin = bp && bc ? joinWithParent({ ...parent, ast: bp, maxParam: 0 }, { ...first, ast: bc, maxParam: 0 }, key) : null;
+    if (boundJoin && key.values.every((v) => v !== undefined)) {
+      alt.runnable = [{ sql: statement(boundJoin), binds: [], covers: ps.map((p) => p.stmt), keyColumn: key.slot.column.name, keys: key.values as (string | null)[], distinctPerKey: true }];
+    }
+    out.alternatives.push(alt);
   }
   return out;
+}
+
+/** The loop's LIMIT applied per key (Django's LIMIT 21 on .get()): over all keys it would cut rows off; Prisma's OFFSET 0 changes nothing. */
+function dropLimit(ast: SelectFromStatement, first: Parsed, out: Built): void {
+  if (!ast.limit) return;
+  const off = ast.limit.offset ? valueOf(ast.limit.offset, first) : '0';
+  if (ast.limit.limit) out.notes.push(`LIMIT dropped: it applied to each key's query, not to all keys together`);
+  else if (off !== '0') out.notes.push(`OFFSET dropped: it applied to each key's query, not to all keys together`);
+  delete ast.limit;
+}
+
+/**
+ * `WHERE owner_id = $1 AND status = $2` with both changing: `WHERE (owner_id, status) IN (('7', 'paid'), …)`, every
+ * pair the loop asked for, each value a quoted literal that takes its column's type (no type to guess), and
+ * every key column in the rows. Null when another value of the statement was not logged.
+ */
+function byTuples(first: Parsed, ps: Parsed[], key: LoopKey, out: Built): Built | null {
+  const parts = [key, ...key.others];
+  const bound = bindAll(first.ast, first) as SelectFromStatement | null;
+  if (!bound) return null;
+  const tuples = [...new Map(ps.map((_, i) => parts.map((p) => p.values[i] as string | null)).map((t) => [JSON.stringify(t), t])).values()];
+  const literal = (v: string | null): Expr => (v === null ? { type: 'null' } : { type: 'string', value: v });
+  const slots = new Set(parts.map((p) => p.slot.index));
+  const make = (rows: (string | null)[][]) => {
+    const ast = clone(bound);
+    const among: Expr = {
+      type: 'binary',
+      op: 'IN',
+      left: { type: 'list', expressions: parts.map((p) => clone(p.slot.column)) },
+      right: { type: 'list', expressions: rows.map((t) => ({ type: 'list', expressions: t.map(literal) })) },
+    };
+    ast.where = andAll([among, ...conjuncts(ast.where).filter((_, i) => !slots.has(i))]);
+    for (const p of parts.slice().reverse()) withKeyColumn(ast, p.slot.column);
+    dropLimit(ast, first, { ...out, notes: [] });
+    return ast;
+  };
+  const names = parts.map((p) => p.slot.column.name);
+  const rest = tuples.length - Math.min(tuples.length, SHOWN_ROWS);
+  dropLimit(clone(bound), first, out);
+  out.use = statement(make(tuples.slice(0, SHOWN_ROWS))) + (rest > 0 ? ` /* … ${rest} more (${names.join(', ')}) pairs like these (${tuples.length} in all) */` : '');
+  out.runnable = [
+    {
+      sql: statement(make(tuples)),
+      binds: [],
+      covers: ps.map((p) => p.stmt),
+      keyColumn: key.slot.column.name,
+      keys: key.values as (string | null)[],
+      alsoKeys: key.others.map((o) => ({ column: o.slot.column.name, values: o.values as (string | null)[] })),
+    },
+  ];
+  out.names = { key: key.slot.column.name.replace(/"/g, ''), belongsTo: false };
+  out.notes.push(`the loop changed ${names.join(' and ')} together: one query over the ${tuples.length} (${names.join(', ')}) pairs it asked for`);
+  if (tuples.length < ps.length) out.notes.push(`pairs the loop asked for more than once return their rows once`);
+  return out;
+}
+
+/** The statement's parameters renumbered 1…k in order: the child's key parameter, dropped for the ON, leaves no gap. */
+function closeGaps(ast: SelectFromStatement): SelectFromStatement {
+  const used = [...new Set([...statement(ast).matchAll(/\$(\d+)/g)].map((m) => +m[1]!))].sort((a, b) => a - b);
+  const map = new Map(used.map((n, i) => [n, i + 1]));
+  return renumber(ast, (n) => map.get(n) ?? n);
 }
 
 /** The parent's column that supplies the child's key: `orders.id` for `order_items.order_id`, `cart_items.product_id` for `products.id`. */
@@ -61,14 +128,14 @@ function parentColumn(parent: SelectFromStatement, childTable: string, childKey:
     const pt = parentTable.toLowerCase();
     if (pt === stem || pt === stem + 's' || pt === stem + 'es' || pt === stem.replace(/y$/, 'ies')) candidates.push('id');
   }
-  candidates.push(childKey);
+  // the parent's own id is another table's key, never the child's id (belongs-to through a table named otherwise)
+  if (childKey !== 'id') candidates.push(childKey);
   for (const c of candidates) if (names.has(c)) return c;
   return star && candidates.length > 1 ? candidates[0]! : null;
 }
 
-function joinWithParent(parentStmt: Stmt, child: Parsed, key: LoopKey): string | null {
-  const parent = parseStmt(parentStmt);
-  if (!parent || parent.ast.type !== 'select' || child.ast.type !== 'select') return null;
+function joinWithParent(parent: Parsed, child: Parsed, key: LoopKey): SelectFromStatement | null {
+  if (parent.ast.type !== 'select' || child.ast.type !== 'select') return null;
   const c = child.ast;
   if (c.from?.length !== 1 || c.from[0]!.type !== 'table' || c.from[0]!.join) return null;
   const childTable = c.from[0]!.name;
@@ -97,7 +164,7 @@ function joinWithParent(parentStmt: Stmt, child: Parsed, key: LoopKey): string |
     where: andAll(rest.map((e) => qualify(e, 'c', names))),
     orderBy: shifted.orderBy?.map((o) => ({ ...o, by: qualify(o.by, 'c', names) })) ?? null,
   };
-  return statement(joined);
+  return joined;
 }
 
 export default defineRewrite('n-plus-one', {

@@ -3,7 +3,7 @@ import type { Expr, From, InsertStatement } from 'pgsql-ast-parser';
 import type { Stmt } from '../../sessions/types.js';
 import { empty, parsedAll, SHOWN_ROWS } from '../keys.js';
 import { statement } from '../printer.js';
-import { bindAll, clone, isValue, renumber, valueOf, type Parsed } from '../statement.js';
+import { bindAll, clone, isRowValue, renumber, valueOf, type Parsed } from '../statement.js';
 import { defineRewrite, type Binds, type BuildInput, type Built } from '../types.js';
 import { arrayType, typeDef, type Scalar } from '../values.js';
 
@@ -61,7 +61,7 @@ export function perRowInsert(draft: BuildInput, stmts: Stmt[] = draft.statements
 
 function unnestInsert(first: InsertStatement, ps: Parsed[]): { sql: string; params: string[]; binds: Binds } | null {
   const row = (first.insert as { values: Expr[][] }).values[0]!;
-  if (!first.columns || !row.every(isValue)) return null;
+  if (!first.columns || !row.every(isRowValue)) return null;
   const cols: Scalar[][] = row.map((_, i) =>
     ps.map((p) => {
       const v = valueOf(((p.ast as InsertStatement).insert as { values: Expr[][] }).values[0]![i]!, p);

@@ -4,15 +4,16 @@ import type { Stmt } from '../../sessions/types.js';
 import { ident } from '../../sql/index.js';
 import { empty, keyOnly, parsedAll, SHOWN_ROWS } from '../keys.js';
 import { statement } from '../printer.js';
-import { andAll, bindAll, clone, conjuncts, eqSlots, isValue, literal, paramOf, qualify, valueOf, type Parsed } from '../statement.js';
+import { andAll, bindAll, clone, conjuncts, eqSlots, isRowValue, literal, paramOf, qualify, valueOf, type Parsed } from '../statement.js';
 import { defineRewrite, type BuildInput, type Built } from '../types.js';
 import { arrayType, typedLiteral, typeDef, type Scalar } from '../values.js';
 
 /** per-row-update: UPDATE … FROM (VALUES …) AS v(key, col…) with the real values, joined on the key. */
 export function perRowUpdate(draft: BuildInput, stmts: Stmt[] = draft.statements): Built {
   const out = empty();
-  const ps = parsedAll(stmts);
-  if (!ps || ps.some((p) => p.ast.type !== 'update')) return out;
+  const parsed = parsedAll(stmts);
+  if (!parsed || parsed.some((p) => p.ast.type !== 'update')) return out;
+  let ps = parsed;
   const first = ps[0]!.ast as UpdateStatement;
   if (first.from) return out;
   const target = first.table.alias ?? first.table.name;
@@ -20,7 +21,7 @@ export function perRowUpdate(draft: BuildInput, stmts: Stmt[] = draft.statements
   // varying parts: key equalities in WHERE and SET values; everything constant is bound to its literal
   const wslots = eqSlots(first.where);
   const varyingW = wslots.filter((s) => new Set(ps.map((p) => valueAt(p, 'where', s.index))).size > 1);
-  const varyingS = first.sets.map((s, i) => ({ s, i })).filter(({ s, i }) => isValue(s.value) && new Set(ps.map((p) => valueAt(p, 'set', i))).size > 1);
+  const varyingS = first.sets.map((s, i) => ({ s, i })).filter(({ s, i }) => isRowValue(s.value) && new Set(ps.map((p) => valueAt(p, 'set', i))).size > 1);
   // the log named placeholders but not their values (Sequelize without logQueryParameters): rows of parameters
   if (varyingW.length === 0 && wslots.length > 0 && ps.every((p) => wslots.every((w) => valueAt(p, 'where', w.index) === undefined))) {
     return updateFromParameterRows(first, ps.length, wslots, target, self, out);
@@ -29,8 +30,17 @@ export function perRowUpdate(draft: BuildInput, stmts: Stmt[] = draft.statements
   // only the key changes (SET status = 'shipped' WHERE id = $1): one UPDATE … WHERE id = ANY($1)
   if (varyingS.length === 0 && varyingW.length === 1 && first.sets.every((s) => !paramVaries(ps, s.value))) return keyOnly(draft, ps);
   if (ps.some((p) => [...varyingW.map((w) => valueAt(p, 'where', w.index)), ...varyingS.map((x) => valueAt(p, 'set', x.i))].includes(undefined))) return out;
+  // a SET expression whose parameter changes (SET stock = stock - $1) has no one value to bind for all rows
+  if (first.sets.some((s, i) => !varyingS.some((x) => x.i === i) && paramVaries(ps, s.value))) return out;
   const vcols = [...varyingW.map((w) => w.column.name), ...varyingS.map((x) => x.s.column.name)];
   if (new Set(vcols).size !== vcols.length) return out;
+  // a row the loop updated twice ends with its last values; in one UPDATE … FROM a row joins one source row
+  // (which one, PostgreSQL does not say), so only each key's last statement supplies the values
+  const all = ps;
+  const keyOf = (p: Parsed) => JSON.stringify(varyingW.map((w) => valueAt(p, 'where', w.index)));
+  const lastOf = new Map(all.map((p) => [keyOf(p), p]));
+  ps = all.filter((p) => lastOf.get(keyOf(p)) === p);
+  if (ps.length < all.length) out.notes.push(`a row the loop updated more than once takes the values of its last update (${all.length - ps.length} earlier updates left out)`);
   const shown = ps.slice(0, SHOWN_ROWS);
   const rows: Expr[][] = shown.map((p, r) =>
     [...varyingW.map((w) => valueAt(p, 'where', w.index)), ...varyingS.map((x) => valueAt(p, 'set', x.i))].map((v) => (r === 0 ? typedLiteral(v as Scalar) : literal(v as Scalar))),
@@ -74,7 +84,7 @@ export function perRowUpdate(draft: BuildInput, stmts: Stmt[] = draft.statements
       params: vcols.map((c, i) => `$${i + 1} = the ${ps.length} ${c} values`),
       binds: arrays,
     });
-    out.runnable = [{ sql: statement(viaArrays), binds: arrays, covers: ps.map((p) => p.stmt), keyColumn: null, keys: [] }];
+    out.runnable = [{ sql: statement(viaArrays), binds: arrays, covers: all.map((p) => p.stmt), keyColumn: null, keys: [] }];
   }
   return out;
 }

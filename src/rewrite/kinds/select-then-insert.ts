@@ -1,7 +1,7 @@
 /** select-then-insert: INSERT … ON CONFLICT over the real rows. */
 import type { Expr, InsertStatement, SelectFromStatement, Statement } from 'pgsql-ast-parser';
 import type { Stmt } from '../../sessions/types.js';
-import { anyPredicate, describeKeys, empty, loopKey, ofTemplate, outputName, parsedAll, SHOWN_ROWS, withConjunct, withKeyColumn } from '../keys.js';
+import { anyPredicate, columnName, describeKeys, empty, loopKey, ofTemplate, outputName, parsedAll, SHOWN_ROWS, withConjunct, withKeyColumn } from '../keys.js';
 import { statement } from '../printer.js';
 import { bindAll, clone, eqSlots, parseStmt, renumber, valueOf, type Parsed } from '../statement.js';
 import { defineRewrite, type BuildInput, type Built } from '../types.js';
@@ -25,7 +25,8 @@ export function selectThenInsert(draft: BuildInput): Built {
   const selects = selT ? parsedAll(ofTemplate(draft, selT)) : null;
   const sel = selects?.[0] ?? null;
   const first = ps[0]!.ast as InsertStatement;
-  const hint = [...draft.keyColumns];
+  // the detector names a quoted column as written ("OwnerRef"); the insert's column list holds OwnerRef
+  const hint = draft.keyColumns.map(columnName);
   const keys = hint.length ? hint : sel && sel.ast.type === 'select' ? eqSlots(sel.ast.where).map((s) => s.column.name) : [];
   const insCols = first.columns?.map((c) => c.name) ?? [];
   const target = keys.length > 0 && keys.every((k) => insCols.includes(k)) ? keys : null;
@@ -45,6 +46,10 @@ export function selectThenInsert(draft: BuildInput): Built {
   if (target) out.notes.push(`ON CONFLICT (${target.join(', ')}) needs a unique index or constraint on ${target.join(', ')}`);
   else out.notes.push(`the lookup columns are not all inserted, so ON CONFLICT takes any unique constraint`);
   out.notes.push(`DO NOTHING … RETURNING returns only the rows it inserted: look the others up with the keys`);
+  // what verify says instead of running it: the loop got a row for every key, this returns only the new ones
+  out.notRunnable = `the upsert returns rows only for the keys it inserts, where the loop got a row for every key it looked up${
+    target && target.length > 1 ? ` (the one-statement form that returns every row is built for a lookup by one column; this one is by ${target.join(', ')})` : ''
+  }`;
   return out;
 }
 
