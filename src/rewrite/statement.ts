@@ -111,9 +111,11 @@ function fromTemplate(text: string, tpl: TemplateAst): ParsedText | null {
   try {
     const back = normalize(statement(ast));
     if (back.template !== tpl.printedTemplate) return null;
-    const got = nonNull(back.constants);
-    if (got.length !== literals.length) return null;
-    for (let i = 0; i < got.length; i++) if (got[i] !== literals[i]) return null;
+    // every constant in its place, NULLs included: `SET a = NULL, b = 'x'` after `SET a = 'x', b = NULL` has the
+    // same template and as many literals, in other places
+    const got = back.constants;
+    if (got.length !== n.constants.length) return null;
+    for (let i = 0; i < got.length; i++) if (got[i] !== n.constants[i]) return null;
   } catch {
     return null;
   }
