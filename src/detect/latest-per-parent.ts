@@ -13,14 +13,14 @@ export interface LatestPerParentDetails extends LoopDetails {
 export default defineKind<LatestPerParentDetails>()({
   id: 'latest-per-parent',
   meta: {
-    title: 'Latest row fetched per parent',
-    summary: 'The newest (or top-N) child row fetched once per parent',
+    title: 'First row by an ORDER BY fetched per parent',
+    summary: 'The first (or top-N) child row by some order (newest, lowest id …) fetched once per parent',
     loop: true,
     severity: 'loop',
     repeatsInTitle: true,
     sarif: {
       name: 'LatestPerParent',
-      short: 'Latest row fetched per parent in a loop',
+      short: 'First row by an ORDER BY fetched per parent in a loop',
       full: 'ORDER BY … LIMIT 1 runs once per parent. DISTINCT ON, a window function or a LATERAL join returns all of them at once.',
     },
     options: ['minRepeats', 'minParentRepeats', 'burstGapMs'],

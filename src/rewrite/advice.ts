@@ -17,7 +17,17 @@ export function adviceFor(orm: OrmName | null, draft: AnyDraft, names?: Built['n
   const table = t.replace(/^.*\./, '').replace(/"/g, '');
   // a loop that fetches each parent row by its own id walks a belongs-to association: one parent, singular (includes(:chair))
   const model = names?.belongsTo ? singular(table) : table;
-  return text.replace(/\{t\}/g, model).replace(/\{T\}/g, model.charAt(0).toUpperCase() + model.slice(1)).replace(/\{k\}/g, k);
+  // the sort the loop used (latest-per-parent): its column and direction, where the kind's text asks for them
+  const o = names?.order ?? { column: 'created_at', desc: true };
+  const col = o.column.replace(/"/g, '');
+  return text
+    .replace(/\{t\}/g, model)
+    .replace(/\{T\}/g, model.charAt(0).toUpperCase() + model.slice(1))
+    .replace(/\{k\}/g, k)
+    .replace(/\{-o\}/g, (o.desc ? '-' : '') + col)
+    .replace(/\{o\}/g, col)
+    .replace(/\{dir\}/g, o.desc ? 'desc' : 'asc')
+    .replace(/\{DIR\}/g, o.desc ? 'DESC' : 'ASC');
 }
 
 /** The association name of one row of a table: chairs → chair, categories → category, addresses → address. */

@@ -16,7 +16,7 @@ export interface Built {
   /** The one-line fix when the statements say more than the kind's fixed text (the real ORDER BY direction). */
   summary?: string;
   /** Names read from the statements for the ORM advice: the key actually compared, and whether the loop fetched each parent row by its own id. */
-  names?: { key: string; belongsTo: boolean };
+  names?: { key: string; belongsTo: boolean; order?: { column: string; desc: boolean } };
   /** The rewrite complete with every value from the log, one per statement of `use`, so a tool can run it beside the loop. */
   runnable?: Runnable[];
   /** Why there is no runnable form when the reason is not missing values (said by verify). */

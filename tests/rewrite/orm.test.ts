@@ -89,7 +89,18 @@ describe('advice per ORM and kind', () => {
   ] as const)('%s %s → %s', (orm, kind, want) => {
     const text = adviceFor(orm, d(kind));
     expect(text).toContain(want);
-    expect(text).not.toMatch(/\{[tTk]\}|""/);
+    expect(text).not.toMatch(/\{[tTk]\}|\{-?o\}|\{dir\}|\{DIR\}|""/);
+  });
+
+  it('latest-per-parent advice orders as the loop did (ORDER BY id ASC is the first row, not the newest)', () => {
+    const loop = stmtsOf(['SELECT * FROM legs WHERE chair_id = 1 ORDER BY id ASC LIMIT 1', 'SELECT * FROM legs WHERE chair_id = 2 ORDER BY id ASC LIMIT 1']);
+    const draft = { ...draftOf('latest-per-parent', loop, null, { keyColumns: ['chair_id'] }), tables: ['legs'] };
+    expect(suggest(draft, 'rails').orm!.advice).toContain('.order(:chair_id, id: :asc)');
+    expect(suggest(draft, 'django').orm!.advice).toContain('.order_by("chair_id", "id")');
+    const newest = stmtsOf(['SELECT * FROM orders WHERE customer_id = 1 ORDER BY placed_at DESC LIMIT 1', 'SELECT * FROM orders WHERE customer_id = 2 ORDER BY placed_at DESC LIMIT 1']);
+    const d2 = { ...draftOf('latest-per-parent', newest, null, { keyColumns: ['customer_id'] }), tables: ['orders'] };
+    expect(suggest(d2, 'sqlalchemy').orm!.advice).toContain('T.placed_at.desc()');
+    expect(suggest(d2, 'typeorm').orm!.advice).toContain('.addOrderBy("c.placed_at", "DESC")');
   });
 });
 

@@ -31,7 +31,8 @@ export function latestPerParent(draft: BuildInput): Built {
   out.params.push(...done.params);
   out.binds = done.binds;
   out.summary = summaryFor(order[0]!, n);
-  out.names = { key: key.slot.column.name, belongsTo: false };
+  const by = order[0]!.by;
+  out.names = { key: key.slot.column.name, belongsTo: false, ...(by.type === 'ref' && by.name !== '*' ? { order: { column: by.name, desc: order[0]!.order === 'DESC' } } : {}) };
   if (n === 1) {
     out.use = done.sqls[0]!;
     out.runnable = keyedRunnable(out.use, done.binds, ps, key);
@@ -85,13 +86,13 @@ export default defineRewrite('latest-per-parent', {
   keyColumns: (d) => d.keyColumns,
   build: latestPerParent,
   advice: {
-    sqlalchemy: 'select(T).where(T.{k}.in_(keys)).distinct(T.{k}).order_by(T.{k}, T.created_at.desc()) (PostgreSQL DISTINCT ON), or a row_number() over(partition_by=…) subquery.',
-    django: 'Annotate with a subquery: .annotate(latest=Subquery(Child.objects.filter({k}=OuterRef("pk")).order_by("-created_at").values("id")[:1])), or Child.objects.filter({k}__in=ids).order_by("{k}", "-created_at").distinct("{k}").',
-    rails: 'Child.where({k}: ids).select("DISTINCT ON ({k}) *").order(:{k}, created_at: :desc), or a has_one :latest_… association with a scope, preloaded.',
-    hibernate: 'A native query with DISTINCT ON, or JPQL with a window function (Hibernate 6): row_number() over (partition by … order by … desc).',
-    prisma: 'findMany({ where: { {k}: { in: ids } }, distinct: ["{k}"], orderBy: [{ {k}: "asc" }, { createdAt: "desc" }] }), or include the relation with take: 1 and relationLoadStrategy: "join".',
+    sqlalchemy: 'select(T).where(T.{k}.in_(keys)).distinct(T.{k}).order_by(T.{k}, T.{o}.{dir}()) (PostgreSQL DISTINCT ON), or a row_number() over(partition_by=…) subquery.',
+    django: 'Annotate with a subquery: .annotate(first=Subquery(Child.objects.filter({k}=OuterRef("pk")).order_by("{-o}").values("id")[:1])), or Child.objects.filter({k}__in=ids).order_by("{k}", "{-o}").distinct("{k}").',
+    rails: 'Child.where({k}: ids).select("DISTINCT ON ({k}) *").order(:{k}, {o}: :{dir}), or a has_one association with that order as its scope, preloaded.',
+    hibernate: 'A native query with DISTINCT ON, or JPQL with a window function (Hibernate 6): row_number() over (partition by {k} order by {o} {dir}).',
+    prisma: 'findMany({ where: { {k}: { in: ids } }, distinct: ["{k}"], orderBy: [{ {k}: "asc" }, { {o}: "{dir}" }] }), or include the relation with take: 1 and relationLoadStrategy: "join".',
     sequelize: 'A literal DISTINCT ON query via sequelize.query, or include with separate: true, limit: 1 and order.',
-    typeorm: 'A query builder with .distinctOn(["c.{k}"]).orderBy("c.{k}").addOrderBy("c.createdAt", "DESC").',
+    typeorm: 'A query builder with .distinctOn(["c.{k}"]).orderBy("c.{k}").addOrderBy("c.{o}", "{DIR}").',
     gorm: 'db.Raw with DISTINCT ON, or Preload with a custom func(db *gorm.DB) *gorm.DB ordering and a window function.',
   },
 });
