@@ -35,4 +35,12 @@ describe('README', () => {
       expect(line).toContain(`${bold}${v.negativesWithFindings} of ${v.negatives} negatives${bold}`);
     }
   });
+
+  it('quotes the figures of the peer set (tests/fixtures/peers/baseline.json)', () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const b = JSON.parse(readFileSync(path.join(repoRoot, 'tests/fixtures/peers/baseline.json'), 'utf8')) as {
+      overall: { found: number; expected: number; negatives: number; negativesWithFindings: number };
+    };
+    expect(readme).toContain(`**${b.overall.found} of ${b.overall.expected} loops\nfound, ${b.overall.negativesWithFindings} of ${b.overall.negatives} negatives with a finding**`);
+  });
 });
