@@ -87,7 +87,8 @@ describe('relations: every shape an ORM lazy-loads through, with and without its
 });
 
 describe('pooled traffic: independent requests give no finding', () => {
-  for (const kind of REQUESTS.filter((r) => r !== 'one-statement-apis')) {
+  // each kind alone, and mixed (every request of a kind picked at random, as a web app's endpoints)
+  for (const kind of [...REQUESTS.filter((r) => r !== 'one-statement-apis'), 'mixed' as const]) {
     it(kind, () => {
       const wrong: string[] = [];
       // requests queued back to back on one connection with no pause cannot be told from a loop without request
@@ -136,7 +137,7 @@ describe('whole-second times (%t): the same loops and the same pooled traffic, w
 
   it('independent requests give no finding (a setting each request reads is no duplicate), and one-statement endpoints only low confidence', () => {
     const wrong: string[] = [];
-    for (const kind of REQUESTS) {
+    for (const kind of [...REQUESTS, 'mixed' as const]) {
       for (const [connections, thinks] of [[1, [10, 40, 200]], [3, [10, 40, 200]]] as const) {
         for (const thinkMs of thinks) {
           for (const seed of COARSE_SEEDS) {

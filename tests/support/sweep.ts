@@ -162,6 +162,8 @@ function request(kind: Request, r: number): string[] {
   }
 }
 
+const MIXED: Request[] = ['parent-and-one-lookup', 'one-lookup', 'one-update', 'one-insert-own-transaction', 'get-or-create-once'];
+
 export const REQUESTS: Request[] = ['parent-and-one-lookup', 'one-lookup', 'one-update', 'one-insert-own-transaction', 'get-or-create-once', 'one-statement-apis'];
 
 /**
@@ -169,7 +171,7 @@ export const REQUESTS: Request[] = ['parent-and-one-lookup', 'one-lookup', 'one-
  * statements at the fast pace, and the next request comes `thinkMs` (± half) later. With one connection they
  * queue up on it; with several they overlap, as a web server's workers do.
  */
-export function pooledCase(kind: Request, connections: number, thinkMs: number, requests: number, seed: number): NegativeCase {
+export function pooledCase(kind: Request | 'mixed', connections: number, thinkMs: number, requests: number, seed: number): NegativeCase {
   const rnd = seeded(seed);
   const c = new Clock(rnd);
   const freeAt = new Array<number>(connections).fill(0);
@@ -180,7 +182,9 @@ export function pooledCase(kind: Request, connections: number, thinkMs: number, 
     let conn = 0;
     for (let i = 1; i < connections; i++) if (freeAt[i]! < freeAt[conn]!) conn = i;
     let t = Math.max(arrival, freeAt[conn]!);
-    for (const sql of request(kind, r)) t = c.run(100 + conn, sql, pauseOf('fast', rnd), t);
+    // mixed: each request of a kind picked at random (a web app's endpoints), one-statement endpoints aside
+    const k = kind === 'mixed' ? MIXED[Math.floor(rnd() * MIXED.length)]! : kind;
+    for (const sql of request(k, r)) t = c.run(100 + conn, sql, pauseOf('fast', rnd), t);
     freeAt[conn] = t;
   }
   return { name: `${kind} · ${connections} connection${connections === 1 ? '' : 's'} · think ${thinkMs} ms (seed ${seed})`, log: c.text() };
