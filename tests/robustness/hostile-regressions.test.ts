@@ -1,0 +1,66 @@
+/**
+ * What the generated hostile logs (tests/support/hostile-gen.ts) found, one case each, with exact assertions:
+ * a request tag value with spaces or parentheses, a database name and a prefix detected around a constant user
+ * name leaked through --redact.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeCase, type CaseSpec, type HostileCase } from '../support/hostile-gen.js';
+import { runCli } from '../support/cli.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'sqloupe-hostile-reg-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function write(spec: Omit<CaseSpec, 'seed'>, index: number): { c: HostileCase; file: string } {
+  const c = makeCase({ ...spec, seed: 7 }, index);
+  const file = path.join(tmp, c.file);
+  writeFileSync(file, c.bytes);
+  return { c, file };
+}
+
+async function json(file: string, ...more: string[]) {
+  const r = await runCli([file, '--format', 'json', '--min-repeats', '3', ...more]);
+  expect(r.code, r.stderr).toBe(0);
+  return { report: JSON.parse(r.stdout), stderr: r.stderr, stdout: r.stdout };
+}
+
+describe('--redact', () => {
+  it('masks a request tag value whole, spaces, commas and parentheses included', async () => {
+    const { c, file } = write({ format: 'stderr-sample', carrier: 'sqlcommenter', payload: 'md-link', damage: 'none' }, 1);
+    expect(c.value).toBe(`[x](http://evil.example/)${c.marker}[x](http://evil.example/)`);
+    const plain = await json(file);
+    const basis = (report: { findings: { evidence: { basis: string[] } }[] }) => report.findings.flatMap((f) => f.evidence.basis);
+    expect(basis(plain.report)).toContain(`same request (request_id=${c.value})`);
+    const state = path.join(tmp, 'tag.state');
+    const r = await json(file, '--redact', '--save-state', state);
+    expect(basis(r.report)).toContain('same request (request_id=…)');
+    expect(r.stdout + readFileSync(state, 'utf8')).not.toContain(c.marker);
+  });
+
+  it('gives a database name a pseudonym, as application and user names', async () => {
+    const { c, file } = write({ format: 'csvlog', carrier: 'database', payload: 'marker', damage: 'none' }, 2);
+    const state = path.join(tmp, 'db.state');
+    const r = await runCli([file, '--format', 'ndjson', '--min-repeats', '3', '--redact', '--save-state', state]);
+    expect(r.code, r.stderr).toBe(0);
+    const units = JSON.parse(r.stdout.split('\n')[0]!).units as { database: string }[];
+    expect(units.length).toBeGreaterThan(0);
+    for (const u of units) expect(u.database).toMatch(/^db#[0-9a-f]{8}$/);
+    expect(r.stdout + readFileSync(state, 'utf8')).not.toContain(c.marker);
+    // without --redact the name is there: the check can fail
+    expect((await runCli([file, '--format', 'ndjson', '--min-repeats', '3'])).stdout).toContain(`"database":"${c.marker}"`);
+  });
+
+  it('keeps a detected prefix\'s escapes and words, not a user name it was detected around', async () => {
+    // one session, so its user name is on every line and reads as literal text of the prefix
+    const { c, file } = write({ format: 'stderr-sample', carrier: 'user', payload: 'crlf', damage: 'gzip-zero-padding' }, 3);
+    const plain = await json(file);
+    expect(plain.report.inputs[0].prefix).toContain(c.marker);
+    const r = await json(file, '--redact');
+    expect(r.report.inputs[0].prefix).toBe('%m [%p]   …: %u@%d  …  …: …@….…  @…/… [%c] %l ');
+    const doctor = await runCli(['doctor', '--redact', file]);
+    expect(doctor.code, doctor.stderr).toBe(0);
+    expect(r.stdout + r.stderr + doctor.stdout + doctor.stderr).not.toContain(c.marker);
+  });
+});
