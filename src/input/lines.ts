@@ -19,6 +19,8 @@ export interface LineSink {
   warn(lineNo: number, message: string): void;
   /** Bytes consumed so far (compressed bytes for gzip), for progress. */
   progress?(bytes: number): void;
+  /** The input ended inside this line (no line end after it): the writer was cut off or is still writing. */
+  cut?(lineNo: number): void;
 }
 
 /** Splits byte chunks into lines; keeps a partial last line across chunks without quadratic copying. */
@@ -66,7 +68,10 @@ export class LineSplitter {
 
   /** End of input: a last line without a newline still counts. */
   finish(): void {
-    if (this.carryBytes > 0 || this.overlong) this.emitCarry();
+    if (this.carryBytes > 0 || this.overlong) {
+      this.emitCarry();
+      this.sink.cut?.(this.lineNo);
+    }
   }
 
   private keep(buf: Buffer, start: number, end: number): void {

@@ -1,7 +1,7 @@
 /**
  * What the generated hostile logs (tests/support/hostile-gen.ts) found, one case each, with exact assertions:
  * a request tag value with spaces or parentheses, a database name and a prefix detected around a constant user
- * name leaked through --redact.
+ * name leaked through --redact; a last line cut mid-token was dropped without a word.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -62,5 +62,28 @@ describe('--redact', () => {
     const doctor = await runCli(['doctor', '--redact', file]);
     expect(doctor.code, doctor.stderr).toBe(0);
     expect(r.stdout + r.stderr + doctor.stdout + doctor.stderr).not.toContain(c.marker);
+  });
+});
+
+describe('damaged logs', () => {
+  const CUT = 'the file ends inside this line, with no line end: the record was cut short while being written (or the copy was); analyze the file again once its writer has finished it';
+
+  for (const format of ['stderr-sample', 'rails'] as const) {
+    it(`${format}: a last line cut mid-token is counted as skipped, with its line and what to do`, async () => {
+      const { c, file } = write({ format, carrier: 'sql-string', payload: 'marker', damage: 'truncated-last-line' }, 4);
+      const { report, stderr } = await json(file);
+      expect(report.summary.statements).toBe(c.statements);
+      expect(report.inputs[0].unparsedLines).toBe(1);
+      expect(report.inputs[0].unparsedSamples).toEqual([{ line: c.truncatedLine, reason: CUT }]);
+      expect(stderr).toContain(`${file}:${c.truncatedLine}: ${CUT}`);
+    });
+  }
+
+  it('a whole last line without a line end is read as usual', async () => {
+    const { c, file } = write({ format: 'stderr-sample', carrier: 'sql-string', payload: 'marker', damage: 'none' }, 5);
+    writeFileSync(file, c.bytes.subarray(0, c.bytes.length - 1));
+    const { report } = await json(file);
+    expect(report.summary.statements).toBe(c.statements);
+    expect(report.inputs[0].unparsedLines).toBe(0);
   });
 });
