@@ -1,7 +1,8 @@
 /**
  * What the generated hostile logs (tests/support/hostile-gen.ts) found, one case each, with exact assertions:
  * a request tag value with spaces or parentheses, a database name and a prefix detected around a constant user
- * name leaked through --redact; a last line cut mid-token was dropped without a word.
+ * name leaked through --redact; a last line cut mid-token was dropped without a word; a log with CR-only line
+ * ends was one line in no known format.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -86,4 +87,14 @@ describe('damaged logs', () => {
     expect(report.summary.statements).toBe(c.statements);
     expect(report.inputs[0].unparsedLines).toBe(0);
   });
+
+  for (const format of ['stderr-pgbadger', 'csvlog', 'django'] as const) {
+    it(`${format}: CR-only line ends are line ends, and said so`, async () => {
+      const { c, file } = write({ format, carrier: 'sql-string', payload: 'md-html', damage: 'cr-only' }, 6);
+      const { report } = await json(file);
+      expect(report.summary.statements).toBe(c.statements);
+      expect(report.inputs[0].warnings).toEqual([`${file}:1: lines end in a lone CR (classic Mac OS line ends): each CR is read as a line end`]);
+      expect(report.findings.length).toBeGreaterThanOrEqual(2);
+    });
+  }
 });
