@@ -555,8 +555,10 @@ function quietTail(format: LogFormat, i: number): string {
 }
 
 /**
- * `count` cases: every format with each of its carriers in turn, payloads and damages drawn from seeded cycles
- * so each value of each dimension comes up about equally often and independently of the others.
+ * `count` cases: the formats in turn, each with its carriers in turn (each format starting at another carrier, so
+ * a few cases of every format cover every carrier), and payloads and damages drawn from seeded cycles, so each
+ * value of each dimension comes up about equally often and independently of the others. 70 cases hold every
+ * format and carrier pair.
  */
 export function hostileCases(count: number, seed = 19): HostileCase[] {
   const rnd = seeded(seed);
@@ -573,12 +575,14 @@ export function hostileCases(count: number, seed = 19): HostileCase[] {
       return pool.pop()!;
     };
   };
-  const combos = LOG_FORMATS.flatMap((format) => carriersOf(format).map((carrier) => ({ format, carrier })));
   const payload = cycle(PAYLOADS);
   const damage = cycle(DAMAGES);
   const out: HostileCase[] = [];
   for (let i = 0; i < count; i++) {
-    const { format, carrier } = combos[i % combos.length]!;
+    const fi = i % LOG_FORMATS.length;
+    const format = LOG_FORMATS[fi]!;
+    const carriers = carriersOf(format);
+    const carrier = carriers[(Math.floor(i / LOG_FORMATS.length) + fi * 6) % carriers.length]!;
     out.push(makeCase({ format, carrier, payload: payload(), damage: damage(), seed: seed * 100003 + i }, i));
   }
   return out;
