@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 const HEAP_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=1024'];
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const CHILD_MARK = 'SQLOUPE_HEAP_FLAGS';
+/** Where a stop that came before --follow listened is kept (src/cli/follow.ts reads it, and sets 'listening'). */
+const PENDING_STOP = Symbol.for('sqloupe.pendingStop');
 
 // commands that read no log need no heap limits, and a second start costs them more than they take
 const LIGHT = new Set(['--help', '-h', 'help', '--version', '-V', 'fingerprint', 'formats']);
@@ -38,6 +40,8 @@ if (process.env[CHILD_MARK] !== '1' && needsFlags) {
   if (process.env[CHILD_MARK] === '1') {
     delete process.env[CHILD_MARK];
     absorbForwardedSignals();
+  } else if (process.argv.includes('--follow')) {
+    holdStopUntilFollowing();
   }
   try {
     await import('../dist/cli/entry.js');
@@ -68,7 +72,25 @@ function absorbForwardedSignals() {
       last.set(sig, now);
       if (previous !== undefined && now - previous < 1000) return;
       if (process.listenerCount(sig) > 1) return;
+      if (process.argv.includes('--follow') && process[PENDING_STOP] !== 'listening') {
+        process[PENDING_STOP] = sig;
+        return;
+      }
       process.exit(128 + CODES[sig]);
+    });
+  }
+}
+
+/**
+ * --follow's answer to a stop is its summary (exit 0): a stop that comes while the CLI is still loading, before
+ * --follow listens, is kept here and --follow takes it as soon as it starts (src/cli/follow.ts), instead of the
+ * process dying of it silently (143).
+ */
+function holdStopUntilFollowing() {
+  for (const sig of FORWARDED) {
+    process.on(sig, () => {
+      if (process.listenerCount(sig) > 1 || process[PENDING_STOP] === 'listening') return;
+      process[PENDING_STOP] = sig;
     });
   }
 }

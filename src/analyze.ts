@@ -80,6 +80,8 @@ export interface AnalyzeHooks {
 export interface InputFeed {
   line(text: string, lineNo: number): void;
   warn(lineNo: number, message: string): void;
+  /** The input ended inside this line, with no line end after it (LineSink.cut). */
+  cut(lineNo: number): void;
   /** Choose the format now if the lines so far are recognised (follow mode cannot wait for 200 lines). */
   sniffNow(): void;
   /** The log has been quiet: let the parser emit what it holds for lines that may still come (FormatParser.flush). */
@@ -318,6 +320,7 @@ export async function analyzeToState(sources: InputSource[], options: AnalyzeOpt
       lines = await readLines(src.path, {
         line: feed.line,
         warn: feed.warn,
+        cut: feed.cut,
         progress: hooks.progress ? (bytes) => hooks.progress!(src.path === '-' ? '<stdin>' : src.path, bytes, src.size) : undefined,
       }, hooks.stdin);
     } catch (e) {
@@ -411,8 +414,12 @@ function openInput(
   let firstKept = Infinity;
   let lastKept = -Infinity;
 
+  // the last line a record was read from or reported on, to tell whether a cut last line was read at all
+  let lastUsed = 0;
+  let cutLine: number | null = null;
   const emit = (ev: LogEvent) => {
     report.events++;
+    if (ev.line > lastUsed) lastUsed = ev.line;
     const t = ev.time;
     if (filtering) noteSeen(seen, ev);
     if (t !== null) {
@@ -446,6 +453,7 @@ function openInput(
     }
   };
   const skip = (line: number, reason: string) => {
+    if (line > lastUsed) lastUsed = line;
     report.unparsedLines++;
     if (report.unparsedSamples.length < MAX_UNPARSED_SAMPLES) report.unparsedSamples.push({ line, reason });
   };
@@ -506,6 +514,9 @@ function openInput(
     warn(lineNo, message) {
       report.warnings.push(`${file}:${lineNo}: ${message}`);
     },
+    cut(lineNo) {
+      cutLine = lineNo;
+    },
     sniffNow() {
       live = true;
       if (buffer !== null && buffer.length > 0) choose(true);
@@ -526,6 +537,10 @@ function openInput(
       const p = parser as FormatParser | null;
       if (p !== null) {
         p.end();
+        // a last line cut mid-record (`LOG:  dura`) reads as no record at all: count it, and say why and what to do
+        if (cutLine !== null && lastUsed < cutLine) {
+          skip(cutLine, 'the file ends inside this line, with no line end: the record was cut short while being written (or the copy was); analyze the file again once its writer has finished it');
+        }
         const facts = p.describe?.() ?? {};
         report.facts = facts;
         if (typeof facts['prefix'] === 'string') report.prefix = facts['prefix'];

@@ -48,6 +48,16 @@ export function redactText(s: string): string {
     .replace(LONG_NUMBER, MASK);
 }
 
+/**
+ * A finding's basis: as redactText, except that a request tag's value (`same request (request_id=…)`, as detection
+ * writes it) is the client's and is masked whole, whatever it holds: KEY_VALUE stops at a space, a comma or a
+ * parenthesis, which a sqlcommenter value may carry.
+ */
+function redactBasis(b: string): string {
+  const tag = /^same request \(([A-Za-z_][\w.-]*)=[\s\S]*\)$/.exec(b);
+  return tag ? `same request (${tag[1]}=${MASK})` : redactText(b);
+}
+
 /** Evidence keys that hold schema names or counts, never values. */
 const SAFE_EVIDENCE = new Set([
   'confidence', 'basis', 'distinctValues', 'valuesLookLikeKeys', 'parent', 'samples', 'keyColumns', 'columns', 'table',
@@ -55,7 +65,30 @@ const SAFE_EVIDENCE = new Set([
 ]);
 
 /** Input facts whose strings are configuration, not log content. */
-const SAFE_FACTS = new Set(['advice', 'prefix', 'prefixSource', 'prefixAlternatives', 'escapes', 'unsureZones', 'prefixChanges', 'columns']);
+const SAFE_FACTS = new Set(['advice', 'prefixSource', 'escapes', 'unsureZones', 'columns']);
+/** Input facts that hold log_line_prefixes (as strings, or as `prefix` fields of objects). */
+const PREFIX_FACTS = new Set(['prefix', 'prefixAlternatives', 'prefixChanges']);
+
+/** Words a log_line_prefix's own text is made of (`user=%u,db=%d`); any other word in it may be a value. */
+const PREFIX_WORDS = new Set(['user', 'usr', 'u', 'db', 'database', 'd', 'app', 'application', 'a', 'client', 'host', 'remote', 'h', 'r', 'pid', 'p', 'session', 'sess', 'sid', 'c', 'line', 'l', 'tx', 'txid', 'xid', 'vxid', 'x', 'v', 'time', 'ts', 't', 'm', 'level', 'e', 'q', 'UTC', 'GMT', 'postgres', 'postgresql', 'pg']);
+
+/**
+ * A detected log_line_prefix under --redact: its escapes and punctuation stay, and so do the words prefixes are
+ * written with, but any other text goes. A prefix is detected from the lines, so when every line of a log has the
+ * same user or database, their value can be read as literal text of the prefix (`%m [%p] alice@%d `).
+ */
+export function redactPrefix(p: string): string {
+  return p.replace(/%[-0-9]*[A-Za-z%]|([^%]+)/g, (m, literal: string | undefined) =>
+    literal === undefined ? m : literal.replace(/[^\s\[\]()<>{}:;,.=@/|#*+_'"!?-]+/gu, (w) => (PREFIX_WORDS.has(w) || /^\d{1,2}$/.test(w) ? w : MASK)),
+  );
+}
+
+function redactPrefixFact(v: unknown): unknown {
+  if (typeof v === 'string') return redactPrefix(v);
+  if (Array.isArray(v)) return v.map(redactPrefixFact);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'prefix' ? redactPrefixFact(x) : plain(x) ? x : redactText(String(x))]));
+  return v;
+}
 
 function scrub(v: unknown): unknown {
   if (typeof v === 'string') return redactText(v);
@@ -85,7 +118,7 @@ function redactSuggestion(s: Suggestion | null): Suggestion | null {
 export function redactFinding(f: Finding): Finding {
   const evidence: Finding['evidence'] = {
     confidence: f.evidence.confidence,
-    basis: f.evidence.basis.map(redactText),
+    basis: f.evidence.basis.map(redactBasis),
     distinctValues: f.evidence.distinctValues,
     valuesLookLikeKeys: f.evidence.valuesLookLikeKeys,
     parent: f.evidence.parent,
@@ -103,11 +136,13 @@ function redactInput(i: InputReport): InputReport {
   const facts: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(i.facts)) {
     if (plain(v)) facts[k] = v;
+    else if (PREFIX_FACTS.has(k)) facts[k] = redactPrefixFact(v);
     else if (SAFE_FACTS.has(k)) facts[k] = scrub(v);
     else facts[k] = null;
   }
   return {
     ...i,
+    prefix: i.prefix === null ? null : redactPrefix(i.prefix),
     unparsedSamples: i.unparsedSamples.map((s) => ({ line: s.line, reason: redactText(s.reason) })),
     warnings: i.warnings.map(redactText),
     facts,
@@ -131,10 +166,10 @@ export function redactResult(r: AnalysisResult): AnalysisResult {
 // --- the data itself: what --save-state writes and every report is built from -----------------------------
 
 /**
- * Application and user names are chosen by clients (a `SET application_name` carries anything): under --redact
- * they become a pseudonym that keeps different ones apart without saying what they were.
+ * Application and user names are chosen by clients (a `SET application_name` carries anything), and a database's
+ * name can say whose data it holds: under --redact they become a pseudonym that keeps different ones apart without saying what they were.
  */
-function pseudonym(kind: 'app' | 'user', name: string | null): string | null {
+function pseudonym(kind: 'app' | 'user' | 'db', name: string | null): string | null {
   if (name === null || new RegExp(`^${kind}#[0-9a-f]{8}$`).test(name)) return name;
   return `${kind}#${hash('sha256', name).slice(0, 8)}`;
 }
@@ -159,7 +194,7 @@ function redactStmt(s: StmtState, salt: string): StmtState {
 }
 
 function redactRef(u: UnitRef): UnitRef {
-  return { ...u, application: pseudonym('app', u.application), user: pseudonym('user', u.user) };
+  return { ...u, application: pseudonym('app', u.application), user: pseudonym('user', u.user), database: pseudonym('db', u.database) };
 }
 
 /** Details of a draft: schema names and counts stay, anything else that is text goes. */
@@ -182,7 +217,7 @@ function redactGroup(g: GroupState, salt: string): GroupState {
       ...d,
       statements: d.statements.map((x) => redactStmt(x, salt)),
       parent: d.parent ? redactStmt(d.parent, salt) : null,
-      basis: d.basis.map(redactText),
+      basis: d.basis.map(redactBasis),
       details: redactDetails(d.details as unknown as Record<string, unknown>) as unknown as typeof d.details,
     },
     units: g.units.map(redactRef),

@@ -25,8 +25,19 @@ export interface FollowFlags {
 }
 
 
+/** A stop that came while the CLI was loading, kept by bin/sqloupe.js until --follow listens. */
+const PENDING_STOP = Symbol.for('sqloupe.pendingStop');
+
 function waitForSignal(): Promise<string> {
   return new Promise((resolve) => {
+    const held = process as unknown as Record<symbol, unknown>;
+    const pending = held[PENDING_STOP];
+    // from now on a signal is this run's to answer (a second one, after the summary's, ends the process)
+    held[PENDING_STOP] = 'listening';
+    if (typeof pending === 'string') {
+      resolve(pending);
+      return;
+    }
     const on = (sig: string) => {
       process.off('SIGINT', on);
       process.off('SIGTERM', on);
@@ -160,7 +171,9 @@ export async function runFollow(
   if (immediate !== null) clearImmediate(immediate);
   if (sources.some((s) => s.path === '-')) stdin.destroy?.();
 
-  tick();
+  // what came since the last poll, unless the reader is behind: then the slice in hand was the last, and the
+  // summary says how much was left, so a stop costs no more reading
+  if (!followed.some((f) => f.behind())) tick();
   for (const f of followed) {
     f.finish();
     f.feed.end(f.lines());

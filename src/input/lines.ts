@@ -19,6 +19,8 @@ export interface LineSink {
   warn(lineNo: number, message: string): void;
   /** Bytes consumed so far (compressed bytes for gzip), for progress. */
   progress?(bytes: number): void;
+  /** The input ended inside this line (no line end after it): the writer was cut off or is still writing. */
+  cut?(lineNo: number): void;
 }
 
 /** Splits byte chunks into lines; keeps a partial last line across chunks without quadratic copying. */
@@ -28,6 +30,8 @@ export class LineSplitter {
   private lineNo = 0;
   private overlong = false;
   private nulWarned = false;
+  /** Whether lines end in a lone CR (classic Mac OS), decided by the first line end seen; null before one. */
+  private crOnly: boolean | null = null;
 
   constructor(private readonly sink: LineSink) {}
 
@@ -36,6 +40,17 @@ export class LineSplitter {
   }
 
   push(buf: Buffer, start: number, end: number): void {
+    if (this.crOnly !== false) {
+      if (this.crOnly === null) this.crOnly = lineEnds(buf, start, end, this.sink, this.lineNo + 1);
+      if (this.crOnly) {
+        // a copy with each CR a line end: the reader reuses its buffer
+        const copy = Buffer.from(buf.subarray(start, end));
+        for (let i = copy.indexOf(13); i >= 0; i = copy.indexOf(13, i + 1)) copy[i] = 10;
+        buf = copy;
+        end -= start;
+        start = 0;
+      }
+    }
     let pos = start;
     const lastNl = buf.lastIndexOf(10, end - 1);
     if (lastNl < start) {
@@ -66,7 +81,10 @@ export class LineSplitter {
 
   /** End of input: a last line without a newline still counts. */
   finish(): void {
-    if (this.carryBytes > 0 || this.overlong) this.emitCarry();
+    if (this.carryBytes > 0 || this.overlong) {
+      this.emitCarry();
+      this.sink.cut?.(this.lineNo);
+    }
   }
 
   private keep(buf: Buffer, start: number, end: number): void {
@@ -106,6 +124,18 @@ export class LineSplitter {
     }
     this.sink.line(from === 0 && end === text.length ? text : text.slice(from, end), ++this.lineNo);
   }
+}
+
+/**
+ * How this input ends its lines, from the first line end in a window: true when it is a lone CR (a log saved with
+ * classic Mac OS line ends, where nothing else would split it into lines), null when the window holds none yet.
+ */
+function lineEnds(buf: Buffer, start: number, end: number, sink: LineSink, lineNo: number): boolean | null {
+  const window = buf.subarray(start, end);
+  if (window.includes(10)) return false;
+  if (!window.includes(13)) return null;
+  sink.warn(lineNo, 'lines end in a lone CR (classic Mac OS line ends): each CR is read as a line end');
+  return true;
 }
 
 /**
