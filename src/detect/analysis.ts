@@ -249,11 +249,7 @@ export class UnitAnalysis {
       // a block of lookups repeated after a parent is a loop body only if the block itself is trusted
       if (c.block !== undefined && !this.blockTrusted(c.block, this.bodyOf(c))) return false;
     }
-    if (parent.resultValues !== null) {
-      const rows = new Set(parent.resultValues);
-      return st.every((s) => s.values.some((v) => v !== null && rows.has(v)));
-    }
-    return true;
+    return parent.resultValues === null || keysAmongRows(parent.resultValues, st);
   }
 
   /**
@@ -327,15 +323,7 @@ export class UnitAnalysis {
     const starters = this.requestStarters();
     for (const t of m.body) if (starters.has(t)) return false;
     if (this.coarse) return true;
-    const st = m.statements;
-    const k = m.body.size;
-    let inner = 0;
-    let boundary = Infinity;
-    for (let i = 1; i < st.length; i++) {
-      const g = gapBetween(st[i - 1]!, st[i]!);
-      if (i % k === 0) boundary = Math.min(boundary, g);
-      else inner = Math.max(inner, g);
-    }
+    const { inner, boundary } = repetitionGaps(m.statements, m.body.size);
     // longer pauses between repetitions are a slow client's rows only at the loop's pace (stretchTrusted checks it)
     return boundary <= Math.max(this.options.burstGapMs, 2 * inner, SLOW_ITERATION_MS);
   }
@@ -496,10 +484,7 @@ export class UnitAnalysis {
       if (st[k]!.t === parent.t) return null;
       break;
     }
-    if (parent.resultValues !== null) {
-      const rows = new Set(parent.resultValues);
-      for (let k = j + 1; k <= i; k++) if (st[k]!.t === sibling.t && !st[k]!.values.some((v) => v !== null && rows.has(v))) return null;
-    }
+    if (parent.resultValues !== null && !keysAmongRows(parent.resultValues, st.slice(j + 1, i + 1).filter((x) => x.t === sibling.t))) return null;
     return parent;
   }
 
@@ -548,9 +533,8 @@ export class UnitAnalysis {
     if (parent !== null) {
       basis.push(`follows ${parent.t.verb.toUpperCase()} at ${parent.file}:${parent.line} that supplies the keys`);
       if (parent.resultValues !== null) {
-        const rows = new Set(parent.resultValues);
         const childKeys = stmts.flatMap((s) => s.values.filter((v): v is string => v !== null));
-        if (childKeys.length > 0 && stmts.every((s) => s.values.some((v) => v !== null && rows.has(v)))) {
+        if (childKeys.length > 0 && keysAmongRows(parent.resultValues, stmts)) {
           keysFromParent = true;
           basis.push(`every loop key appears in the parent's logged rows`);
         }
@@ -672,20 +656,14 @@ export class UnitAnalysis {
       // no pauses to read: only a long run of repetitions after a parent query counts
       return b.repeats >= this.options.minRepeats && this.parentOf(st[b.start]!, b.burst, members) !== null;
     }
-    const gap = (i: number) => gapBetween(st[i - 1]!, st[i]!);
-    let inner = 0;
-    let boundary = Infinity;
-    for (let r = 0; r < b.repeats; r++) {
-      const from = b.start + r * b.length;
-      for (let k = from + 1; k < from + b.length; k++) inner = Math.max(inner, gap(k));
-      if (r > 0) boundary = Math.min(boundary, gap(from));
-    }
+    const stretch = st.slice(b.start, b.start + b.length * b.repeats);
+    const { inner, boundary } = repetitionGaps(stretch, b.length);
     const parent = this.parentOf(st[b.start]!, b.burst, members);
     if (boundary > Math.max(this.options.burstGapMs, 2 * inner)) {
       // a slow client pauses between rows, not between one row's lookups: after the parent, the repetitions
       // may be as far apart as a loop's iterations may be (keepsParentRhythm); without it, a pause at every
       // boundary is one request after another
-      return parent !== null && this.keepsParentRhythm(parent, st.slice(b.start, b.start + b.length * b.repeats).filter((x) => members.has(x.t)));
+      return parent !== null && this.keepsParentRhythm(parent, stretch.filter((x) => members.has(x.t)));
     }
     return parent !== null || Math.max(inner, boundary) <= this.options.burstGapMs;
   }
@@ -723,6 +701,27 @@ export class UnitAnalysis {
     for (const [t, preds] of predecessors) if (preds.size >= 3) this.starters.add(t);
     return this.starters;
   }
+}
+
+/** Whether every statement uses a value among the parent's logged result rows. */
+function keysAmongRows(rows: readonly string[], stmts: Stmt[]): boolean {
+  const set = new Set(rows);
+  return stmts.every((s) => s.values.some((v) => v !== null && set.has(v)));
+}
+
+/**
+ * A block repeated `period` statements at a time: the longest pause inside one repetition, and the shortest
+ * between two (Infinity for one repetition).
+ */
+function repetitionGaps(stmts: Stmt[], period: number): { inner: number; boundary: number } {
+  let inner = 0;
+  let boundary = Infinity;
+  for (let i = 1; i < stmts.length; i++) {
+    const g = gapBetween(stmts[i - 1]!, stmts[i]!);
+    if (i % period === 0) boundary = Math.min(boundary, g);
+    else inner = Math.max(inner, g);
+  }
+  return { inner, boundary };
 }
 
 /** A SELECT with LIMIT 1 (written, or bound to 1). */

@@ -1,7 +1,7 @@
 /** One logged statement as an AST plus its bound values, and the AST edits every rewrite shares. */
 import type { Expr, ExprParameter, Statement } from 'pgsql-ast-parser';
 import { astLib } from './ast-lib.js';
-import { normalize, rewritePlaceholders, tokenize, Tok } from '../sql/index.js';
+import { normalize, rewritePlaceholders, tokenize, Tok, type Normalized } from '../sql/index.js';
 import type { Stmt } from '../sessions/types.js';
 import { statement } from './printer.js';
 
@@ -69,9 +69,9 @@ const NUMBER = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 
 const nonNull = (cs: (string | null)[]) => cs.filter((c): c is string => c !== null);
 
-/** Where each literal of `text` sits in its AST; null when the literals cannot be matched one to one. */
-function templateAst(text: string, parsed: ParsedText): TemplateAst | null {
-  const literals = nonNull(normalize(text).constants);
+/** Where each literal of a text (normalized: `n`) sits in its AST; null when the literals cannot be matched one to one. */
+function templateAst(n: Normalized, parsed: ParsedText): TemplateAst | null {
+  const literals = nonNull(n.constants);
   const nodes = literalNodes(parsed.ast);
   if (nodes.length !== literals.length || new Set(literals).size !== literals.length) return null;
   const slots: number[] = [];
@@ -93,9 +93,8 @@ function templateAst(text: string, parsed: ParsedText): TemplateAst | null {
   return { parsed, slots, printedTemplate };
 }
 
-/** The AST of `text` from its template's, with this text's literals; null when the copy does not print back to them. */
-function fromTemplate(text: string, tpl: TemplateAst): ParsedText | null {
-  const n = normalize(text);
+/** The AST of a text (normalized: `n`) from its template's, with this text's literals; null when the copy does not print back to them. */
+function fromTemplate(n: Normalized, tpl: TemplateAst): ParsedText | null {
   const literals = nonNull(n.constants);
   if (literals.length !== tpl.slots.length) return null;
   const ast = clone(tpl.parsed.ast);
@@ -125,10 +124,12 @@ function fromTemplate(text: string, tpl: TemplateAst): ParsedText | null {
 function parseText(text: string): ParsedText | null {
   let hit = byText.get(text);
   if (hit !== undefined) return hit;
-  const key = normalize(text).template;
+  // one normalize() per text: the template finds the family, the constants fill and check the copy
+  const n = normalize(text);
+  const key = n.template;
   const tpl = byTemplate.get(key);
   if (tpl) {
-    const derived = fromTemplate(text, tpl);
+    const derived = fromTemplate(n, tpl);
     if (derived !== null) {
       remember(text, derived);
       return derived;
@@ -142,7 +143,7 @@ function parseText(text: string): ParsedText | null {
       let maxParam = 0;
       for (const m of sql.matchAll(/\$(\d+)/g)) maxParam = Math.max(maxParam, +m[1]!);
       // values = the literals normalize() took out, then the logged parameters (named ones sorted by name)
-      hit = { ast: all[0]!, family: all[0]!, literals: normalize(text).constants.filter((c) => c !== null).length, order: namedOrder(text), maxParam };
+      hit = { ast: all[0]!, family: all[0]!, literals: nonNull(n.constants).length, order: namedOrder(text), maxParam };
     }
   } catch {
     hit = null;
@@ -150,7 +151,7 @@ function parseText(text: string): ParsedText | null {
   remember(text, hit);
   if (hit !== null && tpl === undefined) {
     if (byTemplate.size >= MAX_TEXTS) byTemplate.clear();
-    byTemplate.set(key, templateAst(text, hit));
+    byTemplate.set(key, templateAst(n, hit));
   }
   return hit;
 }
