@@ -281,8 +281,8 @@ function table(rows) {
 
 function machine() {
   const cpus = os.cpus();
-  const pgb = which('pgbadger') ? spawnSync('pgbadger', ['--version'], { encoding: 'utf8' }).stdout.trim() : 'not installed';
-  const ptq = which('pt-query-digest') ? spawnSync('pt-query-digest', ['--version'], { encoding: 'utf8' }).stdout.trim() : 'not installed';
+  const pgb = which('pgbadger') ? spawnSync('pgbadger', ['--version'], { encoding: 'utf8' }).stdout.trim() : 'pgBadger not installed';
+  const ptq = which('pt-query-digest') ? spawnSync('pt-query-digest', ['--version'], { encoding: 'utf8' }).stdout.trim() : 'pt-query-digest not installed';
   const head = spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
   // other work on the machine skews every figure; the load average says how much there was
   const load = os.loadavg().map((x) => x.toFixed(1)).join(' / ');
