@@ -1,6 +1,6 @@
 /** PostgreSQL stderr log with any log_line_prefix: prefix compiled to a matcher, multi-line entries joined. */
 import { emptyFields, PgMessageInterpreter, type PgFields } from './pg-message.js';
-import { detectedMatcher, detectPrefix } from './pg-prefix/detect.js';
+import { detectedMatcher, detectPrefix, prefixShare } from './pg-prefix/detect.js';
 import { compilePrefix, PrefixError, type PrefixMatcher } from './pg-prefix/matcher.js';
 import { parseAuthorized } from './pg-prefix/evidence.js';
 import { findSeverity, severityAt } from './pg-prefix/severity.js';
@@ -29,7 +29,7 @@ export default defineFormat({
     const heads = lines.filter((l) => l.length > 0 && l.charCodeAt(0) !== 9);
     const withSeverity = heads.filter((l) => findSeverity(l) > 0).length;
     if (withSeverity === 0) return 0;
-    const d = detectPrefix(heads, null);
+    const d = prefixShare(heads);
     const share = d.sampled ? d.matched / d.sampled : 0;
     // a severity marker alone is weak evidence; a matching prefix is strong
     return Math.min(0.95, 0.3 + 0.65 * share) * Math.min(1, withSeverity / Math.max(1, heads.length * 0.3));

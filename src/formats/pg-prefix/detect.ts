@@ -115,39 +115,12 @@ interface Scored {
  * name holding `LOG:  `) disagrees with the connection lines and loses.
  */
 export function detectPrefix(lines: string[], logTimezone: string | null): PrefixDetection {
-  const sample = lines.filter((l) => findSeverity(l) > 0).slice(0, 200);
+  const sample = sampleOf(lines);
   if (sample.length === 0) return { prefix: null, matched: 0, sampled: 0, alternatives: [], agreed: 0, disagreed: 0 };
   const ev = collectEvidence(sample);
-  const candidates = new Set(COMMON_PREFIXES);
-  for (const l of sample.slice(0, 5)) {
-    const inferred = inferPrefix(l);
-    if (inferred) candidates.add(inferred);
-  }
-  let used = 0;
-  const seen = new Set<string>();
-  for (const [i, a] of ev.authorized) {
-    const key = `${a.user}\u0000${a.database}`;
-    if (seen.has(key) && used > 0) continue;
-    seen.add(key);
-    for (const c of inferFromAuthorized(sample[i]!, a, ev)) candidates.add(c);
-    if (++used >= INFER_FROM_CONNECTIONS) break;
-  }
   const f: PgFields = { line: 0, time: null, session: '', tx: null, user: null, database: null, application: null, client: null };
   // a first, cheap pass: only candidates that match nearly as many lines as the best one are scored
-  const compiled: { prefix: string; matcher: PrefixMatcher; hits: number }[] = [];
-  let most = 0;
-  for (const prefix of candidates) {
-    let m: PrefixMatcher;
-    try {
-      m = compilePrefix(prefix, logTimezone);
-    } catch {
-      continue;
-    }
-    let hits = 0;
-    for (const l of sample) if (m.matchOnly(l) >= 0) hits++;
-    if (hits > most) most = hits;
-    compiled.push({ prefix, matcher: m, hits });
-  }
+  const { compiled, most } = firstPass(sample, ev, logTimezone);
   const scored: Scored[] = [];
   let order = 0;
   const leaders = new Set(
@@ -201,6 +174,71 @@ export function detectPrefix(lines: string[], logTimezone: string | null): Prefi
     }
   }
   return { prefix: best.prefix, matched: best.matched, sampled: sample.length, alternatives, agreed: best.agreed, disagreed: best.disagreed };
+}
+
+/** The lines with a severity marker that detection reads. */
+function sampleOf(lines: string[]): string[] {
+  return lines.filter((l) => findSeverity(l) > 0).slice(0, 200);
+}
+
+/** Every candidate compiled, with the sample lines it matches (where it has a time, only lines whose time reads). */
+function firstPass(sample: string[], ev: Evidence, logTimezone: string | null): { compiled: { prefix: string; matcher: PrefixMatcher; hits: number }[]; most: number } {
+  const candidates = new Set(COMMON_PREFIXES);
+  for (const l of sample.slice(0, 5)) {
+    const inferred = inferPrefix(l);
+    if (inferred) candidates.add(inferred);
+  }
+  let used = 0;
+  const seen = new Set<string>();
+  for (const [i, a] of ev.authorized) {
+    const key = `${a.user}\u0000${a.database}`;
+    if (seen.has(key) && used > 0) continue;
+    seen.add(key);
+    for (const c of inferFromAuthorized(sample[i]!, a, ev)) candidates.add(c);
+    if (++used >= INFER_FROM_CONNECTIONS) break;
+  }
+  const compiled: { prefix: string; matcher: PrefixMatcher; hits: number }[] = [];
+  let most = 0;
+  for (const prefix of candidates) {
+    let m: PrefixMatcher;
+    try {
+      m = compilePrefix(prefix, logTimezone);
+    } catch {
+      continue;
+    }
+    let hits = 0;
+    for (const l of sample) if (m.matchOnly(l) >= 0) hits++;
+    if (hits > most) most = hits;
+    compiled.push({ prefix, matcher: m, hits });
+  }
+  return { compiled, most };
+}
+
+/**
+ * For format sniffing: how many sample lines the best-matching candidate reads (lines with a time must have one
+ * that parses), without scoring the candidates against the log's evidence — a fraction of detectPrefix's cost.
+ */
+export function prefixShare(lines: string[]): { matched: number; sampled: number } {
+  const sample = sampleOf(lines);
+  if (sample.length === 0) return { matched: 0, sampled: 0 };
+  const { compiled, most } = firstPass(sample, collectEvidence(sample), null);
+  const f: PgFields = { line: 0, time: null, session: '', tx: null, user: null, database: null, application: null, client: null };
+  let best = 0;
+  for (const c of compiled) {
+    if (c.hits === 0 || c.hits < best || c.hits < most * 0.8) continue;
+    if (!hasTimeEscape(c.matcher)) {
+      best = Math.max(best, c.hits);
+      continue;
+    }
+    let timed = 0;
+    for (const l of sample) {
+      if (c.matcher.matchOnly(l) < 0) continue;
+      c.matcher.fill(l, f, (p) => p, true);
+      if (f.time !== null) timed++;
+    }
+    best = Math.max(best, timed);
+  }
+  return { matched: best, sampled: sample.length };
 }
 
 /** What a prefix reads from the sample, as one string, to tell prefixes that read alike from ones that do not. */
