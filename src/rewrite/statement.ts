@@ -45,7 +45,10 @@ interface TemplateAst {
   /** normalize() of the AST printed: what a correct copy must print to, literals aside. */
   printedTemplate: string;
 }
-const byTemplate = new Map<string, TemplateAst | null>();
+/** The template's AST to copy, or how many of its texts could not give one (their literals repeat: `= 1 LIMIT 1`). */
+const byTemplate = new Map<string, TemplateAst | number>();
+/** Texts of one template tried as its copyable AST before every text of it gets a parse of its own. */
+const TEMPLATE_TRIES = 4;
 
 type LiteralNode = { type: 'integer' | 'numeric' | 'string'; value: unknown };
 
@@ -128,7 +131,7 @@ function parseText(text: string): ParsedText | null {
   const n = normalize(text);
   const key = n.template;
   const tpl = byTemplate.get(key);
-  if (tpl) {
+  if (tpl !== undefined && typeof tpl !== 'number') {
     const derived = fromTemplate(n, tpl);
     if (derived !== null) {
       remember(text, derived);
@@ -149,9 +152,12 @@ function parseText(text: string): ParsedText | null {
     hit = null;
   }
   remember(text, hit);
-  if (hit !== null && tpl === undefined) {
-    if (byTemplate.size >= MAX_TEXTS) byTemplate.clear();
-    byTemplate.set(key, templateAst(n, hit));
+  // the first text whose literals are all different stands for the template (`author_id = 1 LIMIT 1` cannot: which
+  // 1 is which?), so a loop whose first key is 1 still costs one parse, not one per text
+  const tries = tpl === undefined ? 0 : typeof tpl === 'number' ? tpl : TEMPLATE_TRIES;
+  if (hit !== null && tries < TEMPLATE_TRIES) {
+    if (tpl === undefined && byTemplate.size >= MAX_TEXTS) byTemplate.clear();
+    byTemplate.set(key, templateAst(n, hit) ?? tries + 1);
   }
   return hit;
 }
