@@ -151,10 +151,17 @@ function runDraft(a: UnitAnalysis, run: LookupInsertRun): Draft<SelectThenInsert
   const c: LoopCandidate = { burst, t: run.sel, statements: run.lookups, distinctKeys, body };
   // in a transaction the INSERTs are writes of their own: the pairs need no parent there
   const inTransaction = a.unit.kind === 'transaction' && distinctKeys === run.lookups.length;
-  if (!inTransaction && !a.trusted(c)) return null;
+  const unsure = !inTransaction && !a.trusted(c);
+  if (unsure && !pairedWithoutClock(a, c, run)) return null;
   a.claim(run.statements);
   const parent = a.parentOf(first, burst, body);
   const ev = a.evidence(run.statements, burst, parent);
+  if (unsure) {
+    ev.confidence = 'low';
+    ev.basis.push(
+      'no parent query in sight and whole-second times: one request after another, each getting or creating one row on this pooled connection, would look the same (%m in log_line_prefix would show the pace)',
+    );
+  }
   const shape = shapeFor(run.sel);
   const tables = [...new Set([run.sel, run.ins].flatMap((t) => shapeFor(t).tables))];
   return {
@@ -168,6 +175,15 @@ function runDraft(a: UnitAnalysis, run: LookupInsertRun): Draft<SelectThenInsert
     basis: [`${run.lookups.length} lookups by key, ${run.inserts} of them followed by an INSERT of the key looked up`, ...ev.basis],
     details: { blockLength: 2, memberKinds: ['select', 'insert'], table: shape.mainTable!, keyColumns: shape.keyPredicates.map((k) => k.column.column) },
   };
+}
+
+/**
+ * Whole-second times (%t) leave a get-or-create loop spread by a pool over its connections with no pace to read
+ * and, on all but one connection, no parent: the pairs are still pairs (each INSERT writes the key its lookup
+ * asked for), as many as a loop's, back to back. Reported with low confidence rather than dropped.
+ */
+function pairedWithoutClock(a: UnitAnalysis, c: LoopCandidate, run: LookupInsertRun): boolean {
+  return a.coarse && a.timedAutocommit && !a.small(c) && run.inserts >= 2 && !a.requestsEachWithOwnLookup(c);
 }
 
 function findPair(shapes: ReturnType<typeof shapeFor>[]): { table: string; keyColumns: string[] } | null {

@@ -41,6 +41,29 @@ testKind('select-then-insert', {
         12:00:00.122 [7] INSERT INTO labels (name) VALUES ('c') RETURNING id
       `,
     },
+    {
+      name: 'whole-second times, requests in a row on a pooled connection, each a session lookup then one get-or-create',
+      log: `
+        12:00:00.000 [7] SELECT id FROM sessions WHERE token = 't0'
+        12:00:00.000 [7] SELECT id FROM labels WHERE name = 'l0'
+        12:00:00.000 [7] INSERT INTO labels (name) VALUES ('l0') RETURNING id
+        12:00:00.000 [7] SELECT id FROM sessions WHERE token = 't1'
+        12:00:00.000 [7] SELECT id FROM labels WHERE name = 'l1'
+        12:00:00.000 [7] INSERT INTO labels (name) VALUES ('l1') RETURNING id
+        12:00:01.000 [7] SELECT id FROM sessions WHERE token = 't2'
+        12:00:01.000 [7] SELECT id FROM labels WHERE name = 'l2'
+        12:00:01.000 [7] INSERT INTO labels (name) VALUES ('l2') RETURNING id
+        12:00:01.000 [7] SELECT id FROM sessions WHERE token = 't3'
+        12:00:01.000 [7] SELECT id FROM labels WHERE name = 'l3'
+        12:00:01.000 [7] INSERT INTO labels (name) VALUES ('l3') RETURNING id
+        12:00:02.000 [7] SELECT id FROM sessions WHERE token = 't4'
+        12:00:02.000 [7] SELECT id FROM labels WHERE name = 'l4'
+        12:00:02.000 [7] INSERT INTO labels (name) VALUES ('l4') RETURNING id
+        12:00:02.000 [7] SELECT id FROM sessions WHERE token = 't5'
+        12:00:02.000 [7] SELECT id FROM labels WHERE name = 'l5'
+        12:00:02.000 [7] INSERT INTO labels (name) VALUES ('l5') RETURNING id
+      `,
+    },
   ],
   invalid: [
     {
@@ -117,6 +140,32 @@ testKind('select-then-insert', {
         12:00:00.007 [7] COMMIT
       `,
       findings: [{ kind: 'select-then-insert', tables: ['tags'], repeats: 3, confidence: 'medium', keyColumns: ['name'] }],
+    },
+    {
+      name: 'whole-second times, a pool spreading a findOrCreate loop: this connection has no parent, only the pairs (low: one request after another would look the same)',
+      log: `
+        12:00:01.000 [8] BEGIN
+        12:00:01.000 [8] SELECT id FROM labels WHERE name = 'r1:1'
+        12:00:01.000 [8] INSERT INTO labels (name) VALUES ('r1:1') RETURNING id
+        12:00:01.000 [8] COMMIT
+        12:00:01.000 [8] BEGIN
+        12:00:01.000 [8] SELECT id FROM labels WHERE name = 'r2:2'
+        12:00:01.000 [8] INSERT INTO labels (name) VALUES ('r2:2') RETURNING id
+        12:00:01.000 [8] COMMIT
+        12:00:01.000 [8] BEGIN
+        12:00:01.000 [8] SELECT id FROM labels WHERE name = 'r1:3'
+        12:00:01.000 [8] INSERT INTO labels (name) VALUES ('r1:3') RETURNING id
+        12:00:01.000 [8] COMMIT
+        12:00:01.000 [8] BEGIN
+        12:00:01.000 [8] SELECT id FROM labels WHERE name = 'r2:4'
+        12:00:01.000 [8] INSERT INTO labels (name) VALUES ('r2:4') RETURNING id
+        12:00:01.000 [8] COMMIT
+        12:00:01.000 [8] BEGIN
+        12:00:01.000 [8] SELECT id FROM labels WHERE name = 'r1:5'
+        12:00:01.000 [8] INSERT INTO labels (name) VALUES ('r1:5') RETURNING id
+        12:00:01.000 [8] COMMIT
+      `,
+      findings: [{ kind: 'select-then-insert', tables: ['labels'], repeats: 5, confidence: 'low', keyColumns: ['name'], parent: null }],
     },
   ],
 });
