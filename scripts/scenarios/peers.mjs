@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The "peers" scenario set: the association shapes that other N+1 tools' own test suites check
-// (Bullet's detector specs, Prosopite's query tests, nplusone's SQLAlchemy tests), written anew for our
-// schema and run with real ORMs (ActiveRecord 6.1, SQLAlchemy 1.4) against PostgreSQL 15, with data as
+// (Bullet's detector specs, Prosopite's query tests, nplusone's SQLAlchemy and Django tests), written anew
+// for our schema and run with real ORMs (ActiveRecord 6.1, SQLAlchemy 1.4, Django 3.2) against PostgreSQL 15, with data as
 // small as a test suite's seed (2–4 parents). Every positive has its negative control (the eager-loaded
 // or preloaded form); a few cases are negatives only (one parent object, preloading two associations of
 // the same class, a counter cache), as in those suites. Recorded once into tests/fixtures/peers/ in the
@@ -10,7 +10,7 @@
 //
 //   node scripts/scenarios/peers.mjs [--out DIR] [--keep]
 //
-// Needs what generate.mjs needs (PostgreSQL 15 server binaries, python3-sqlalchemy, python3-psycopg2,
+// Needs what generate.mjs needs (PostgreSQL 15 server binaries, python3-sqlalchemy, python3-django, python3-psycopg2,
 // ruby-activerecord, ruby-pg, `npm ci` in scripts/orm/node for node-postgres).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,7 +31,8 @@ export const SEED_APP = 'peers-seed';
 // The schema: Bullet-like blog (categories, posts, comments, users with STI writers, entries, deals
 // habtm, students/teachers habtm, firms/clients through relationships, companies/addresses has_one,
 // documents STI pages, roles polymorphic, countries/cities counter cache, people/pets with a counter
-// column), Prosopite-like chairs/legs, nplusone-like users/addresses/hobbies (prefixed np_).
+// column), Prosopite-like chairs/legs, nplusone-like users/addresses/hobbies/occupations (prefixed np_;
+// one-to-one occupations for Django's OneToOneField, two of the three users have one).
 export const SCHEMA = `
 CREATE TABLE categories (id serial PRIMARY KEY, name text NOT NULL);
 CREATE TABLE users (id serial PRIMARY KEY, type text, name text NOT NULL);
@@ -64,6 +65,7 @@ CREATE TABLE np_users (id serial PRIMARY KEY, name text NOT NULL);
 CREATE TABLE np_addresses (id serial PRIMARY KEY, user_id int NOT NULL REFERENCES np_users(id), city text NOT NULL);
 CREATE TABLE np_hobbies (id serial PRIMARY KEY, name text NOT NULL);
 CREATE TABLE np_users_hobbies (user_id int NOT NULL REFERENCES np_users(id), hobby_id int NOT NULL REFERENCES np_hobbies(id));
+CREATE TABLE np_occupations (id serial PRIMARY KEY, user_id int NOT NULL UNIQUE REFERENCES np_users(id), name text NOT NULL);
 `;
 
 // Seed data of a test suite's size, set-based (the seed session is itself a negative).
@@ -97,6 +99,7 @@ export const SEED = [
   `INSERT INTO np_addresses (user_id, city) VALUES (1, 'a'), (2, 'b'), (3, 'c'), (1, 'd')`,
   `INSERT INTO np_hobbies (name) VALUES ('chess'), ('go')`,
   `INSERT INTO np_users_hobbies (user_id, hobby_id) VALUES (1, 1), (2, 1), (2, 2), (3, 2)`,
+  `INSERT INTO np_occupations (user_id, name) VALUES (1, 'first'), (2, 'second')`,
   'ANALYZE',
 ];
 
@@ -146,6 +149,18 @@ export const CASES = [
   { id: 'n06', orm: 'sqlalchemy', suite: 'nplusone', shape: 'many-to-many-reverse', size: 2, expected: [n1('np_users', 2)], pos: 'for h in hobbies: h.users', neg: 'selectinload(Hobby.users)' },
   { id: 'n07', orm: 'sqlalchemy', suite: 'nplusone', shape: 'nested', size: 2, expected: [n1('np_users', 2), n1('np_addresses', 3)], pos: 'for h in hobbies: for u in h.users: u.addresses', neg: 'selectinload(Hobby.users).selectinload(User.addresses)' },
   { id: 'n08', orm: 'sqlalchemy', suite: 'nplusone', shape: 'one-object', size: 1, expected: [], neg: 'session.query(User).first().addresses (one lazy load: no loop)' },
+  // nplusone (Django: no identity map, so 4 addresses of 3 users give 4 lookups, one key twice)
+  { id: 'd01', orm: 'django', suite: 'nplusone', shape: 'one-to-many', size: 3, expected: [n1('np_addresses', 3)], pos: 'for u in User.objects.all(): u.addresses.all()', neg: "prefetch_related('addresses')" },
+  { id: 'd02', orm: 'django', suite: 'nplusone', shape: 'many-to-one', size: 4, expected: [n1('np_users', 4)], pos: 'for a in Address.objects.all(): a.user', neg: "select_related('user')" },
+  { id: 'd03', orm: 'django', suite: 'nplusone', shape: 'many-to-one', size: 4, expected: [n1('np_users', 4)], pos: 'for a in Address.objects.all(): a.user', neg: "prefetch_related('user')" },
+  { id: 'd04', orm: 'django', suite: 'nplusone', shape: 'one-to-one', size: 2, expected: [n1('np_users', 2)], pos: 'for o in Occupation.objects.all(): o.user', neg: "select_related('user')" },
+  { id: 'd05', orm: 'django', suite: 'nplusone', shape: 'one-to-one', size: 2, expected: [n1('np_users', 2)], pos: 'for o in Occupation.objects.all(): o.user', neg: "prefetch_related('user')" },
+  { id: 'd06', orm: 'django', suite: 'nplusone', shape: 'one-to-one-reverse', size: 3, expected: [n1('np_occupations', 3)], pos: 'for u in User.objects.all(): u.occupation (one user has none: DoesNotExist after its query)', neg: "select_related('occupation')" },
+  { id: 'd07', orm: 'django', suite: 'nplusone', shape: 'many-to-many', size: 3, expected: [n1('np_hobbies', 3)], pos: 'for u in User.objects.all(): u.hobbies.all()', neg: "prefetch_related('hobbies')" },
+  { id: 'd08', orm: 'django', suite: 'nplusone', shape: 'many-to-many-reverse', size: 2, expected: [n1('np_users', 2)], pos: 'for h in Hobby.objects.all(): h.users.all()', neg: "prefetch_related('users')" },
+  { id: 'd09', orm: 'django', suite: 'nplusone', shape: 'nested', size: 4, expected: [n1('np_users', 4), n1('np_occupations', 4)], pos: 'for a in Address.objects.all(): a.user.occupation', neg: "select_related('user__occupation')" },
+  { id: 'd10', orm: 'django', suite: 'nplusone', shape: 'nested', size: 4, expected: [n1('np_users', 4), n1('np_occupations', 4)], pos: 'for a in Address.objects.all(): a.user.occupation', neg: "prefetch_related('user__occupation')" },
+  { id: 'd11', orm: 'django', suite: 'nplusone', shape: 'one-object', size: 1, expected: [], neg: 'Occupation.objects.first().user; User.objects.get(pk=1).hobbies.all(); first user\'s hobbies after listing all users (one lazy load each: no loop)' },
 ];
 
 export const appName = (c, role) => `peer-${c.id}-${role}`;
@@ -153,6 +168,7 @@ export const appName = (c, role) => `peer-${c.id}-${role}`;
 const DRIVERS = {
   activerecord: ['ruby', [path.join(here, 'drivers/peers_activerecord.rb')]],
   sqlalchemy: ['/usr/bin/python3', [path.join(here, 'drivers/peers_sqlalchemy.py')]],
+  django: ['/usr/bin/python3', [path.join(here, 'drivers/peers_django.py')]],
 };
 
 function run(cmd, argv, opts = {}) {
@@ -176,8 +192,8 @@ function collect(logDir, ext, dest, work) {
 
 function versions() {
   const v = {};
-  const py = spawnSync('/usr/bin/python3', ['-c', 'import sqlalchemy, psycopg2; print(sqlalchemy.__version__, psycopg2.__version__.split()[0])'], { encoding: 'utf8' });
-  if (py.status === 0) [v.sqlalchemy, v.psycopg2] = py.stdout.trim().split(' ');
+  const py = spawnSync('/usr/bin/python3', ['-c', 'import sqlalchemy, django, psycopg2; print(sqlalchemy.__version__, django.get_version(), psycopg2.__version__.split()[0])'], { encoding: 'utf8' });
+  if (py.status === 0) [v.sqlalchemy, v.django, v.psycopg2] = py.stdout.trim().split(' ');
   const rb = spawnSync('ruby', ['-e', 'require "active_record"; require "pg"; puts ActiveRecord.version, PG::VERSION'], { encoding: 'utf8' });
   if (rb.status === 0) [v.activerecord, v['ruby-pg']] = rb.stdout.trim().split('\n');
   return v;

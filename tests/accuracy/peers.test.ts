@@ -1,5 +1,5 @@
 // The peers ratchet: the recorded peers scenarios (tests/fixtures/peers: the N+1 shapes of Bullet's, Prosopite's
-// and nplusone's test suites, re-run with ActiveRecord and SQLAlchemy on PostgreSQL 15 at a test suite's data
+// and nplusone's test suites, re-run with ActiveRecord, SQLAlchemy and Django on PostgreSQL 15 at a test suite's data
 // size, see its README). `npm run accuracy:peers` prints the misses and raises the baseline.
 import { describe, it } from 'vitest';
 import { expectNoWorseThanBaseline } from './ratchet.js';

@@ -5,41 +5,15 @@ update(), annotate/aggregate, distinct(field) and bulk_create(ignore_conflicts) 
 
   /usr/bin/python3 scripts/scenarios/drivers/django_driver.py <spec.json>
 """
-import json
-import logging
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from pyspec import memo, run_spec  # noqa: E402
-
-import django  # noqa: E402
-from django.conf import settings  # noqa: E402
-
-with open(sys.argv[1]) as f:
-    PG = json.load(f)["pg"]
-
-settings.configure(
-    DEBUG=True,
-    INSTALLED_APPS=["__main__"],
-    DATABASES={"default": {"ENGINE": "django.db.backends.postgresql", "NAME": PG["database"], "USER": PG["user"], "HOST": PG["host"], "PORT": str(PG["port"]), "OPTIONS": {}}},
-    DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-    USE_TZ=True,
-    LOGGING={"version": 1, "disable_existing_loggers": False},
-)
-django.setup()
+from djangoboot import OrmLog, meta  # noqa: E402  (configures Django from the spec)
 
 from django.db import connection, connections, models, transaction  # noqa: E402
 from django.db.models import F, Sum  # noqa: E402
-
-
-class Meta:
-    app_label = "__main__"
-    managed = False
-
-
-def meta(table):
-    return type("Meta", (), {"app_label": "__main__", "managed": False, "db_table": table})
 
 
 class Author(models.Model):
@@ -223,15 +197,7 @@ def neg(shape, c):
 class Run:
     def __init__(self, pg, sc):
         self.sc = sc
-        connection.close()
-        # every thread's connection is built from this same settings dict
-        settings.DATABASES["default"]["OPTIONS"]["application_name"] = sc["app"]
-        self.handler = logging.FileHandler(sc["ormLog"], mode="w")
-        # the "verbose" formatter of Django's logging documentation
-        self.handler.setFormatter(logging.Formatter("{levelname} {asctime} {module} {process:d} {thread:d} {message}", style="{"))
-        log = logging.getLogger("django.db.backends")
-        log.addHandler(self.handler)
-        log.setLevel(logging.DEBUG)
+        self.log = OrmLog(sc["app"], sc["ormLog"])
 
     def run(self, shape, role, ctx):
         done = [False]
@@ -257,8 +223,7 @@ class Run:
 
     def close(self):
         connections.close_all()
-        logging.getLogger("django.db.backends").removeHandler(self.handler)
-        self.handler.close()
+        self.log.close()
 
 
 if __name__ == "__main__":

@@ -5,12 +5,15 @@ selectinload). The `sqlalchemy.engine` log, in echo's format, goes to the case's
 
   /usr/bin/python3 scripts/scenarios/drivers/peers_sqlalchemy.py <spec.json>
 """
-import json
 import logging
+import os
 import sys
 
 from sqlalchemy import Column, ForeignKey, Integer, String, Table, create_engine, select
 from sqlalchemy.orm import Session, declarative_base, joinedload, relationship, selectinload, subqueryload
+
+sys.path.insert(0, os.path.dirname(__file__))
+from pyspec import run_peers  # noqa: E402
 
 Base = declarative_base()
 
@@ -69,34 +72,24 @@ NEG = {
 }
 
 
-def main(spec_path):
-    with open(spec_path) as f:
-        spec = json.load(f)
-    pg = spec["pg"]
+def run_case(pg, sc):
     url = f"postgresql+psycopg2://{pg['user']}@{pg['host']}:{pg['port']}/{pg['database']}"
-    results = {}
-    for sc in spec["scenarios"]:
-        kw = {} if sc["connection"] == "transaction" else {"isolation_level": "AUTOCOMMIT"}
-        engine = create_engine(url, future=True, pool_size=1, max_overflow=0, connect_args={"application_name": sc["app"]}, **kw)
-        handler = logging.FileHandler(sc["ormLog"], mode="w")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        log = logging.getLogger("sqlalchemy.engine")
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        try:
-            with Session(engine) as s:
-                (NEG if sc["role"] == "neg" else POS)[sc["id"]](s)
-                s.rollback()  # as a test's fixture session does
-        finally:
-            engine.dispose()
-            log.removeHandler(handler)
-            handler.close()
-        results[sc["app"]] = {"iterations": 0 if sc["role"] == "neg" else sc["size"]}
-        print(f"  {sc['app']} {sc['shape']} {sc['connection']}", flush=True)
-    with open(spec["results"], "w") as f:
-        json.dump(results, f, indent=2)
-        f.write("\n")
+    kw = {} if sc["connection"] == "transaction" else {"isolation_level": "AUTOCOMMIT"}
+    engine = create_engine(url, future=True, pool_size=1, max_overflow=0, connect_args={"application_name": sc["app"]}, **kw)
+    handler = logging.FileHandler(sc["ormLog"], mode="w")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    log = logging.getLogger("sqlalchemy.engine")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        with Session(engine) as s:
+            (NEG if sc["role"] == "neg" else POS)[sc["id"]](s)
+            s.rollback()  # as a test's fixture session does
+    finally:
+        engine.dispose()
+        log.removeHandler(handler)
+        handler.close()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    run_peers(sys.argv[1], run_case)

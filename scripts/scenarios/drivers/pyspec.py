@@ -91,3 +91,18 @@ def run_spec(spec_path, open_session):
     with open(spec["results"], "w") as f:
         json.dump(results, f, indent=2)
         f.write("\n")
+
+
+def run_peers(spec_path, run_case):
+    """The peers set's runner (scripts/scenarios/peers.mjs): run_case(pg, sc) runs one case's positive or
+    negative once, on its own connection named sc["app"], logging into sc["ormLog"]."""
+    with open(spec_path) as f:
+        spec = json.load(f)
+    results = {}
+    for sc in spec["scenarios"]:
+        run_case(spec["pg"], sc)
+        results[sc["app"]] = {"iterations": 0 if sc["role"] == "neg" else sc["size"]}
+        print(f"  {sc['app']} {sc['shape']} {sc['connection']}", flush=True)
+    with open(spec["results"], "w") as f:
+        json.dump(results, f, indent=2)
+        f.write("\n")
