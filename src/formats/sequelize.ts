@@ -12,6 +12,16 @@ const EXECUTED = 'Executed (';
 const ELAPSED = ' Elapsed time: ';
 /** Executing lines remembered per connection so a later Executed line of the same query is not counted twice. */
 const MAX_OPEN = 64;
+/**
+ * A transaction of at most this many statements of work (findOrCreate's lookup and INSERT) is held until it ends
+ * and then passed on whole on the file's stream, beside the statements outside transactions.
+ */
+const ROUTED_WORK = 2;
+/** Statements held per transaction before it is passed on as a session of its own after all. */
+const ROUTED_MAX_STATEMENTS = 8;
+/** Transactions held at once (the oldest goes on as a session of its own past it). */
+const MAX_HELD_TX = 64;
+const CONTROL = /^\s*(?:savepoint|release|set|show|reset)\b/i;
 
 function isSequelizeLine(line: string): boolean {
   const i = line.indexOf('xecut');
@@ -71,6 +81,46 @@ export default defineFormat({
     let pendingViaDebug = false;
     // conn -> statement text of an Executing line not yet matched by its Executed line (DEBUG=sequelize:* prints both).
     const open = new Map<string, string>();
+    // Sequelize names each transaction by a uuid of its own, not by its connection: findOrCreate commits each row, so
+    // read by that name every iteration of a loop is a session of one transaction, and no loop shows. The small ones
+    // (at most ROUTED_WORK statements of work) are held until their COMMIT and passed on whole on the file's stream,
+    // where the statements outside transactions already are: the loop's iterations then follow its parent query,
+    // each in its own transaction, as on one connection. Larger transactions (a request's) keep their uuid session.
+    const heldTx = new Map<string, { events: LogEvent[]; work: number }>();
+
+    function release(conn: string, routed: boolean): void {
+      const held = heldTx.get(conn);
+      if (held === undefined) return;
+      heldTx.delete(conn);
+      for (const e of held.events) {
+        if (routed) e.session = ctx.file;
+        ctx.emit(e);
+      }
+    }
+
+    function route(ev: LogEvent, conn: string): void {
+      if (conn === 'default' || ev.session !== conn) {
+        ctx.emit(ev);
+        return;
+      }
+      if (ev.kind === 'begin') {
+        release(conn, false);
+        heldTx.set(conn, { events: [ev], work: 0 });
+        if (heldTx.size > MAX_HELD_TX) release(heldTx.keys().next().value as string, false);
+        return;
+      }
+      const held = heldTx.get(conn);
+      // not held (a large transaction, or no BEGIN seen): straight on, on its own session
+      if (held === undefined) {
+        ctx.emit(ev);
+        return;
+      }
+      held.events.push(ev);
+      if (ev.kind === 'statement' && !CONTROL.test(ev.sql ?? '')) held.work++;
+      if (ev.kind === 'commit' || ev.kind === 'rollback') {
+        release(conn, held.work <= ROUTED_WORK);
+      } else if (held.work > ROUTED_WORK || held.events.length > ROUTED_MAX_STATEMENTS) release(conn, false);
+    }
 
     /** Fill the pending event from the raw text after `(conn): `. */
     function build(ev: LogEvent, text: string, conn: string, executed: boolean): void {
@@ -123,7 +173,7 @@ export default defineFormat({
       const ev = pending;
       pending = null;
       build(ev, pendingText, pendingConn, pendingExecuted);
-      ctx.emit(ev);
+      route(ev, pendingConn);
     }
 
     function withoutElapsed(text: string): string {
@@ -210,6 +260,8 @@ export default defineFormat({
       },
       end() {
         flush();
+        // transactions the log never saw end: as they were, each its own session
+        for (const conn of [...heldTx.keys()]) release(conn, false);
         open.clear();
       },
       // follow mode, after a quiet poll: the held statement is complete; open transactions stay open

@@ -1,4 +1,5 @@
-import { testKind } from '../../support/kind-tester.js';
+import { describe, expect, it } from 'vitest';
+import { findingsOfLog, testKind } from '../../support/kind-tester.js';
 
 testKind('select-then-insert', {
   valid: [
@@ -168,4 +169,40 @@ testKind('select-then-insert', {
       findings: [{ kind: 'select-then-insert', tables: ['labels'], repeats: 5, confidence: 'low', keyColumns: ['name'], parent: null }],
     },
   ],
+});
+
+describe("select-then-insert in Sequelize's own log", () => {
+  it('findOrCreate in a loop: each row a transaction with a uuid of its own, two requests interleaved, is one loop after its parent', () => {
+    // Sequelize names a transaction, not a connection: read by that name, each iteration was a session of its own
+    const log = [
+      `Executed (default): SELECT "id", "name" FROM "authors" AS "Author" WHERE "Author"."id" <= 3 ORDER BY "Author"."id" ASC; Elapsed time: 1ms`,
+      `Executed (default): SELECT "id", "name" FROM "authors" AS "Author" WHERE "Author"."id" <= 3 ORDER BY "Author"."id" ASC; Elapsed time: 1ms`,
+      `Executed (00000000-aaaa-4bbb-8ccc-a10000000000): START TRANSACTION; Elapsed time: 0ms`,
+      `Executed (00000000-bbbb-4bbb-8ccc-b10000000000): START TRANSACTION; Elapsed time: 0ms`,
+      `Executed (00000000-aaaa-4bbb-8ccc-a10000000000): SELECT "id", "name" FROM "labels" AS "Label" WHERE "Label"."name" = 'r0:1'; Elapsed time: 1ms`,
+      `Executed (00000000-bbbb-4bbb-8ccc-b10000000000): SELECT "id", "name" FROM "labels" AS "Label" WHERE "Label"."name" = 'r1:1'; Elapsed time: 1ms`,
+      `Executed (00000000-bbbb-4bbb-8ccc-b10000000000): CREATE OR REPLACE FUNCTION pg_temp.testfunc(OUT response "labels", OUT sequelize_caught_exception text) RETURNS RECORD AS $func_b1$ BEGIN INSERT INTO "labels" ("id","name") VALUES (DEFAULT,'r1:1') RETURNING * INTO response; EXCEPTION WHEN unique_violation THEN GET STACKED DIAGNOSTICS sequelize_caught_exception = PG_EXCEPTION_DETAIL; END $func_b1$ LANGUAGE plpgsql; SELECT (testfunc.response).*, testfunc.sequelize_caught_exception FROM pg_temp.testfunc(); DROP FUNCTION IF EXISTS pg_temp.testfunc(); Elapsed time: 1ms`,
+      `Executed (00000000-aaaa-4bbb-8ccc-a10000000000): CREATE OR REPLACE FUNCTION pg_temp.testfunc(OUT response "labels", OUT sequelize_caught_exception text) RETURNS RECORD AS $func_a1$ BEGIN INSERT INTO "labels" ("id","name") VALUES (DEFAULT,'r0:1') RETURNING * INTO response; EXCEPTION WHEN unique_violation THEN GET STACKED DIAGNOSTICS sequelize_caught_exception = PG_EXCEPTION_DETAIL; END $func_a1$ LANGUAGE plpgsql; SELECT (testfunc.response).*, testfunc.sequelize_caught_exception FROM pg_temp.testfunc(); DROP FUNCTION IF EXISTS pg_temp.testfunc(); Elapsed time: 1ms`,
+      `Executed (00000000-bbbb-4bbb-8ccc-b10000000000): COMMIT; Elapsed time: 0ms`,
+      `Executed (00000000-aaaa-4bbb-8ccc-a10000000000): COMMIT; Elapsed time: 0ms`,
+      `Executed (00000002-aaaa-4bbb-8ccc-a20000000000): START TRANSACTION; Elapsed time: 0ms`,
+      `Executed (00000002-bbbb-4bbb-8ccc-b20000000000): START TRANSACTION; Elapsed time: 0ms`,
+      `Executed (00000002-aaaa-4bbb-8ccc-a20000000000): SELECT "id", "name" FROM "labels" AS "Label" WHERE "Label"."name" = 'r0:2'; Elapsed time: 1ms`,
+      `Executed (00000002-bbbb-4bbb-8ccc-b20000000000): SELECT "id", "name" FROM "labels" AS "Label" WHERE "Label"."name" = 'r1:2'; Elapsed time: 1ms`,
+      `Executed (00000002-bbbb-4bbb-8ccc-b20000000000): CREATE OR REPLACE FUNCTION pg_temp.testfunc(OUT response "labels", OUT sequelize_caught_exception text) RETURNS RECORD AS $func_b2$ BEGIN INSERT INTO "labels" ("id","name") VALUES (DEFAULT,'r1:2') RETURNING * INTO response; EXCEPTION WHEN unique_violation THEN GET STACKED DIAGNOSTICS sequelize_caught_exception = PG_EXCEPTION_DETAIL; END $func_b2$ LANGUAGE plpgsql; SELECT (testfunc.response).*, testfunc.sequelize_caught_exception FROM pg_temp.testfunc(); DROP FUNCTION IF EXISTS pg_temp.testfunc(); Elapsed time: 1ms`,
+      `Executed (00000002-aaaa-4bbb-8ccc-a20000000000): CREATE OR REPLACE FUNCTION pg_temp.testfunc(OUT response "labels", OUT sequelize_caught_exception text) RETURNS RECORD AS $func_a2$ BEGIN INSERT INTO "labels" ("id","name") VALUES (DEFAULT,'r0:2') RETURNING * INTO response; EXCEPTION WHEN unique_violation THEN GET STACKED DIAGNOSTICS sequelize_caught_exception = PG_EXCEPTION_DETAIL; END $func_a2$ LANGUAGE plpgsql; SELECT (testfunc.response).*, testfunc.sequelize_caught_exception FROM pg_temp.testfunc(); DROP FUNCTION IF EXISTS pg_temp.testfunc(); Elapsed time: 1ms`,
+      `Executed (00000002-bbbb-4bbb-8ccc-b20000000000): COMMIT; Elapsed time: 0ms`,
+      `Executed (00000002-aaaa-4bbb-8ccc-a20000000000): COMMIT; Elapsed time: 0ms`,
+      `Executed (00000004-aaaa-4bbb-8ccc-a30000000000): START TRANSACTION; Elapsed time: 0ms`,
+      `Executed (00000004-bbbb-4bbb-8ccc-b30000000000): START TRANSACTION; Elapsed time: 0ms`,
+      `Executed (00000004-aaaa-4bbb-8ccc-a30000000000): SELECT "id", "name" FROM "labels" AS "Label" WHERE "Label"."name" = 'r0:3'; Elapsed time: 1ms`,
+      `Executed (00000004-bbbb-4bbb-8ccc-b30000000000): SELECT "id", "name" FROM "labels" AS "Label" WHERE "Label"."name" = 'r1:3'; Elapsed time: 1ms`,
+      `Executed (00000004-bbbb-4bbb-8ccc-b30000000000): CREATE OR REPLACE FUNCTION pg_temp.testfunc(OUT response "labels", OUT sequelize_caught_exception text) RETURNS RECORD AS $func_b3$ BEGIN INSERT INTO "labels" ("id","name") VALUES (DEFAULT,'r1:3') RETURNING * INTO response; EXCEPTION WHEN unique_violation THEN GET STACKED DIAGNOSTICS sequelize_caught_exception = PG_EXCEPTION_DETAIL; END $func_b3$ LANGUAGE plpgsql; SELECT (testfunc.response).*, testfunc.sequelize_caught_exception FROM pg_temp.testfunc(); DROP FUNCTION IF EXISTS pg_temp.testfunc(); Elapsed time: 1ms`,
+      `Executed (00000004-aaaa-4bbb-8ccc-a30000000000): CREATE OR REPLACE FUNCTION pg_temp.testfunc(OUT response "labels", OUT sequelize_caught_exception text) RETURNS RECORD AS $func_a3$ BEGIN INSERT INTO "labels" ("id","name") VALUES (DEFAULT,'r0:3') RETURNING * INTO response; EXCEPTION WHEN unique_violation THEN GET STACKED DIAGNOSTICS sequelize_caught_exception = PG_EXCEPTION_DETAIL; END $func_a3$ LANGUAGE plpgsql; SELECT (testfunc.response).*, testfunc.sequelize_caught_exception FROM pg_temp.testfunc(); DROP FUNCTION IF EXISTS pg_temp.testfunc(); Elapsed time: 1ms`,
+      `Executed (00000004-bbbb-4bbb-8ccc-b30000000000): COMMIT; Elapsed time: 0ms`,
+      `Executed (00000004-aaaa-4bbb-8ccc-a30000000000): COMMIT; Elapsed time: 0ms`,
+    ].join('\n');
+    const got = findingsOfLog(log, 'sequelize').filter((f) => f.kind !== 'duplicate-query');
+    expect(got.map((f) => `${f.kind}[${f.tables.join(',')}]×${f.repeats}`)).toEqual(['select-then-insert[labels]×6']);
+  });
 });
