@@ -530,17 +530,24 @@ export class UnitAnalysis {
       strong = true;
     }
     let keysFromParent = false;
+    let contradicted = false;
     if (parent !== null) {
-      basis.push(`follows ${parent.t.verb.toUpperCase()} at ${parent.file}:${parent.line} that supplies the keys`);
+      // where the keys came from is only known when the log holds the parent's rows: otherwise say where it ran, no more
+      basis.push(`after its parent query, ${parent.t.verb.toUpperCase()} at ${parent.file}:${parent.line}`);
       if (parent.resultValues !== null) {
         const childKeys = stmts.flatMap((s) => s.values.filter((v): v is string => v !== null));
         if (childKeys.length > 0 && keysAmongRows(parent.resultValues, stmts)) {
           keysFromParent = true;
           basis.push(`every loop key appears in the parent's logged rows`);
+        } else if (childKeys.length > 0) {
+          // the statement before the loop is then not where its keys came from: it counts for no more than none
+          contradicted = true;
+          basis.push(`the parent's logged rows do not hold every loop key`);
         }
       }
     }
-    let confidence: Confidence = keysFromParent ? 'high' : strong && parent !== null ? 'high' : strong || parent !== null ? 'medium' : 'low';
+    const parentCounts = parent !== null && !contradicted;
+    let confidence: Confidence = keysFromParent ? 'high' : strong && parentCounts ? 'high' : strong || parentCounts ? 'medium' : 'low';
     if (!strong && !keysFromParent && this.asSlowAsOtherTraffic(stmts)) {
       confidence = 'low';
       basis.push(

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findingsOfLog, testKind } from '../../support/kind-tester.js';
 
@@ -285,5 +286,26 @@ describe('n-plus-one in an ORM log (one stream, no times, no connections)', () =
       'Executed (default): SELECT "id", "title" FROM "books" AS "Book" WHERE "Book"."author_id" = 14; Elapsed time: 1ms',
     ].join('\n');
     expect(findingsOfLog(log, 'sequelize').map((f) => f.kind)).toEqual([]);
+  });
+});
+
+describe('n-plus-one evidence about the parent', () => {
+  const debugLog = readFileSync('tests/fixtures/orm/sqlalchemy/debug.log', 'utf8');
+  const bookLoop = (log: string) => findingsOfLog(log, 'sqlalchemy').find((f) => f.kind === 'n-plus-one' && f.tables[0] === 'books')!;
+
+  it('says the keys came from the parent only when its logged rows hold them (SQLAlchemy echo="debug")', () => {
+    const f = bookLoop(debugLog);
+    expect(f.evidence.confidence).toBe('high');
+    expect(f.evidence.basis.slice(1)).toEqual(['after its parent query, SELECT at case.log:77', "every loop key appears in the parent's logged rows"]);
+  });
+
+  it("says so when the parent's logged rows do not hold the loop's keys, and claims no more than that it ran before", () => {
+    // the authors query returned other ids than the ones the loop then asked for
+    const other = debugLog.replace(/Row \(([1-5]), 'author \1'\)/g, (_m, d) => `Row (${Number(d) + 100}, 'author ${Number(d) + 100}')`);
+    const f = bookLoop(other);
+    // one transaction still, but the parent no longer adds to it
+    expect(f.evidence.confidence).toBe('medium');
+    expect(f.evidence.basis.slice(1)).toEqual(['after its parent query, SELECT at case.log:77', "the parent's logged rows do not hold every loop key"]);
+    expect(f.evidence.basis.join(' ')).not.toMatch(/supplies/);
   });
 });
