@@ -12,15 +12,14 @@
 //
 // Needs what generate.mjs needs (PostgreSQL 15 server binaries, python3-sqlalchemy, python3-django, python3-psycopg2,
 // ruby-activerecord, ruby-pg, `npm ci` in scripts/orm/node for node-postgres).
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import zlib from 'node:zlib';
 import { LOOP_KINDS } from './design.mjs';
+import { collect, gzipTo, run, versions } from './record.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -171,34 +170,6 @@ const DRIVERS = {
   django: ['/usr/bin/python3', [path.join(here, 'drivers/peers_django.py')]],
 };
 
-function run(cmd, argv, opts = {}) {
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...opts });
-  if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${argv.map((a) => path.basename(a)).join(' ')} exited ${r.status}: ${r.stdout ?? ''}`);
-  return r.stdout;
-}
-
-function gzipTo(src, dest) {
-  fs.mkdirSync(path.dirname(dest), { recursive: true });
-  fs.writeFileSync(dest, zlib.gzipSync(fs.readFileSync(src), { level: 9 }));
-}
-
-/** Concatenate the server's log files of one format; the throwaway directory's name (in the socket line) is scrubbed. */
-function collect(logDir, ext, dest, work) {
-  const files = fs.readdirSync(logDir).filter((f) => f.endsWith(ext)).sort();
-  const buf = Buffer.from(Buffer.concat(files.map((f) => fs.readFileSync(path.join(logDir, f)))).toString('utf8').replaceAll(work, '/tmp/sqloupe-peers'));
-  fs.mkdirSync(path.dirname(dest), { recursive: true });
-  fs.writeFileSync(dest, zlib.gzipSync(buf, { level: 9 }));
-}
-
-function versions() {
-  const v = {};
-  const py = spawnSync('/usr/bin/python3', ['-c', 'import sqlalchemy, django, psycopg2; print(sqlalchemy.__version__, django.get_version(), psycopg2.__version__.split()[0])'], { encoding: 'utf8' });
-  if (py.status === 0) [v.sqlalchemy, v.django, v.psycopg2] = py.stdout.trim().split(' ');
-  const rb = spawnSync('ruby', ['-e', 'require "active_record"; require "pg"; puts ActiveRecord.version, PG::VERSION'], { encoding: 'utf8' });
-  if (rb.status === 0) [v.activerecord, v['ruby-pg']] = rb.stdout.trim().split('\n');
-  return v;
-}
-
 async function main() {
   const args = process.argv.slice(2);
   const out = path.resolve(args.includes('--out') ? args[args.indexOf('--out') + 1] : path.join(root, 'tests/fixtures/peers'));
@@ -267,9 +238,9 @@ async function main() {
     run(process.execPath, [path.join(root, 'scripts/pg-cluster.mjs'), 'stop', path.join(work, 'pg')]);
   }
   const files = { stderr: `${p.id}/server.log.gz`, csvlog: `${p.id}/server.csv.gz`, jsonlog: `${p.id}/server.json.gz` };
-  collect(info.logDir, '.log', path.join(out, files.stderr), work);
-  collect(info.logDir, '.csv', path.join(out, files.csvlog), work);
-  collect(info.logDir, '.json', path.join(out, files.jsonlog), work);
+  collect(info.logDir, '.log', path.join(out, files.stderr), [work, '/tmp/sqloupe-peers']);
+  collect(info.logDir, '.csv', path.join(out, files.csvlog), [work, '/tmp/sqloupe-peers']);
+  collect(info.logDir, '.json', path.join(out, files.jsonlog), [work, '/tmp/sqloupe-peers']);
   truth.batches[p.id] = { prefix: p.prefix, serverVersion: info.version, files };
   truth.scenarios.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   fs.writeFileSync(path.join(out, 'truth.json'), JSON.stringify(truth, null, 2) + '\n');
