@@ -9,9 +9,9 @@
 require 'json'
 require 'logger'
 require 'active_record'
+require_relative 'arlog'
 
 spec = JSON.parse(File.read(ARGV[0]))
-ROOT = File.expand_path('../../..', __dir__) + '/'
 
 class Author < ActiveRecord::Base
   has_many :books, -> { order(:id) }
@@ -199,20 +199,12 @@ NEG = {
 }
 NEG['independent-requests'] = POS['independent-requests']
 
-cleaner = ActiveSupport::BacktraceCleaner.new
-cleaner.add_filter { |line| line.delete_prefix(ROOT) }
-cleaner.add_silencer { |line| !line.start_with?('scripts/') }
-ActiveRecord::LogSubscriber.backtrace_cleaner = cleaner
-ActiveRecord::Base.verbose_query_logs = true
-ActiveRecord::LogSubscriber.colorize_logging = false
+ArLog.call_sites!
 
 results = {}
 pg = spec['pg']
 spec['scenarios'].each do |sc|
-  logger = ActiveSupport::Logger.new(sc['ormLog'])
-  logger.formatter = ActiveSupport::Logger::SimpleFormatter.new
-  logger.level = Logger::DEBUG
-  ActiveRecord::Base.logger = logger
+  logger = ArLog.to_file!(sc['ormLog'])
   pooled = sc['connection'] == 'pool'
   ActiveRecord::Base.establish_connection(adapter: 'postgresql', host: pg['host'], port: pg['port'], username: pg['user'],
                                           database: pg['database'], pool: pooled ? 3 : 1, application_name: sc['app'])

@@ -7,9 +7,9 @@
 require 'json'
 require 'logger'
 require 'active_record'
+require_relative 'arlog'
 
 spec = JSON.parse(File.read(ARGV[0]))
-ROOT = File.expand_path('../../..', __dir__) + '/'
 
 class Category < ActiveRecord::Base
   has_many :posts, -> { order(:id) }
@@ -169,20 +169,12 @@ NEG = {
   'r08' => -> { Chair.last.legs.pluck(:id); 1.times { Chair.last.legs.pluck(:name) } },
 }
 
-cleaner = ActiveSupport::BacktraceCleaner.new
-cleaner.add_filter { |line| line.delete_prefix(ROOT) }
-cleaner.add_silencer { |line| !line.start_with?('scripts/') }
-ActiveRecord::LogSubscriber.backtrace_cleaner = cleaner
-ActiveRecord::Base.verbose_query_logs = true
-ActiveRecord::LogSubscriber.colorize_logging = false
+ArLog.call_sites!
 
 results = {}
 pg = spec['pg']
 spec['scenarios'].each do |sc|
-  logger = ActiveSupport::Logger.new(sc['ormLog'])
-  logger.formatter = ActiveSupport::Logger::SimpleFormatter.new
-  logger.level = Logger::DEBUG
-  ActiveRecord::Base.logger = logger
+  logger = ArLog.to_file!(sc['ormLog'])
   ActiveRecord::Base.establish_connection(adapter: 'postgresql', host: pg['host'], port: pg['port'], username: pg['user'],
                                           database: pg['database'], pool: 1, application_name: sc['app'])
   fn = (sc['role'] == 'neg' ? NEG : POS).fetch(sc['id'])
