@@ -8,7 +8,7 @@
 // format of tests/fixtures/accuracy/ (truth.json, server logs, ORM logs), scored by
 //   node scripts/scenarios/score.mjs --fixtures tests/fixtures/peers
 //
-//   node scripts/scenarios/peers.mjs [--out DIR] [--keep]
+//   node scripts/scenarios/peers.mjs [--out DIR] [--keep] [--prefix '<log_line_prefix>']
 //
 // Needs what generate.mjs needs (PostgreSQL 15 server binaries, python3-sqlalchemy, python3-django, python3-psycopg2,
 // ruby-activerecord, ruby-pg, `npm ci` in scripts/orm/node for node-postgres).
@@ -176,7 +176,8 @@ async function main() {
   const keep = args.includes('--keep');
   const require = createRequire(path.join(root, 'scripts/orm/node/package.json'));
   const pg = require('pg');
-  const p = PEER_PREFIX;
+  // --prefix records the same cases under another log_line_prefix (to try the reading on them; the committed set is p1)
+  const p = args.includes('--prefix') ? { id: 'p1', prefix: args[args.indexOf('--prefix') + 1] } : PEER_PREFIX;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sqloupe-peers-'));
   fs.chmodSync(work, 0o755);
   const ormDir = path.join(work, 'orm');

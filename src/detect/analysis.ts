@@ -660,8 +660,13 @@ export class UnitAnalysis {
     const starters = this.requestStarters();
     for (const t of members) if (starters.has(t)) return false;
     if (this.coarse) {
-      // no pauses to read: only a long run of repetitions after a parent query counts
-      return b.repeats >= this.options.minRepeats && this.parentOf(st[b.start]!, b.burst, members) !== null;
+      // no pauses to read: only structure counts. A long run of repetitions after a parent query, or a short one
+      // (a test suite's seed data) that starts right after it with nothing else between, as a small loop must
+      const parent = this.parentOf(st[b.start]!, b.burst, members);
+      if (parent === null) return false;
+      if (b.repeats >= this.options.minRepeats) return true;
+      for (let k = parent.index + 1; k < st[b.start]!.index; k++) if (!isNoise(this.unit.statements[k]!.t)) return false;
+      return true;
     }
     const stretch = st.slice(b.start, b.start + b.length * b.repeats);
     const { inner, boundary } = repetitionGaps(stretch, b.length);

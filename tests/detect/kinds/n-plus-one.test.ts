@@ -116,6 +116,24 @@ testKind('n-plus-one', {
   ],
   invalid: [
     {
+      name: "whole-second times (%t), a test suite's seed data: a.user.occupation over 4 addresses right after them, a block of two lookups 4 times, is an N+1 per relation",
+      log: `
+        12:00:01.000 [7] SELECT id, user_id, city FROM np_addresses WHERE id <= 4 ORDER BY id
+        12:00:01.000 [7] SELECT id, name FROM np_users WHERE id = 1 LIMIT 21
+        12:00:01.000 [7] SELECT id, user_id, name FROM np_occupations WHERE user_id = 1 LIMIT 21
+        12:00:01.000 [7] SELECT id, name FROM np_users WHERE id = 2 LIMIT 21
+        12:00:01.000 [7] SELECT id, user_id, name FROM np_occupations WHERE user_id = 2 LIMIT 21
+        12:00:01.000 [7] SELECT id, name FROM np_users WHERE id = 3 LIMIT 21
+        12:00:01.000 [7] SELECT id, user_id, name FROM np_occupations WHERE user_id = 3 LIMIT 21
+        12:00:01.000 [7] SELECT id, name FROM np_users WHERE id = 1 LIMIT 21
+        12:00:01.000 [7] SELECT id, user_id, name FROM np_occupations WHERE user_id = 1 LIMIT 21
+      `,
+      findings: [
+        { kind: 'n-plus-one', tables: ['np_users'], repeats: 4, confidence: 'medium' },
+        { kind: 'n-plus-one', tables: ['np_occupations'], repeats: 4, confidence: 'medium' },
+      ],
+    },
+    {
       name: 'Promise.all on a pool still opening its connections: one lookup on the parent\'s, the others a login later on new ones',
       log: `
         12:00:00.000 [7] SELECT id, author_id FROM books WHERE id <= 3
