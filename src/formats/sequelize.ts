@@ -1,5 +1,5 @@
 /** Sequelize statement log: `Executing (default|uuid): SQL[; params]` / `Executed (…): … Elapsed time: Nms`. */
-import { blankEvent, defineFormat, type FormatContext, type LogEvent } from './types.js';
+import { blankEvent, CONTROL_VERBS, defineFormat, ITERATION_MAX_WORK, type FormatContext, type LogEvent } from './types.js';
 import { sharedAdvice, tallying, txKind } from './orm/events.js';
 import { plainLine } from './orm/json-record.js';
 import { lineIntake, looksLikeSqlContinuation } from './orm/line.js';
@@ -12,16 +12,11 @@ const EXECUTED = 'Executed (';
 const ELAPSED = ' Elapsed time: ';
 /** Executing lines remembered per connection so a later Executed line of the same query is not counted twice. */
 const MAX_OPEN = 64;
-/**
- * A transaction of at most this many statements of work (findOrCreate's lookup and INSERT) is held until it ends
- * and then passed on whole on the file's stream, beside the statements outside transactions.
- */
-const ROUTED_WORK = 2;
 /** Statements held per transaction before it is passed on as a session of its own after all. */
 const ROUTED_MAX_STATEMENTS = 8;
 /** Transactions held at once (the oldest goes on as a session of its own past it). */
 const MAX_HELD_TX = 64;
-const CONTROL = /^\s*(?:savepoint|release|set|show|reset)\b/i;
+const CONTROL = new RegExp(`^\\s*(?:${CONTROL_VERBS.join('|')})\\b`, 'i');
 
 function isSequelizeLine(line: string): boolean {
   const i = line.indexOf('xecut');
@@ -83,9 +78,10 @@ export default defineFormat({
     const open = new Map<string, string>();
     // Sequelize names each transaction by a uuid of its own, not by its connection: findOrCreate commits each row, so
     // read by that name every iteration of a loop is a session of one transaction, and no loop shows. The small ones
-    // (at most ROUTED_WORK statements of work) are held until their COMMIT and passed on whole on the file's stream,
-    // where the statements outside transactions already are: the loop's iterations then follow its parent query,
-    // each in its own transaction, as on one connection. Larger transactions (a request's) keep their uuid session.
+    // (at most ITERATION_MAX_WORK statements of work: findOrCreate's lookup and INSERT) are held until their COMMIT
+    // and passed on whole on the file's stream, where the statements outside transactions already are: the loop's
+    // iterations then follow its parent query, each in its own transaction, as on one connection. Larger
+    // transactions (a request's) keep their uuid session.
     const heldTx = new Map<string, { events: LogEvent[]; work: number }>();
 
     function release(conn: string, routed: boolean): void {
@@ -118,8 +114,8 @@ export default defineFormat({
       held.events.push(ev);
       if (ev.kind === 'statement' && !CONTROL.test(ev.sql ?? '')) held.work++;
       if (ev.kind === 'commit' || ev.kind === 'rollback') {
-        release(conn, held.work <= ROUTED_WORK);
-      } else if (held.work > ROUTED_WORK || held.events.length > ROUTED_MAX_STATEMENTS) release(conn, false);
+        release(conn, held.work <= ITERATION_MAX_WORK);
+      } else if (held.work > ITERATION_MAX_WORK || held.events.length > ROUTED_MAX_STATEMENTS) release(conn, false);
     }
 
     /** Fill the pending event from the raw text after `(conn): `. */

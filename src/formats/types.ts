@@ -90,6 +90,15 @@ export function defineFormat(format: LogFormat): LogFormat {
   return format;
 }
 
+/** Verbs of statements that do no work of their own in a transaction (savepoints, settings). */
+export const CONTROL_VERBS: readonly string[] = ['savepoint', 'release', 'set', 'show', 'reset'];
+/**
+ * Statements of real work in a transaction that can be one iteration of a loop (a uniqueness check, a lookup,
+ * the write): such transactions continue their session's stream (sessions/tracker.ts), and an ORM log that names
+ * transactions instead of connections passes them on there (formats/sequelize.ts).
+ */
+export const ITERATION_MAX_WORK = 2;
+
 /** A LogEvent with every optional field empty; formats fill what they know. */
 export function blankEvent(kind: EventKind, file: string, line: number): LogEvent {
   return {

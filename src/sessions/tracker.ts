@@ -3,7 +3,7 @@
  * or a run of autocommit statements ended by an idle gap, a transaction, a request boundary or a disconnect.
  * Memory is bounded by the open sessions: a closed unit is handed on and forgotten.
  */
-import { MAX_HOLD_MS, MAX_OPEN_SESSIONS, type LogEvent } from '../formats/types.js';
+import { CONTROL_VERBS, ITERATION_MAX_WORK, MAX_HOLD_MS, MAX_OPEN_SESSIONS, type LogEvent } from '../formats/types.js';
 import { detach } from '../input/lines.js';
 import { FanOutCollector, type FanOutContext } from './fan-out.js';
 import { buildStmt, MAX_STATEMENT_CHARS, transactionVerb, type TemplateCache } from './statement.js';
@@ -548,14 +548,12 @@ export class SessionTracker {
  * report's transaction does more, and a queue worker's dequeue, update and audit row too: those stay units.
  */
 const FOLD_MAX_STATEMENTS = 8;
-/** Statements of real work in one iteration (a uniqueness check, a lookup, the write); savepoints and settings aside. */
-const FOLD_MAX_WORK = 2;
-const CONTROL = new Set(['savepoint', 'release', 'set', 'show', 'reset']);
+const CONTROL = new Set(CONTROL_VERBS);
 function foldable(tx: Unit): boolean {
   const st = tx.statements;
   if (st.length > FOLD_MAX_STATEMENTS) return false;
   let work = 0;
-  for (const x of st) if (!CONTROL.has(x.t.verb) && ++work > FOLD_MAX_WORK) return false;
+  for (const x of st) if (!CONTROL.has(x.t.verb) && ++work > ITERATION_MAX_WORK) return false;
   for (let i = 1; i < st.length; i++) for (let j = 0; j < i; j++) if (st[i]!.t === st[j]!.t) return false;
   return true;
 }
