@@ -63,6 +63,11 @@ export const PREFIXES = [
   '%t:%h:%u@%d:[%p]:',
   '%m [%10p] %-30a %u@%d ',
   '%m [%p] %l %% %a ',
+  // `=` as the only separator: a value stands between two `=`, as a key's value does after one
+  '%m=%p=%a=%u=%d ',
+  '%t=%c=%u=%d=%a=%v ',
+  '%m [%p] %u=%d=%a ',
+  '%m;%p;%a;%u;%d; ',
 ];
 
 function fail(code, msg) {

@@ -60,7 +60,7 @@ export function inferPrefix(line: string): string | null {
   ];
   for (const [re, to] of rules) p = p.replace(re, to as string);
   // remaining bare numbers are per-line counters or ids: match them as digits
-  p = p.replace(/(^|[\s\[:(-])\d+(?=[\s\]:)-]|$)/g, '$1%l');
+  p = p.replace(/(^|[\s\[:(=,-])\d+(?=[\s\]:)=,-]|$)/g, '$1%l');
   return p.includes('%') ? p : null;
 }
 

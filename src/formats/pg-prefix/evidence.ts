@@ -140,10 +140,16 @@ export function inferFromAuthorized(line: string, a: Authorized, ev: Evidence): 
   outer: while (i < text.length) {
     for (const [v, esc] of present) {
       if (!text.startsWith(v, i) || (word(v[0]) && word(text[i - 1])) || (word(v[v.length - 1]) && word(text[i + v.length]))) continue;
-      // `app=` names the field that follows: a key, not a value
-      if (text[i + v.length] === '=') continue;
+      // `app=` names the field that follows: a key, not a value; but in `=`-separated fields (`%p=%a=%u=%d`) a
+      // value right after a `=` is followed by the next one's `=`, and the first of them may be either (scoring decides)
+      const keyLike = text[i + v.length] === '=' && word(v[0]);
       if (lit) slots.push([{ lit }]);
       lit = '';
+      if (keyLike && text[i - 1] !== '=') {
+        slots.push([{ lit: v }, { esc: esc === 'u' && a.user === a.database ? (seenU ? 'd' : 'u') : esc }]);
+        i += v.length;
+        continue outer;
+      }
       let e = esc;
       if (esc === 'u' && a.user === a.database) e = seenU ? 'd' : 'u';
       if (e === 'u') seenU = true;

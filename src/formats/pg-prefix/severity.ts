@@ -33,12 +33,22 @@ export function severityWord(line: string, start: number, end: number): string {
   return line.slice(start, end);
 }
 
-/** Index of a severity marker ("LOG:  ", "ERROR:  " …) in a line, or -1. */
+const isWordChar = (c: number) => (c >= 65 && c <= 90) || isDigit(c) || c > 127;
+const isLower = (c: number) => c >= 97 && c <= 122;
+
+/**
+ * Index of a severity marker ("LOG:  ", "ERROR:  " …) in a line, or -1. The word starts after whatever separator
+ * ends the prefix (a space, `]`, `:`, but also `,`, `=`, `;`, `|` …), not after a lower-case letter.
+ */
 export function findSeverity(line: string): number {
   let at = line.indexOf(':  ');
   while (at > 0) {
     let s = at;
-    while (s > 0 && line.charCodeAt(s - 1) !== 32 && line.charCodeAt(s - 1) !== 58 && line.charCodeAt(s - 1) !== 93) s--;
+    while (s > 0 && isWordChar(line.charCodeAt(s - 1))) s--;
+    if (s > 0 && isLower(line.charCodeAt(s - 1))) {
+      at = line.indexOf(':  ', at + 1);
+      continue;
+    }
     const word = line.slice(s, at);
     if (isSeverity(word)) return s;
     at = line.indexOf(':  ', at + 1);
