@@ -8,7 +8,7 @@
 // format of tests/fixtures/accuracy/ (truth.json, server logs, ORM logs), scored by
 //   node scripts/scenarios/score.mjs --fixtures tests/fixtures/peers
 //
-//   node scripts/scenarios/peers.mjs [--out DIR] [--keep] [--prefix '<log_line_prefix>']
+//   node scripts/scenarios/peers.mjs [--out DIR] [--keep] [--prefix '<log_line_prefix>'] [--set name=value ...]
 //
 // Needs what generate.mjs needs (PostgreSQL 15 server binaries, python3-sqlalchemy, python3-django, python3-psycopg2,
 // ruby-activerecord, ruby-pg, `npm ci` in scripts/orm/node for node-postgres).
@@ -183,7 +183,9 @@ async function main() {
   const ormDir = path.join(work, 'orm');
   fs.mkdirSync(ormDir, { recursive: true });
   fs.chmodSync(ormDir, 0o777);
-  const info = JSON.parse(run(process.execPath, [path.join(root, 'scripts/pg-cluster.mjs'), 'start', path.join(work, 'pg'), '--set', `log_line_prefix=${p.prefix}`]).trim().split('\n').pop());
+  // --set passes other server settings on (log_statement=all, log_connections=off …), to try the reading under them
+  const sets = args.flatMap((a, i) => (a === '--set' ? ['--set', args[i + 1]] : []));
+  const info = JSON.parse(run(process.execPath, [path.join(root, 'scripts/pg-cluster.mjs'), 'start', path.join(work, 'pg'), '--set', `log_line_prefix=${p.prefix}`, ...sets]).trim().split('\n').pop());
   process.stderr.write(`peers: '${p.prefix}' PostgreSQL ${info.version} on ${info.port}, ${CASES.length} cases\n`);
   const truth = {
     description: 'Ground truth of the peers scenarios (scripts/scenarios/peers.mjs): N+1 shapes from the test suites of Bullet, Prosopite and nplusone, re-run with real ORMs on PostgreSQL 15 and test-suite-sized data. Per scenario the findings the positive application must raise (alsoAccept: other kinds that name the same loop), and the negative application that must raise no loop finding.',

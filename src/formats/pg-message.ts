@@ -29,6 +29,19 @@ export const ENGLISH_SEVERITIES: ReadonlySet<string> = new Set([
   'DEBUG', 'DEBUG1', 'DEBUG2', 'DEBUG3', 'DEBUG4', 'DEBUG5', 'QUERY', 'LOCATION',
 ]);
 
+/**
+ * Where a message starts in `text`, given where it would without a SQLSTATE: with log_error_verbosity = verbose,
+ * stderr and syslog write one (five digits or capitals, `00000`, `42P01`) and `: ` before it.
+ */
+export function messageStart(text: string, at: number): number {
+  if (text.charCodeAt(at + 5) !== 58 || text.charCodeAt(at + 6) !== 32) return at;
+  for (let i = at; i < at + 5; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90))) return at;
+  }
+  return at + 7;
+}
+
 export function isSeverity(word: string): boolean {
   // translated severities too: a server with lc_messages=de writes FEHLER, ru writes СООБЩЕНИЕ for LOG
   return ENGLISH_SEVERITIES.has(word) || englishSeverity(word) !== undefined;

@@ -1,5 +1,5 @@
 /** PostgreSQL stderr log with any log_line_prefix: prefix compiled to a matcher, multi-line entries joined. */
-import { emptyFields, PgMessageInterpreter, type PgFields } from './pg-message.js';
+import { emptyFields, messageStart, PgMessageInterpreter, type PgFields } from './pg-message.js';
 import { detectedMatcher, detectPrefix, prefixShare } from './pg-prefix/detect.js';
 import { compilePrefix, PrefixError, type PrefixMatcher } from './pg-prefix/matcher.js';
 import { parseAuthorized } from './pg-prefix/evidence.js';
@@ -165,7 +165,7 @@ export class StderrParser implements FormatParser {
         this.cur = f;
         this.curSeverity = m.severity;
         // message starts after "SEVERITY:  "
-        const msgAt = sevAt + m.severity.length + 3;
+        const msgAt = messageStart(text, sevAt + m.severity.length + 3);
         const full = needsFields(m.severity, text, msgAt);
         m.fill(text, f, this.sessionForPid, full);
         if (full && this.suspicious(m, f)) {
@@ -174,7 +174,7 @@ export class StderrParser implements FormatParser {
             this.curSeverity = m.severity;
             this.curPrefix = text.slice(0, at);
             this.curFull = true;
-            this.startEntry(text, at + m.severity.length + 3);
+            this.startEntry(text, messageStart(text, at + m.severity.length + 3));
             return;
           }
         }
@@ -382,7 +382,7 @@ export class StderrParser implements FormatParser {
     if (prefix.length === 0 || !this.hasCur || text.lastIndexOf(prefix, 0) !== 0) return false;
     const severity = severityAt(text, prefix.length);
     if (severity === null) return false;
-    const msgAt = prefix.length + severity.length + 3;
+    const msgAt = messageStart(text, prefix.length + severity.length + 3);
     const full = needsFields(severity, text, msgAt);
     if (full && !this.curFull) return false;
     const prev = this.cur;

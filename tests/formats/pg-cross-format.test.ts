@@ -1,5 +1,10 @@
-/** The same real PG 15 workload logged as stderr, csvlog and jsonlog must give the same statement events. */
+/**
+ * The same real PG 15 workload logged as stderr, csvlog and jsonlog must give the same statement events: with the
+ * default settings, and with log_error_verbosity = verbose (a SQLSTATE before each stderr message, LOCATION lines)
+ * under log_timezone = Asia/Kolkata (times written as `IST`).
+ */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sniffFormat } from '../../src/analyze.js';
 import pgCsv from '../../src/formats/pg-csv.js';
 import pgJson from '../../src/formats/pg-json.js';
 import pgStderr from '../../src/formats/pg-stderr.js';
@@ -56,13 +61,13 @@ function bySession(statements: LogEvent[]): string[] {
   return [...sessions.values()].map((s) => `${s.app}\u0001${s.items.join('\u0002')}`).sort();
 }
 
-describe('cross-format: stderr, csvlog and jsonlog of one real workload', () => {
+describe.each(['default', 'verbose-zone'])('cross-format: stderr, csvlog and jsonlog of one real workload (%s)', (preset) => {
   let logs: PgLogs;
   let stderr: Run;
   let csv: Run;
   let json: Run;
   beforeAll(async () => {
-    logs = await pgLogs('default');
+    logs = await pgLogs(preset);
     stderr = run(pgStderr, logs.log);
     csv = run(pgCsv, logs.csv);
     json = run(pgJson, logs.json);
@@ -134,5 +139,7 @@ describe('cross-format: stderr, csvlog and jsonlog of one real workload', () => 
     expect(pgJson.sniff(files.csv)).toBeLessThan(0.3);
     expect(pgStderr.sniff(files.csv)).toBeLessThan(pgCsv.sniff(files.csv));
     expect(pgStderr.sniff(files.json)).toBeLessThan(pgJson.sniff(files.json));
+    // and among every format (an ORM's sniffer must not take the server's own records for its lines)
+    expect([files.stderr, files.csv, files.json].map((f) => sniffFormat(f).format?.id)).toEqual(['pg-stderr', 'pg-csv', 'pg-json']);
   });
 });

@@ -25,6 +25,8 @@ export function unwrapJson(line: string): boolean {
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
   const o = v as Record<string, unknown>;
+  // PostgreSQL's own jsonlog (and CloudNativePG's wrapping of it) is the server's record, never an ORM's line
+  if (typeof o.error_severity === 'string' || (o.logger === 'postgres' && o.record !== null && typeof o.record === 'object')) return false;
   rec.message = firstString(o, ['msg', 'message', 'Message']);
   if (rec.message === '') return false;
   const log = o.log;

@@ -1,5 +1,5 @@
 /** Detection of the log_line_prefix from sample lines: common prefixes and ones inferred from the lines, checked against them. */
-import type { PgFields } from '../pg-message.js';
+import { messageStart, type PgFields } from '../pg-message.js';
 import { compilePrefix, PrefixError, type PrefixMatcher } from './matcher.js';
 import { BACKEND_TYPES, collectEvidence, inferFromAuthorized, withStop, type Evidence } from './evidence.js';
 import { findSeverity } from './severity.js';
@@ -292,7 +292,7 @@ function score(m: PrefixMatcher, sample: string[], ev: Evidence, f: PgFields): O
     }
     matched++;
     if (!m.partial()) full++;
-    const msg = at + m.severity.length + 3;
+    const msg = messageStart(l, at + m.severity.length + 3);
     const received = l.startsWith('connection received: ', msg);
     const authorized = l.startsWith('connection authorized: user=', msg);
     // the message starts where the connection lines say it does

@@ -4,6 +4,8 @@
  * Prefix candidates are inferred from those lines by placing the known values, then the shapes (%m, %c, %v …).
  */
 
+import { messageStart } from '../pg-message.js';
+
 /** Known values from the connection lines of a sample. */
 export interface Evidence {
   users: Set<string>;
@@ -32,8 +34,21 @@ export const BACKEND_TYPES = new Set([
   'walreceiver', 'background worker', 'standalone backend', 'logger', 'not initialized', 'stats collector',
 ]);
 
-const AUTHORIZED = 'LOG:  connection authorized: user=';
-const RECEIVED = 'LOG:  connection received: host=';
+const AUTHORIZED = 'connection authorized: user=';
+const RECEIVED = 'connection received: host=';
+const LOG = 'LOG:  ';
+
+/**
+ * Index of `LOG:  ` before the first `phrase` from `from` that is a message of its own (`LOG:  phrase`, or
+ * `LOG:  00000: phrase` with log_error_verbosity = verbose), and where the phrase starts; null when none is.
+ */
+function logMessage(line: string, phrase: string, from = 0): { at: number; phraseAt: number } | null {
+  for (let k = line.indexOf(phrase, from); k >= 0; k = line.indexOf(phrase, k + 1)) {
+    if (k >= 6 && line.startsWith(LOG, k - 6)) return { at: k - 6, phraseAt: k };
+    if (k >= 13 && line.startsWith(LOG, k - 13) && messageStart(line, k - 7) === k) return { at: k - 13, phraseAt: k };
+  }
+  return null;
+}
 
 /** Parse `user=U database=D application_name=A[ SSL enabled (…)]` from `from`. */
 export function parseAuthorized(line: string, from: number): Omit<Authorized, 'at'> | null {
@@ -52,17 +67,17 @@ export function parseAuthorized(line: string, from: number): Omit<Authorized, 'a
 
 /** The real `connection authorized` of a line: the one whose application name also shows earlier (in %a), else the first. */
 function findAuthorized(line: string): Authorized | null {
-  let k = line.indexOf(AUTHORIZED);
+  let m = logMessage(line, AUTHORIZED);
   let first: Authorized | null = null;
   let chosen: Authorized | null = null;
-  for (let n = 0; k >= 0 && n < 4; n++) {
-    const a = parseAuthorized(line, k + AUTHORIZED.length);
+  for (let n = 0; m !== null && n < 4; n++) {
+    const a = parseAuthorized(line, m.phraseAt + AUTHORIZED.length);
     if (a !== null) {
-      const found = { ...a, at: k };
+      const found = { ...a, at: m.at };
       first ??= found;
-      if (a.application !== null && a.application !== '' && line.lastIndexOf(a.application, k) >= 0) chosen = found;
+      if (a.application !== null && a.application !== '' && line.lastIndexOf(a.application, m.at) >= 0) chosen = found;
     }
-    k = line.indexOf(AUTHORIZED, k + 1);
+    m = logMessage(line, AUTHORIZED, m.phraseAt + 1);
   }
   return chosen ?? first;
 }
@@ -77,12 +92,12 @@ export function collectEvidence(lines: string[]): Evidence {
     received: new Map(),
   };
   lines.forEach((line, i) => {
-    const r = line.indexOf(RECEIVED);
-    if (r >= 0) {
-      const from = r + RECEIVED.length;
+    const r = line.includes(RECEIVED) ? logMessage(line, RECEIVED) : null;
+    if (r !== null) {
+      const from = r.phraseAt + RECEIVED.length;
       const sp = line.indexOf(' ', from);
       ev.hosts.add(sp < 0 ? line.slice(from) : line.slice(from, sp));
-      ev.received.set(i, r);
+      ev.received.set(i, r.at);
       return;
     }
     if (!line.includes(AUTHORIZED)) return;
