@@ -46,31 +46,72 @@ export const LOOP_KINDS = new Set([
 /** How many concurrent requests a pooled scenario runs, and the pool size. */
 export const POOL = { requests: 3, connections: 3 };
 
-export function buildScenarios() {
+/**
+ * The held-out batch (tests/fixtures/heldout): the same shapes, negative controls and independent-requests
+ * negatives, but met with other ORMs, connections, rhythms, loop sizes, seeds, pool and log_line_prefixes
+ * than the default design, by other strides and offsets. Written to measure how the detectors generalise
+ * to logs nobody looked at while writing them: never tune detection thresholds on it.
+ */
+export const HELDOUT = {
+  sizes: [2, 4, 7, 150],
+  prefixes: [
+    { id: 'h1', prefix: '%m [%p] %q%u@%d ' }, // Debian/Ubuntu default: milliseconds, no %a
+    { id: 'h2', prefix: '%t [%p-%l] %q%u@%d ' }, // older Debian default: whole seconds, no %a
+    { id: 'h3', prefix: '%m [%p] %q[user=%u,db=%d,app=%a] ' }, // pganalyze's recommendation: key=value in brackets
+  ],
+  pool: { requests: 5, connections: 4 },
+};
+
+/** A design's loop sizes, prefixes and pool: `variant` 'heldout' or the default. */
+export function designOf(variant = 'default') {
+  if (variant === 'heldout') return HELDOUT;
+  if (variant !== 'default') throw new Error(`unknown design variant: ${variant}`);
+  return { sizes: SIZES, prefixes: PREFIXES, pool: POOL };
+}
+
+export function buildScenarios({ variant = 'default' } = {}) {
+  const heldout = variant === 'heldout';
+  const { sizes, prefixes } = designOf(variant);
   const out = [];
   const perShape = 4;
-  const ormOffset = [0, 1, 3, 4]; // round r pairs shape j with ORM j + ormOffset[r]: four ORMs per shape
+  // round r pairs shape j with ORM j + ormOffset[r]: four ORMs per shape
+  const ormOffset = heldout ? [2, 5, 1, 3] : [0, 1, 3, 4];
   const connCounter = new Map(); // per ORM: each ORM goes through all of its connection modes in turn
   for (let round = 0; round < perShape; round++) {
     SHAPE_NAMES.forEach((shape, j) => {
       const i = round * SHAPE_NAMES.length + j;
-      const orm = ORMS[(j + ormOffset[round]) % ORMS.length];
+      const o = (j + ormOffset[round]) % ORMS.length;
+      const orm = ORMS[o];
       const conns = NODE_ORMS.has(orm) ? CONNECTIONS : CONNECTIONS.slice(0, 3);
-      const c = connCounter.get(orm) ?? 0;
+      const c = connCounter.get(orm) ?? (heldout ? o + 1 : 0); // held out: each ORM starts its turn elsewhere
       connCounter.set(orm, c + 1);
       const connection = conns[c % conns.length];
-      // offsets chosen so that rhythm meets every ORM and every prefix (both also move with the round)
-      const rhythm = RHYTHMS[(j + [0, 0, 1, 2][round]) % RHYTHMS.length];
-      const size = SIZES[(j + round) % SIZES.length];
-      const prefix = PREFIXES[(j + 2 * round) % PREFIXES.length].id;
-      const id = `s${String(i + 1).padStart(2, '0')}`;
-      out.push({ id, orm, shape, connection, rhythm, size, prefix, seed: i + 1 });
+      let rhythm, size, prefix, id, seed;
+      if (heldout) {
+        rhythm = RHYTHMS[(2 * j + [1, 0, 2, 1][round]) % RHYTHMS.length];
+        size = sizes[(3 * j + round + 1) % sizes.length];
+        prefix = prefixes[(j + [1, 0, 2, 0][round]) % prefixes.length].id;
+        id = `h${String(i + 1).padStart(2, '0')}`;
+        seed = 5000 + 7 * i;
+      } else {
+        // offsets chosen so that rhythm meets every ORM and every prefix (both also move with the round)
+        rhythm = RHYTHMS[(j + [0, 0, 1, 2][round]) % RHYTHMS.length];
+        size = sizes[(j + round) % sizes.length];
+        prefix = prefixes[(j + 2 * round) % prefixes.length].id;
+        id = `s${String(i + 1).padStart(2, '0')}`;
+        seed = i + 1;
+      }
+      out.push({ id, orm, shape, connection, rhythm, size, prefix, seed });
     });
   }
   // Pooled traffic alone: many independent requests, each one parent + one lookup (negative only).
   ORMS.forEach((orm, j) => {
+    if (heldout) {
+      out.push({ id: `hi${j + 1}`, orm, shape: 'independent-requests', connection: 'pool', rhythm: RHYTHMS[(j + 2) % 3], size: 30, prefix: prefixes[(j + 1) % 3].id, seed: 900 + 3 * j, negativeOnly: true });
+      return;
+    }
     const id = `i${j + 1}`;
-    out.push({ id, orm, shape: 'independent-requests', connection: 'pool', rhythm: RHYTHMS[j % 3], size: 30, prefix: PREFIXES[j % 3].id, seed: 100 + j, negativeOnly: true });
+    out.push({ id, orm, shape: 'independent-requests', connection: 'pool', rhythm: RHYTHMS[j % 3], size: 30, prefix: prefixes[j % 3].id, seed: 100 + j, negativeOnly: true });
   });
   return out;
 }

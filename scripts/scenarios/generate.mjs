@@ -3,21 +3,23 @@
 // same run) and each ORM's own statement log, with the ground truth, into tests/fixtures/accuracy/.
 //
 //   node scripts/scenarios/generate.mjs [--out DIR] [--orms a,b] [--only s01,s02] [--keep]
+//   node scripts/scenarios/generate.mjs --variant heldout --out tests/fixtures/heldout
 //
+// --variant heldout records the held-out design (design.mjs HELDOUT: other loop sizes, seeds, pool and
+// log_line_prefixes, other pairings of the dimensions); it needs --out, so the default set is never overwritten.
 // One throwaway cluster per log_line_prefix (scripts/pg-cluster.mjs); the scenarios of that prefix run
 // one ORM at a time (drivers/*), each scenario as a positive (the loop) and a negative control (the
 // set-based or eager form), each with its own application_name. Everything written is gzipped.
 // Needs: PostgreSQL 15 server binaries, /usr/bin/python3 with python3-sqlalchemy, python3-django and
 // python3-psycopg2, ruby with ruby-activerecord and ruby-pg, and `npm ci` in scripts/orm/node.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import zlib from 'node:zlib';
-import { LOOP_KINDS, POOL, PREFIXES, SHAPES, SIZES, appName, buildScenarios } from './design.mjs';
+import { LOOP_KINDS, SHAPES, appName, buildScenarios, designOf } from './design.mjs';
+import { collect, gzipTo, run, versions } from './record.mjs';
 import { SCHEMA, seedStatements } from './schema.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,10 +36,16 @@ const out = path.resolve(opt('--out', path.join(root, 'tests/fixtures/accuracy')
 const onlyOrms = opt('--orms', null)?.split(',');
 const onlyIds = opt('--only', null)?.split(',');
 const keep = args.includes('--keep');
+const variant = opt('--variant', 'default');
 if ((onlyOrms || onlyIds) && !args.includes('--out')) {
   process.stderr.write('generate: --orms/--only record a subset: give it its own --out DIR (the committed truth.json covers every scenario)\n');
   process.exit(2);
 }
+if (variant !== 'default' && !args.includes('--out')) {
+  process.stderr.write(`generate: --variant ${variant} needs its own --out DIR (tests/fixtures/accuracy holds the default design)\n`);
+  process.exit(2);
+}
+const { sizes: SIZES, prefixes: PREFIXES, pool: POOL } = designOf(variant);
 
 const DRIVERS = {
   pg: [process.execPath, [path.join(here, 'drivers/pg.mjs')]],
@@ -47,37 +55,6 @@ const DRIVERS = {
   django: ['/usr/bin/python3', [path.join(here, 'drivers/django_driver.py')]],
   activerecord: ['ruby', [path.join(here, 'drivers/activerecord_driver.rb')]],
 };
-
-function run(cmd, argv, opts = {}) {
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...opts });
-  if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${argv.map((a) => path.basename(a)).join(' ')} exited ${r.status}: ${r.stdout ?? ''}`);
-  return r.stdout;
-}
-
-function gzipTo(src, dest) {
-  fs.mkdirSync(path.dirname(dest), { recursive: true });
-  fs.writeFileSync(dest, zlib.gzipSync(fs.readFileSync(src), { level: 9 }));
-}
-
-function collect(logDir, ext, dest) {
-  const files = fs.readdirSync(logDir).filter((f) => f.endsWith(ext)).sort();
-  fs.mkdirSync(path.dirname(dest), { recursive: true });
-  const tmp = dest + '.tmp';
-  fs.writeFileSync(tmp, '');
-  for (const f of files) fs.appendFileSync(tmp, fs.readFileSync(path.join(logDir, f)));
-  gzipTo(tmp, dest);
-  fs.rmSync(tmp);
-}
-
-function versions() {
-  const v = {};
-  const py = spawnSync('/usr/bin/python3', ['-c', 'import sqlalchemy, django, psycopg2; print(sqlalchemy.__version__, django.get_version(), psycopg2.__version__.split()[0])'], { encoding: 'utf8' });
-  if (py.status === 0) [v.sqlalchemy, v.django, v.psycopg2] = py.stdout.trim().split(' ');
-  const rb = spawnSync('ruby', ['-e', 'require "active_record"; require "pg"; puts ActiveRecord.version, PG::VERSION'], { encoding: 'utf8' });
-  if (rb.status === 0) [v.activerecord, v['ruby-pg']] = rb.stdout.trim().split('\n');
-  for (const m of ['sequelize', 'typeorm', 'pg']) v[m === 'pg' ? 'node-postgres' : m] = JSON.parse(fs.readFileSync(path.join(root, 'scripts/orm/node/node_modules', m, 'package.json'), 'utf8')).version;
-  return v;
-}
 
 async function seed(info) {
   const c = new pg.Client({ host: info.host, port: info.port, user: info.user, database: info.database, application_name: 'acc-seed' });
@@ -103,16 +80,17 @@ function expected(sc, dist) {
 }
 
 async function main() {
-  let scenarios = buildScenarios();
+  let scenarios = buildScenarios({ variant });
   if (onlyOrms) scenarios = scenarios.filter((s) => onlyOrms.includes(s.orm));
   if (onlyIds) scenarios = scenarios.filter((s) => onlyIds.includes(s.id));
   fs.mkdirSync(out, { recursive: true });
   const truth = {
-    description: 'Ground truth of the accuracy scenarios (scripts/scenarios/design.mjs): per scenario the findings the positive application must raise, and the negative application that must raise no loop finding.',
+    description: `Ground truth of the ${variant === 'heldout' ? 'held-out ' : ''}accuracy scenarios (scripts/scenarios/design.mjs${variant === 'heldout' ? ", buildScenarios({ variant: 'heldout' })" : ''}): per scenario the findings the positive application must raise, and the negative application that must raise no loop finding.`,
     generated: new Date().toISOString().slice(0, 10),
     loopKinds: [...LOOP_KINDS],
     pool: POOL,
-    versions: versions(),
+    ...(variant === 'default' ? {} : { variant }),
+    versions: versions(path.join(root, 'scripts/orm/node/node_modules')),
     batches: {},
     negatives: ['acc-seed'],
     scenarios: [],
@@ -137,7 +115,7 @@ async function main() {
         for (const s of mine) {
           for (const role of s.negativeOnly ? ['neg'] : ['pos', 'neg']) {
             const app = appName(s, role);
-            runs.push({ ...s, role, app, ormLog: orm === 'pg' ? null : path.join(ormDir, `${app}.log`) });
+            runs.push({ ...s, role, app, poolSize: POOL.connections, ormLog: orm === 'pg' ? null : path.join(ormDir, `${app}.log`) });
           }
         }
         const specPath = path.join(work, `${orm}.spec.json`);
@@ -172,9 +150,11 @@ async function main() {
       run(process.execPath, [path.join(root, 'scripts/pg-cluster.mjs'), 'stop', path.join(work, 'pg')]);
     }
     const files = { stderr: `${p.id}/server.log.gz`, csvlog: `${p.id}/server.csv.gz`, jsonlog: `${p.id}/server.json.gz` };
-    collect(info.logDir, '.log', path.join(out, files.stderr));
-    collect(info.logDir, '.csv', path.join(out, files.csvlog));
-    collect(info.logDir, '.json', path.join(out, files.jsonlog));
+    // the throwaway directory's name (the socket line shows it) is replaced by a fixed one
+    const scrub = [work, '/tmp/sqloupe-acc'];
+    collect(info.logDir, '.log', path.join(out, files.stderr), scrub);
+    collect(info.logDir, '.csv', path.join(out, files.csvlog), scrub);
+    collect(info.logDir, '.json', path.join(out, files.jsonlog), scrub);
     truth.batches[p.id] = { prefix: p.prefix, serverVersion: info.version, files };
     if (keep) process.stderr.write(`generate: kept ${work}\n`);
     else fs.rmSync(work, { recursive: true, force: true });

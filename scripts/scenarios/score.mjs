@@ -258,8 +258,11 @@ function printReport(r) {
 
 export function baselineOf(r, dir = fixtures) {
   const rel = path.relative(root, dir);
-  const test = path.basename(dir) === 'peers' ? 'tests/accuracy/peers.test.ts' : 'tests/accuracy/accuracy.test.ts';
-  const cmd = path.basename(dir) === 'peers' ? 'npm run accuracy -- --fixtures tests/fixtures/peers' : 'npm run accuracy';
+  // the default set is tests/accuracy/accuracy.test.ts; another set (peers, heldout) has a test of its own name
+  const name = path.basename(dir);
+  const other = name === 'peers' || name === 'heldout';
+  const test = other ? `tests/accuracy/${name}.test.ts` : 'tests/accuracy/accuracy.test.ts';
+  const cmd = other ? `npm run accuracy:${name}` : 'npm run accuracy';
   const pick = (x) => ({ expected: x.expected, found: x.found, wrongKind: x.wrongKind, missed: x.missed, recall: x.recall, falseFindings: x.falseFindings, negatives: x.negatives, negativesWithFindings: x.negativesWithFindings });
   return {
     description: `Accuracy of sqloupe on ${rel} (${cmd}). ${test} fails when overall recall falls below, or false findings rise above, these numbers; raise them in a commit when detection improves.`,

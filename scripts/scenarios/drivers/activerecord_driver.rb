@@ -207,7 +207,7 @@ spec['scenarios'].each do |sc|
   logger = ArLog.to_file!(sc['ormLog'])
   pooled = sc['connection'] == 'pool'
   ActiveRecord::Base.establish_connection(adapter: 'postgresql', host: pg['host'], port: pg['port'], username: pg['user'],
-                                          database: pg['database'], pool: pooled ? 3 : 1, application_name: sc['app'])
+                                          database: pg['database'], pool: pooled ? (sc['poolSize'] || 3) : 1, application_name: sc['app'])
   rnd = Random.new(sc['seed'] * 31 + (sc['role'] == 'neg' ? 1 : 0))
   count = 0
   lock = Mutex.new

@@ -152,7 +152,7 @@ await runSpec(process.argv[2], {
   async open(info, sc) {
     const cfg = { host: info.host, port: info.port, user: info.user, database: info.database, application_name: sc.app };
     const pooled = sc.connection === 'pool' || sc.connection === 'fanout';
-    const db = pooled ? new pg.Pool({ ...cfg, max: 3 }) : new pg.Client(cfg);
+    const db = pooled ? new pg.Pool({ ...cfg, max: sc.poolSize ?? 3 }) : new pg.Client(cfg);
     if (!pooled) await db.connect();
     const q = (sql, params) => db.query(sql, params);
     return {

@@ -161,7 +161,7 @@ await runSpec(process.argv[2], {
       // what logging: console.log with benchmark: true prints
       logging: (msg, ms) => log.write(typeof ms === 'number' ? `${msg} Elapsed time: ${ms}ms\n` : msg + '\n'),
       benchmark: true,
-      pool: { max: pooled ? 3 : 1 },
+      pool: { max: pooled ? sc.poolSize ?? 3 : 1 },
     });
     const M = models(sq);
     return {

@@ -243,7 +243,7 @@ class Run:
         url = f"postgresql+psycopg2://{pg['user']}@{pg['host']}:{pg['port']}/{pg['database']}"
         pooled = sc["connection"] == "pool"
         kw = {} if sc["connection"] == "transaction" else {"isolation_level": "AUTOCOMMIT"}
-        self.engine = create_engine(url, future=True, pool_size=3 if pooled else 1, max_overflow=0, connect_args={"application_name": sc["app"]}, **kw)
+        self.engine = create_engine(url, future=True, pool_size=sc.get("poolSize", 3) if pooled else 1, max_overflow=0, connect_args={"application_name": sc["app"]}, **kw)
         self.handler = logging.FileHandler(sc["ormLog"], mode="w")
         # the format echo=True uses (sqlalchemy.log: "%(asctime)s %(levelname)s %(name)s %(message)s")
         self.handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))

@@ -173,7 +173,7 @@ await runSpec(process.argv[2], {
     const ds = new DataSource({
       type: 'postgres', host: info.host, port: info.port, username: info.user, database: info.database,
       applicationName: sc.app, entities: Object.values(E), synchronize: false, logging: true,
-      extra: { max: pooled ? 3 : 1 },
+      extra: { max: pooled ? sc.poolSize ?? 3 : 1 },
     });
     // The file logger resolves its path under the working directory.
     ds.logger = new FileLogger(true, { logPath: path.relative(process.cwd(), sc.ormLog) });
