@@ -123,6 +123,37 @@ export function shapeFor(t: TemplateInfo): Shape {
   return s;
 }
 
+/**
+ * The statements of a candidate write rows in sets already: every key is compared with `= ANY(…)` and most
+ * statements pass it two or more values (`DELETE … WHERE id IN (150 ids)` per request, a job's chunks). A loop
+ * of those is batching, not one statement per row; `IN (5)` per row (one value each) still is.
+ */
+export function writesInSets(c: LoopCandidate): boolean {
+  const keys = shapeFor(c.t).keyPredicates;
+  if (keys.length === 0 || keys.some((k) => k.op !== 'any')) return false;
+  let many = 0;
+  for (const s of c.statements) {
+    // a list in the text (`IN (…)`), or an array bound to `= ANY($1)`
+    const v = s.values[keys[0]!.param - 1];
+    if ((s.listItems ?? 1) >= 2 || (typeof v === 'string' && v.startsWith('{') && arrayItems(v) >= 2)) many++;
+  }
+  return many * 2 > c.statements.length;
+}
+
+/** Items of a PostgreSQL array literal (`{1,2,3}`, `{"a,b",NULL}`): commas outside double quotes, plus one. */
+function arrayItems(literal: string): number {
+  if (literal.length <= 2) return 0;
+  let n = 1;
+  let quoted = false;
+  for (let i = 1; i < literal.length - 1; i++) {
+    const c = literal.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 34) quoted = !quoted;
+    else if (c === 44 && !quoted) n++;
+  }
+  return n;
+}
+
 export class UnitAnalysis {
   readonly bursts: Burst[];
   private readonly claimed: Uint8Array;

@@ -274,6 +274,7 @@ export class FanOutCollector {
       c.runs.every((r) => r === parentRun || (r.cold && r.start - first.start <= this.options.windowMs + COLD_START_MS)) &&
       new Set(statements.map((x) => x.key)).size === statements.length;
     if (small ? !coldStart : !saturated && !wide) return;
+    if (independentRequests(c.runs, this.options.windowMs)) return;
     statements.sort((a, b) => startOf(a)! - startOf(b)!);
     const ordered = parent !== null ? [parent, ...statements] : statements;
     for (const s of statements) s.fannedOut = true;
@@ -294,4 +295,23 @@ export class FanOutCollector {
       closedBy: `fanned out over ${sessions.size} connections`,
     });
   }
+}
+
+/**
+ * Concurrent requests that each run a query and then one lookup (Django's connection per request, a pool of
+ * threads), not one request fanning out: at least half of the connections, and two or more, ran a SELECT of one
+ * template right before their own lookups. A fan-out's parent runs on one connection; the others run only lookups.
+ */
+function independentRequests(runs: Run[], windowMs: number): boolean {
+  const own = new Map<TemplateInfo, number>();
+  let most = 0;
+  for (const r of runs) {
+    const b = r.before;
+    if (b === null || b.t === r.t || (b.t.verb !== 'select' && b.t.verb !== 'with') || b.time === null) continue;
+    if (b.time > r.start + 1 || r.start - b.time > windowMs) continue;
+    const n = (own.get(b.t) ?? 0) + 1;
+    own.set(b.t, n);
+    if (n > most) most = n;
+  }
+  return most >= 2 && most * 2 >= runs.length;
 }

@@ -90,6 +90,15 @@ interface NormalizedText {
   valuesRows: number;
   /** The literal constants (NULL literals left out): the values of every statement with this text; shared, never modified. */
   literals: (string | null)[];
+  /** Items of its largest collapsed list (literals or placeholders); 1 without one. */
+  listItems: number;
+}
+
+function listItemsOf(n: Normalized): number {
+  let most = 1;
+  if (n.lists !== null) for (const l of n.lists) most = Math.max(most, l.values.length);
+  if (n.paramSources !== null) for (const p of n.paramSources) most = Math.max(most, p.length);
+  return most;
 }
 const recent = new Map<string, NormalizedText>();
 const RECENT_MAX = 4096;
@@ -110,7 +119,7 @@ function normalizeCached(raw: string): NormalizedText {
   if (hit === undefined) {
     const sql = unwrapOrmStatement(detach(raw));
     const n = normalize(sql);
-    hit = { sql, n, valuesRows: firstWord(n.template) === 'insert' ? countValuesRows(sql) : 1, literals: n.constants.filter((c) => c !== null) };
+    hit = { sql, n, valuesRows: firstWord(n.template) === 'insert' ? countValuesRows(sql) : 1, literals: n.constants.filter((c) => c !== null), listItems: listItemsOf(n) };
     if (sql.length <= 4096) {
       if (recent.size >= RECENT_MAX) recent.clear();
       recent.set(sql, hit);
@@ -164,13 +173,13 @@ function normalizeLong(raw: string): NormalizedText {
   const n = normalize(head);
   // shown in samples and top queries: say that it is only the start (a comment, so it still reads as SQL)
   const sql = `${head} /* cut by sqloupe: ${raw.length.toLocaleString('en-US')} characters in all */`;
-  return { sql, n, valuesRows: firstWord(n.template) === 'insert' ? countValuesRows(raw) : 1, literals: n.constants.filter((c) => c !== null) };
+  return { sql, n, valuesRows: firstWord(n.template) === 'insert' ? countValuesRows(raw) : 1, literals: n.constants.filter((c) => c !== null), listItems: listItemsOf(n) };
 }
 
 export function buildStmt(ev: LogEvent, cache: TemplateCache): Stmt {
   const raw = ev.sql ?? '';
   const long = raw.length > MAX_STATEMENT_CHARS;
-  const { sql, n, valuesRows, literals } = long ? normalizeLong(raw) : normalizeCached(raw);
+  const { sql, n, valuesRows, literals, listItems } = long ? normalizeLong(raw) : normalizeCached(raw);
   const t = cache.intern(n.template, n.tags);
   const p = ev.params;
   let values: (string | null)[];
@@ -208,6 +217,7 @@ export function buildStmt(ev: LogEvent, cache: TemplateCache): Stmt {
     line: ev.line,
   };
   if (long) stmt.length = raw.length;
+  if (listItems > 1) stmt.listItems = listItems;
   return stmt;
 }
 

@@ -20,6 +20,8 @@ export interface Stmt {
   values: (string | null)[];
   /** Rows in the statement's VALUES list (an INSERT of several rows is already batched). */
   valuesRows: number;
+  /** Items of the largest list the statement compares with (`IN (…)`, `= ANY(ARRAY[…])`), when it has one of two or more. */
+  listItems?: number;
   /** values joined: equal keys mean the same statement with the same arguments. */
   key: string;
   time: number | null;

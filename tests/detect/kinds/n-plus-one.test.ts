@@ -72,6 +72,23 @@ testKind('n-plus-one', {
       `,
     },
     {
+      name: "a connection per request (Django): six requests at once, each runs its own parent query and then its one lookup",
+      log: `
+        12:00:00.001 [21] SELECT * FROM authors WHERE id = 4
+        12:00:00.003 [22] SELECT * FROM authors WHERE id = 7
+        12:00:00.004 [21] SELECT * FROM books WHERE author_id = 4
+        12:00:00.005 [23] SELECT * FROM authors WHERE id = 13
+        12:00:00.006 [22] SELECT * FROM books WHERE author_id = 7
+        12:00:00.008 [24] SELECT * FROM authors WHERE id = 18
+        12:00:00.009 [23] SELECT * FROM books WHERE author_id = 13
+        12:00:00.010 [25] SELECT * FROM authors WHERE id = 20
+        12:00:00.011 [24] SELECT * FROM books WHERE author_id = 18
+        12:00:00.012 [26] SELECT * FROM authors WHERE id = 23
+        12:00:00.013 [25] SELECT * FROM books WHERE author_id = 20
+        12:00:00.015 [26] SELECT * FROM books WHERE author_id = 23
+      `,
+    },
+    {
       name: 'the same lookups one request after another, a pause before each',
       log: `
         12:00:00.000 [7] SELECT * FROM products WHERE id = 1

@@ -19,6 +19,26 @@ testKind('per-row-delete', {
         12:00:00.080 [7] DELETE FROM reviews WHERE id IN (8)
       `,
     },
+    {
+      name: 'requests that each delete their rows in one statement, right after their lookup: sets, not rows',
+      log: `
+        12:00:00.126 [7] INSERT INTO reviews (book_id, body) VALUES (1, 'r0'), (2, 'r0')
+        12:00:00.148 [7] SELECT id FROM reviews WHERE body = 'r0' ORDER BY id
+        12:00:00.154 [7] DELETE FROM reviews WHERE id IN (7, 8, 9, 10)
+        12:00:00.176 [7] DELETE FROM reviews WHERE id IN (11, 12, 13, 14)
+      `,
+    },
+    {
+      name: 'a job deleting in chunks of = ANY(array): batching already',
+      log: `
+        12:00:00.000 [7] DELETE FROM audit_log WHERE id = ANY('{1,2,3}')
+        12:00:00.001 [7] DELETE FROM audit_log WHERE id = ANY('{4,5,6}')
+        12:00:00.002 [7] DELETE FROM audit_log WHERE id = ANY('{7,8,9}')
+        12:00:00.003 [7] DELETE FROM audit_log WHERE id = ANY('{10,11,12}')
+        12:00:00.004 [7] DELETE FROM audit_log WHERE id = ANY('{13,14,15}')
+        12:00:00.005 [7] DELETE FROM audit_log WHERE id = ANY('{16,17,18}')
+      `,
+    },
   ],
   invalid: [
     {

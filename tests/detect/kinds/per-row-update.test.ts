@@ -10,6 +10,17 @@ testKind('per-row-update', {
         12:00:00.002 [7] COMMIT
       `,
     },
+    {
+      name: 'a job updating in chunks of IN lists: batching already',
+      log: `
+        12:00:00.000 [7] UPDATE books SET price = 10 WHERE id IN (1, 2, 3)
+        12:00:00.001 [7] UPDATE books SET price = 10 WHERE id IN (4, 5, 6)
+        12:00:00.002 [7] UPDATE books SET price = 10 WHERE id IN (7, 8, 9)
+        12:00:00.003 [7] UPDATE books SET price = 10 WHERE id IN (10, 11, 12)
+        12:00:00.004 [7] UPDATE books SET price = 10 WHERE id IN (13, 14, 15)
+        12:00:00.005 [7] UPDATE books SET price = 10 WHERE id IN (16, 17, 18)
+      `,
+    },
   ],
   invalid: [
     {
