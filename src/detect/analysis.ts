@@ -124,11 +124,11 @@ export function shapeFor(t: TemplateInfo): Shape {
 }
 
 /**
- * The statements of a candidate write rows in sets already: every key is compared with `= ANY(…)` and most
+ * The statements of a candidate take their keys in sets already: every key is compared with `= ANY(…)` and most
  * statements pass it two or more values (`DELETE … WHERE id IN (150 ids)` per request, a job's chunks). A loop
- * of those is batching, not one statement per row; `IN (5)` per row (one value each) still is.
+ * of those writes is batching, not one statement per row; `IN (5)` per row (one value each) still is.
  */
-export function writesInSets(c: LoopCandidate): boolean {
+export function keysInSets(c: LoopCandidate): boolean {
   const keys = shapeFor(c.t).keyPredicates;
   if (keys.length === 0 || keys.some((k) => k.op !== 'any')) return false;
   let many = 0;
@@ -248,6 +248,11 @@ export class UnitAnalysis {
 
   private unclaimed(candidates: LoopCandidate[]): LoopCandidate[] {
     return candidates.filter((c) => !c.statements.some((s) => this.isClaimed(s)));
+  }
+
+  /** The candidate's first statement follows a parent query (a SELECT able to return its keys). */
+  hasParent(c: LoopCandidate): boolean {
+    return this.parentOf(c.statements[0]!, c.burst, this.bodyOf(c)) !== null;
   }
 
   /** Fewer statements than --min-repeats: a loop only with its parent in sight (see smallLoopTrusted). */

@@ -1,5 +1,5 @@
 /** n-plus-one: one SELECT shape run once per row of an earlier query, with different keys each time. */
-import { shapeFor } from './analysis.js';
+import { keysInSets, shapeFor } from './analysis.js';
 import { defineKind } from './kind.js';
 import type { LoopDetails } from './draft.js';
 
@@ -27,7 +27,9 @@ export default defineKind<NPlusOneDetails>()({
   detect(unit, a) {
     return a
       .loopCandidates()
-      .filter((c) => isLoopSelect(shapeFor(c.t).kind, c.t.verb) && !pages(c.t) && a.trusted(c))
+      // lookups that each take a set of keys, with no parent in sight, are requests that batch already (five
+      // requests' `name IN (…)` in a thread-less ORM log), not one lookup per parent row
+      .filter((c) => isLoopSelect(shapeFor(c.t).kind, c.t.verb) && !pages(c.t) && !(keysInSets(c) && !a.hasParent(c)) && a.trusted(c))
       .map((c) => {
         const shape = shapeFor(c.t);
         return a.loopDraft(c, { keyColumns: shape.keyPredicates.map((k) => k.column.column) });

@@ -1,5 +1,5 @@
 /** per-row-delete: one DELETE per row instead of `WHERE id = ANY($1)`. */
-import { shapeFor, writesInSets } from './analysis.js';
+import { shapeFor, keysInSets } from './analysis.js';
 import { defineKind } from './kind.js';
 import type { LoopDetails } from './draft.js';
 
@@ -26,7 +26,7 @@ export default defineKind<PerRowDeleteDetails>()({
   detect(unit, a) {
     return a
       .loopCandidates()
-      .filter((c) => shapeFor(c.t).kind === 'delete' && !writesInSets(c) && a.trusted(c))
+      .filter((c) => shapeFor(c.t).kind === 'delete' && !keysInSets(c) && a.trusted(c))
       .map((c) => a.loopDraft(c, { keyColumns: shapeFor(c.t).keyPredicates.map((k) => k.column.column) }));
   },
 });

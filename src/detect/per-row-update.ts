@@ -1,5 +1,5 @@
 /** per-row-update: one UPDATE per row, keyed by id, instead of one UPDATE … FROM (VALUES …). */
-import { shapeFor, writesInSets } from './analysis.js';
+import { shapeFor, keysInSets } from './analysis.js';
 import { defineKind } from './kind.js';
 import type { LoopDetails } from './draft.js';
 
@@ -28,7 +28,7 @@ export default defineKind<PerRowUpdateDetails>()({
   detect(unit, a) {
     return a
       .loopCandidates()
-      .filter((c) => shapeFor(c.t).kind === 'update' && !writesInSets(c) && a.trusted(c))
+      .filter((c) => shapeFor(c.t).kind === 'update' && !keysInSets(c) && a.trusted(c))
       .map((c) => {
         const s = shapeFor(c.t);
         return a.loopDraft(c, { keyColumns: s.keyPredicates.map((k) => k.column.column), columns: s.updateColumns });

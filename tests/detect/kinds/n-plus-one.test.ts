@@ -322,6 +322,19 @@ describe('n-plus-one in an ORM log (one stream, no times, no connections)', () =
     ].join('\n');
     expect(findingsOfLog(log, 'sequelize').map((f) => f.kind)).toEqual([]);
   });
+
+  it('five requests of a pool each loading their set of labels (ActiveRecord, no times, no connections) is no loop', () => {
+    const insert = (r: number) =>
+      `  Label Bulk Insert (0.9ms)  INSERT INTO "labels" ("name") VALUES ('r${r}:1'), ('r${r}:2'), ('r${r}:3') ON CONFLICT  DO NOTHING RETURNING "id"\n  ↳ app/jobs/tag.rb:12:in \`block in <main>'`;
+    const load = (r: number) =>
+      `  Label Load (0.7ms)  SELECT "labels".* FROM "labels" WHERE "labels"."name" IN ($1, $2, $3)  [["name", "r${r}:1"], ["name", "r${r}:2"], ["name", "r${r}:3"]]\n  ↳ app/jobs/tag.rb:13:in \`block in <main>'`;
+    // the threads' statements interleave as a recorded log's did
+    const log = [insert(2), load(2), insert(4), insert(3), load(4), insert(0), load(3), load(0), insert(1), load(1)].join('\n');
+    expect(findingsOfLog(log, 'rails').map((f) => f.kind)).toEqual([]);
+    // one key per statement is still one lookup per row
+    const perRow = [1, 2, 3, 4, 5].map((r) => `  Label Load (0.7ms)  SELECT "labels".* FROM "labels" WHERE "labels"."name" IN ($1)  [["name", "r${r}:1"]]`).join('\n');
+    expect(findingsOfLog(perRow, 'rails').map((f) => `${f.kind}×${f.repeats}`)).toEqual(['n-plus-one×5']);
+  });
 });
 
 describe('n-plus-one evidence about the parent', () => {
