@@ -51,6 +51,11 @@ interface Cluster {
 
 const MAX_RUN = 1000;
 /**
+ * Runs a cluster takes before it is decided: a log whose times stand still or repeat (files of several app
+ * servers concatenated, a log copied twice) would otherwise grow one cluster, and the units held for it, forever.
+ */
+const MAX_CLUSTER_RUNS = 1000;
+/**
  * How much later a lookup may start when the pool opened its connection for it: TCP, then a SCRAM login
  * (tens of ms; 40–90 ms measured for TypeORM's Promise.all on a new pool, tests/fixtures/accuracy s46).
  */
@@ -158,7 +163,10 @@ export class FanOutCollector {
     let c = this.clusters.get(key);
     // a Promise.all on a cold pool waits for its new connections: their lookups start a login later
     const window = this.options.windowMs + (run.cold || c?.cold === true ? COLD_START_MS : 0);
-    if (c !== undefined && (Math.abs(run.start - c.start) > window || c.input !== ctx.input || c.application !== ctx.application || c.database !== ctx.database)) {
+    if (
+      c !== undefined &&
+      (Math.abs(run.start - c.start) > window || c.runs.length >= MAX_CLUSTER_RUNS || c.input !== ctx.input || c.application !== ctx.application || c.database !== ctx.database)
+    ) {
       this.finish(c);
       this.clusters.delete(key);
       c = undefined;

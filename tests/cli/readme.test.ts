@@ -43,4 +43,12 @@ describe('README', () => {
     };
     expect(readme).toContain(`**${b.overall.found} of ${b.overall.expected} loops\nfound, ${b.overall.negativesWithFindings} of ${b.overall.negatives} negatives with a finding**`);
   });
+
+  it('quotes the figures of the held-out set (tests/fixtures/heldout/baseline.json)', () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8').replace(/\n/g, ' ');
+    const b = JSON.parse(readFileSync(path.join(repoRoot, 'tests/fixtures/heldout/baseline.json'), 'utf8')) as {
+      overall: { found: number; expected: number; negatives: number; negativesWithFindings: number };
+    };
+    expect(readme).toContain(`**${b.overall.found} of ${b.overall.expected} loops found, ${b.overall.negativesWithFindings} of ${b.overall.negatives} negatives with a finding**`);
+  });
 });

@@ -46,6 +46,17 @@ describe('bounded session state', () => {
     expect(commentsLoops(run(loopThenTraffic(60_000)))).toEqual([['n-plus-one', 5]]);
   });
 
+  it('decides a fan-out cluster at 1,000 connections: a clock that stands still cannot grow one (and the units held for it) without end', () => {
+    // 3,000 connections each run two lookups back to back at the same millisecond (a saturated pool): what
+    // concatenated logs of several servers, or a log whose times repeat, look like
+    const lines = [stmt(0, 7, 'SELECT id FROM books WHERE shelf = 1')];
+    for (let i = 0; i < 3_000; i++) lines.push(stmt(1, 1_000 + i, `SELECT * FROM authors WHERE id = ${2 * i}`), stmt(1, 1_000 + i, `SELECT * FROM authors WHERE id = ${2 * i + 1}`));
+    const units = run(lines).findings.flatMap((f) => f.units.map((u) => u.statements));
+    expect(units.length).toBeGreaterThanOrEqual(3);
+    // 1,000 connections of two lookups each (and the parent, in the first)
+    expect(Math.max(...units)).toBeLessThanOrEqual(2_001);
+  });
+
   it('counts each session once over a log longer than an hour', () => {
     // 20,000 sessions of three statements, one every 200 ms: 67 minutes of log, sweeps on the way
     const lines: string[] = [];
