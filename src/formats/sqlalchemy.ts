@@ -69,6 +69,19 @@ function engineMessageStart(line: string): number {
     const colon = line.indexOf(':', i + 1);
     if (colon > 0 && (sp < 0 || colon < sp) && line.slice(i + 1, colon).endsWith('.py')) i = sp < 0 ? line.length : sp;
   }
+  i = skipSeparators(line, i);
+  // fields a logging format puts after the name: the level (`name - INFO - msg`, the Python docs' format) and
+  // the thread in brackets before a colon (`name (MainThread): msg`); a message's own `[raw sql]` badge is kept
+  for (let field = 0; field < 3; field++) {
+    const next = fieldEnd(line, i);
+    if (next < 0) break;
+    i = skipSeparators(line, next);
+  }
+  return i;
+}
+
+function skipSeparators(line: string, from: number): number {
+  let i = from;
   while (i < line.length) {
     const c = line.charCodeAt(i);
     if (c !== 32 && c !== 58 && c !== 93 && c !== 41 && c !== 9 && c !== 45 && c !== 124) break;
@@ -77,6 +90,21 @@ function engineMessageStart(line: string): number {
     i++;
   }
   return i;
+}
+
+/** End of a logging field at `at` (a level word, or `(…)`/`[…]` followed by a colon), or -1 when the message starts there. */
+function fieldEnd(line: string, at: number): number {
+  for (const l of LEVELS) {
+    if (!line.startsWith(l, at)) continue;
+    const c = line.charCodeAt(at + l.length);
+    if (c === 32 || c === 58 || c === 93 || c === 9) return at + l.length;
+  }
+  const open = line.charCodeAt(at);
+  if (open === 40 || open === 91) {
+    const close = line.indexOf(open === 40 ? ')' : ']', at + 1);
+    if (close > at && close - at <= 64 && line.charCodeAt(close + 1) === 58) return close + 1;
+  }
+  return -1;
 }
 
 /** True when a line starts a record of some logger (a date, or `LEVEL:`/`LEVEL `), so it is no SQL continuation. */

@@ -5,6 +5,22 @@ import { best, fixtures, PG_LINE, run } from './fixture-harness.js';
 
 const { read, truth } = fixtures('tests/fixtures/orm/sqlalchemy');
 
+describe('sqlalchemy: logging formats with fields after the logger name', () => {
+  // the real echo capture, its records rewritten as other logging formats would write them
+  const echo = read('echo.log');
+  const head = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) INFO sqlalchemy\.engine\.Engine /gm;
+  const sqlOf = (log: string) => run(sqlalchemy, log).statements.map((e) => e.sql);
+  const want = sqlOf(echo);
+  it.each([
+    ['the Python docs\' %(asctime)s - %(name)s - %(levelname)s - %(message)s', '$1 - sqlalchemy.engine.Engine - INFO - '],
+    ['%(asctime)s [%(levelname)s] %(name)s (%(threadName)s): %(message)s', '$1 [INFO] sqlalchemy.engine.Engine (MainThread): '],
+    ['%(asctime)s %(name)s [%(threadName)s]: %(levelname)s %(message)s', '$1 sqlalchemy.engine.Engine [Thread-2]: INFO '],
+  ])('%s reads the same statements', (_name, replacement) => {
+    expect(want.length).toBeGreaterThan(10);
+    expect(sqlOf(echo.replace(head, replacement))).toEqual(want);
+  });
+});
+
 describe('sqlalchemy: damaged lines', () => {
   it('a byte destroyed in the logger name makes the line unreadable, not a statement of its remains', () => {
     const log = [
