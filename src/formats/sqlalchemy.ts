@@ -92,7 +92,7 @@ function skipSeparators(line: string, from: number): number {
   return i;
 }
 
-/** End of a logging field at `at` (a level word, or `(…)`/`[…]` followed by a colon), or -1 when the message starts there. */
+/** End of a logging field at `at` (a level word, or `(…)`/`[…]` before a colon or ` - `), or -1 when the message starts there. */
 function fieldEnd(line: string, at: number): number {
   for (const l of LEVELS) {
     if (!line.startsWith(l, at)) continue;
@@ -102,7 +102,10 @@ function fieldEnd(line: string, at: number): number {
   const open = line.charCodeAt(at);
   if (open === 40 || open === 91) {
     const close = line.indexOf(open === 40 ? ')' : ']', at + 1);
-    if (close > at && close - at <= 64 && line.charCodeAt(close + 1) === 58) return close + 1;
+    // a field ends at a colon or a spaced separator (`(Thread-2): `, `(Thread-2) - `, `[worker] | `)
+    const next = line.charCodeAt(close + 1);
+    const spaced = next === 32 && (line.charCodeAt(close + 2) === 45 || line.charCodeAt(close + 2) === 124) && line.charCodeAt(close + 3) === 32;
+    if (close > at && close - at <= 64 && (next === 58 || spaced)) return close + 1;
   }
   return -1;
 }
@@ -205,7 +208,7 @@ function writerKey(line: string, from: number, to: number): string {
     i = j;
     if (a >= b) continue;
     const tok = line.slice(a, b);
-    if (LEVELS.includes(tok)) continue;
+    if (LEVELS.includes(tok) || tok.startsWith('sqlalchemy.engine')) continue;
     if (isNumberish(tok) && !isThreadId(tok)) continue;
     key = key === '' ? tok : key + ' ' + tok;
   }
@@ -459,7 +462,10 @@ function create(ctx: FormatContext) {
         const sf = line.charCodeAt(0) === 91 ? 1 : 0;
         const st = readStamp(line, sf);
         const nameAt = line.indexOf('sqlalchemy.engine');
-        onMessage(line.slice(at), lineNo, st ? st.ms : null, true, writerKey(line, st ? st.end : 0, nameAt));
+        // the thread may also stand after the logger name (`sqlalchemy.engine.Engine (Thread-2): …`)
+        const before = writerKey(line, st ? st.end : 0, nameAt);
+        const after = writerKey(line, nameAt, at);
+        onMessage(line.slice(at), lineNo, st ? st.ms : null, true, after === '' ? before : before === '' ? after : `${before} ${after}`);
         return;
       }
       if (line.length === 0) {

@@ -19,6 +19,20 @@ describe('sqlalchemy: logging formats with fields after the logger name', () => 
     expect(want.length).toBeGreaterThan(10);
     expect(sqlOf(echo.replace(head, replacement))).toEqual(want);
   });
+
+  it('a thread named after the logger name keeps its statements apart from another thread\'s', () => {
+    const log = [
+      '2026-11-25 14:33:55,773 - sqlalchemy.engine.Engine (Thread-1) - INFO - SELECT * FROM authors WHERE id = %(id)s',
+      '2026-11-25 14:33:55,773 - sqlalchemy.engine.Engine (Thread-2) - INFO - SELECT * FROM books WHERE id = %(id)s',
+      '2026-11-25 14:33:55,774 - sqlalchemy.engine.Engine (Thread-2) - INFO - [generated in 0.0001s] {\'id\': 2}',
+      '2026-11-25 14:33:55,774 - sqlalchemy.engine.Engine (Thread-1) - INFO - [generated in 0.0001s] {\'id\': 1}',
+    ].join('\n');
+    const r = run(sqlalchemy, log);
+    expect(r.statements.map((e) => [e.sql, e.params, e.session])).toEqual([
+      ['SELECT * FROM books WHERE id = %(id)s', { id: '2' }, expect.stringContaining('Thread-2')],
+      ['SELECT * FROM authors WHERE id = %(id)s', { id: '1' }, expect.stringContaining('Thread-1')],
+    ]);
+  });
 });
 
 describe('sqlalchemy: damaged lines', () => {
