@@ -14,6 +14,7 @@ import type { Finding } from './findings/types.js';
 import { formatById, formats } from './formats/index.js';
 import type { FormatContext, FormatParser, LogEvent, LogFormat } from './formats/types.js';
 import { readLines } from './input/lines.js';
+import { withoutContainerStamp } from './input/container-stamp.js';
 import type { InputSource } from './input/sources.js';
 import { MAX_STATEMENT_CHARS, TemplateCache } from './sessions/statement.js';
 import { SessionTracker, type TrackerCounters, type TrackerOptions } from './sessions/tracker.js';
@@ -503,7 +504,8 @@ function openInput(
   };
 
   return {
-    line(text, lineNo) {
+    line(raw, lineNo) {
+      const text = withoutContainerStamp(raw);
       if (buffer !== null) {
         buffer.push({ text, line: lineNo });
         if (buffer.length >= SNIFF_LINES) choose();
