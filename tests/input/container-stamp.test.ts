@@ -1,7 +1,8 @@
 /**
  * Logs read through a container runtime (`kubectl logs --timestamps`, `docker logs -t`, the CRI files under
- * /var/log/containers) carry a nanosecond stamp before every line. Real recorded logs with such stamps added
- * must give the same findings as without them, format sniffing included.
+ * /var/log/containers) carry a nanosecond stamp before every line; an ORM's log written through syslog or the
+ * journal carries their header. Real recorded logs with such stamps added must give the same findings as
+ * without them, format sniffing included.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -43,6 +44,19 @@ describe('container runtime stamps', () => {
     expect(want.length).toBeGreaterThan(0);
     expect(findings(kubectl(text))).toEqual(want);
     expect(findings(cri(text))).toEqual(want);
+  });
+
+  it.each([
+    ['SQLAlchemy', 'tests/fixtures/peers/p1/orm/peer-n01-pos.log.gz'],
+    ['TypeORM', 'tests/fixtures/accuracy/p2/orm/acc-s05-pos.log.gz'],
+  ])('%s run by systemd or logging to syslog: a syslog or journal header on every line, the same findings', (_name, file) => {
+    const text = read(file);
+    const want = findings(text);
+    expect(want.length).toBeGreaterThan(0);
+    const bsd = text.split('\n').map((l, i) => (l === '' ? l : `Dec  3 08:13:${String(10 + (i % 50)).padStart(2, '0')} web-1 app[4321]: ${l}`)).join('\n');
+    const iso = text.split('\n').map((l) => (l === '' ? l : `2026-12-03T08:13:47+0000 web-1 gunicorn[4321]: ${l}`)).join('\n');
+    expect(findings(bsd)).toEqual(want);
+    expect(findings(iso)).toEqual(want);
   });
 
   it('keeps an application\'s own ISO time (milliseconds, microseconds) and lines without a stamp', () => {

@@ -22,6 +22,7 @@ export type CleanMode = 'node' | 'python' | 'ruby';
 export function cleanLine(text: string, mode: CleanMode): string {
   let s = text;
   if (s.length > 0 && s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
+  if (s.length > 20 && (s.charCodeAt(3) === 32 || s.charCodeAt(10) === 84)) s = withoutSyslogHeader(s);
   const node = mode === 'node';
   const bare = mode === 'ruby';
   if (node) {
@@ -153,4 +154,17 @@ export function looksLikeSqlContinuation(line: string): boolean {
   }
   if (end === 0 || (end < line.length && line.charCodeAt(end) !== 32 && line.charCodeAt(end) !== 40)) return false;
   return CONTINUATION_WORDS.has(line.slice(0, end).toLowerCase());
+}
+
+/**
+ * A syslog or journal header (`Dec  3 08:13:47 web-1 app[4321]: `, `journalctl -o short-iso`'s
+ * `2026-12-03T08:13:47+0000 web-1 app[4321]: `): an application run by systemd or logging to syslog has one
+ * before every line it wrote, continuation lines of a multi-line statement too. PostgreSQL's own syslog lines
+ * are read by the pg-syslog format, which does not come here.
+ */
+const SYSLOG_HEADER = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)) [\w.-]+ [\w./-]+(?:\[\d+\])?: /;
+
+function withoutSyslogHeader(s: string): string {
+  const m = SYSLOG_HEADER.exec(s);
+  return m === null ? s : s.slice(m[0].length);
 }
