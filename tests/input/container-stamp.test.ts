@@ -31,6 +31,15 @@ function findings(text: string): string[] {
 const stamp = (i: number) => `2026-12-03T08:13:${String(10 + Math.floor(i / 1000) % 50).padStart(2, '0')}.${String(i % 1000).padStart(3, '0')}123456Z`;
 const kubectl = (text: string) => text.split('\n').map((l, i) => (l === '' ? l : `${stamp(i)} ${l}`)).join('\n');
 const cri = (text: string) => text.split('\n').map((l, i) => (l === '' ? l : `${stamp(i)} stdout F ${l}`)).join('\n');
+const bsd = (text: string) => text.split('\n').map((l, i) => (l === '' ? l : `Dec  3 08:13:${String(10 + (i % 50)).padStart(2, '0')} web-1 app[4321]: ${l}`)).join('\n');
+const iso = (text: string) => text.split('\n').map((l) => (l === '' ? l : `2026-12-03T08:13:47+0000 web-1 gunicorn[4321]: ${l}`)).join('\n');
+
+/** The log's findings (there are some), and the same for each way of collecting it. */
+function sameFindings(text: string, ...collected: ((text: string) => string)[]): void {
+  const want = findings(text);
+  expect(want.length).toBeGreaterThan(0);
+  for (const wrap of collected) expect(findings(wrap(text)), wrap.name).toEqual(want);
+}
 
 describe('container runtime stamps', () => {
   it.each([
@@ -39,24 +48,14 @@ describe('container runtime stamps', () => {
     ['ActiveRecord', 'tests/fixtures/peers/p1/orm/peer-b01-pos.log.gz'],
     ['Django', 'tests/fixtures/peers/p1/orm/peer-d01-pos.log.gz'],
   ])('%s: the same findings with kubectl --timestamps and CRI stamps on every line', (_name, file) => {
-    const text = read(file);
-    const want = findings(text);
-    expect(want.length).toBeGreaterThan(0);
-    expect(findings(kubectl(text))).toEqual(want);
-    expect(findings(cri(text))).toEqual(want);
+    sameFindings(read(file), kubectl, cri);
   });
 
   it.each([
     ['SQLAlchemy', 'tests/fixtures/peers/p1/orm/peer-n01-pos.log.gz'],
     ['TypeORM', 'tests/fixtures/accuracy/p2/orm/acc-s05-pos.log.gz'],
   ])('%s run by systemd or logging to syslog: a syslog or journal header on every line, the same findings', (_name, file) => {
-    const text = read(file);
-    const want = findings(text);
-    expect(want.length).toBeGreaterThan(0);
-    const bsd = text.split('\n').map((l, i) => (l === '' ? l : `Dec  3 08:13:${String(10 + (i % 50)).padStart(2, '0')} web-1 app[4321]: ${l}`)).join('\n');
-    const iso = text.split('\n').map((l) => (l === '' ? l : `2026-12-03T08:13:47+0000 web-1 gunicorn[4321]: ${l}`)).join('\n');
-    expect(findings(bsd)).toEqual(want);
-    expect(findings(iso)).toEqual(want);
+    sameFindings(read(file), bsd, iso);
   });
 
   it('keeps an application\'s own ISO time (milliseconds, microseconds) and lines without a stamp', () => {
