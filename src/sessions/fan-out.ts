@@ -259,10 +259,9 @@ export class FanOutCollector {
     let parent: Stmt | null = null;
     let parentRun: Run | null = null;
     for (const r of c.runs) {
-      const b = r.before;
-      if (b === null || b.t === r.t || (b.t.verb !== 'select' && b.t.verb !== 'with') || b.time === null) continue;
-      if (b.time > first.start + 1 || first.start - b.time > this.options.windowMs) continue;
-      if (parent === null || b.time > parent.time!) {
+      const b = parentBefore(r, first.start, this.options.windowMs);
+      if (b === null) continue;
+      if (parent === null || b.time! > parent.time!) {
         parent = b;
         parentRun = r;
       }
@@ -314,12 +313,18 @@ function independentRequests(runs: Run[], windowMs: number): boolean {
   const own = new Map<TemplateInfo, number>();
   let most = 0;
   for (const r of runs) {
-    const b = r.before;
-    if (b === null || b.t === r.t || (b.t.verb !== 'select' && b.t.verb !== 'with') || b.time === null) continue;
-    if (b.time > r.start + 1 || r.start - b.time > windowMs) continue;
+    const b = parentBefore(r, r.start, windowMs);
+    if (b === null) continue;
     const n = (own.get(b.t) ?? 0) + 1;
     own.set(b.t, n);
     if (n > most) most = n;
   }
   return most >= 2 && most * 2 >= runs.length;
+}
+
+/** The SELECT (or WITH) of another template a run's connection ran just before it: within `windowMs` before `at`. */
+function parentBefore(r: Run, at: number, windowMs: number): Stmt | null {
+  const b = r.before;
+  if (b === null || b.t === r.t || (b.t.verb !== 'select' && b.t.verb !== 'with') || b.time === null) return null;
+  return b.time > at + 1 || at - b.time > windowMs ? null : b;
 }

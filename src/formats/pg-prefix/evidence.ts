@@ -92,7 +92,7 @@ export function collectEvidence(lines: string[]): Evidence {
     received: new Map(),
   };
   lines.forEach((line, i) => {
-    const r = line.includes(RECEIVED) ? logMessage(line, RECEIVED) : null;
+    const r = logMessage(line, RECEIVED);
     if (r !== null) {
       const from = r.phraseAt + RECEIVED.length;
       const sp = line.indexOf(' ', from);
