@@ -171,7 +171,19 @@ function keep(preset, dir, info) {
 }
 
 /** Record a preset; false when no attempt matched its truth. */
+/**
+ * A preset with "locale" runs the server with lc_messages in that language: PostgreSQL only translates when the
+ * C library has the locale, which a minimal Debian lacks; localedef builds it from the i18n sources.
+ */
+function ensureLocale(name) {
+  const have = spawnSync('locale', ['-a'], { encoding: 'utf8' }).stdout ?? '';
+  if (have.split('\n').some((l) => l.toLowerCase().replace(/[^a-z_]/g, '') === `${name.toLowerCase()}utf`)) return;
+  const r = spawnSync('localedef', ['-i', name, '-f', 'UTF-8', `${name}.UTF-8`], { encoding: 'utf8' });
+  if (r.status !== 0) fail(1, `the ${name}.UTF-8 locale is missing and localedef could not build it (${(r.stderr || r.error?.message || '').trim()}); it needs root and the locales data`);
+}
+
 function record(preset, o, version) {
+  if (PRESETS[preset].locale) ensureLocale(PRESETS[preset].locale);
   const args = generatorArgs(PRESETS[preset]);
   for (let attempt = 1; attempt <= o.attempts; attempt++) {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `sqloupe-record-${preset}-`));

@@ -1,7 +1,7 @@
 /** PostgreSQL csvlog (log_destination = csvlog): RFC 4180 records, possibly spanning lines, read by position (23–26 columns). */
 import type { parse as ParseCsv } from 'csv-parse/sync';
 import { lazyRequire } from '../lazy-require.js';
-import { emptyFields, PgMessageInterpreter, type PgFields } from './pg-message.js';
+import { emptyFields, isSeverity, PgMessageInterpreter, type PgFields } from './pg-message.js';
 import { createTimeParser } from './pg-time.js';
 import { defineFormat, type FormatContext, type FormatParser } from './types.js';
 import { count } from '../text/plural.js';
@@ -77,8 +77,9 @@ function looksLikeCsvRecord(line: string): boolean {
   if (sevStart < 0) return false;
   const end = line.indexOf(',', sevStart);
   const sev = line.slice(sevStart, end < 0 ? line.length : end);
-  // a record whose quoted message spans lines shows fewer commas on its first line; the severity is before the message
-  return sev.length > 0 && sev.length <= 10 && sev === sev.toUpperCase() && /^[A-Z0-9]+$/.test(sev);
+  // a record whose quoted message spans lines shows fewer commas on its first line; the severity is before the message;
+  // a server with lc_messages other than English writes its severities translated (ru: СООБЩЕНИЕ for LOG)
+  return (sev.length > 0 && sev.length <= 10 && /^[A-Z0-9]+$/.test(sev)) || isSeverity(sev);
 }
 
 export default defineFormat({

@@ -3,7 +3,7 @@
  * statements from `duration: … statement/execute`, `statement:` + `duration:` pairs, DETAIL parameters,
  * ERROR + STATEMENT, connections. Shared by every PostgreSQL format so they count statements alike.
  */
-import { englishSeverity, MessageTranslator } from './pg-locale.js';
+import { englishConnectionMessage, englishSeverity, MessageTranslator } from './pg-locale.js';
 import { detach } from '../input/lines.js';
 import { RecentMap } from './recent-map.js';
 import { blankEvent, MAX_DURATION_HOLD_MS, MAX_HOLD_MS, MAX_OPEN_SESSIONS, type FormatContext, type LogEvent } from './types.js';
@@ -45,6 +45,16 @@ export function messageStart(text: string, at: number): number {
 export function isSeverity(word: string): boolean {
   // translated severities too: a server with lc_messages=de writes FEHLER, ru writes СООБЩЕНИЕ for LOG
   return ENGLISH_SEVERITIES.has(word) || englishSeverity(word) !== undefined;
+}
+
+/**
+ * A LOG entry's message in English when it is a `connection received`, `connection authorized` or `disconnection`
+ * line, else null: the readers keep sessions by these lines, and a server with lc_messages other than English writes
+ * them translated (severity too).
+ */
+export function connectionMessage(severity: string, message: string): string | null {
+  if (severity === 'LOG') return message.startsWith('connection ') || message.startsWith('disconnection:') ? message : null;
+  return englishSeverity(severity) === 'LOG' ? englishConnectionMessage(message) : null;
 }
 
 /** English messages the interpreter reads; anything else in a LOG/DETAIL entry may be a translation of one. */

@@ -1,5 +1,5 @@
 /** PostgreSQL stderr log with any log_line_prefix: prefix compiled to a matcher, multi-line entries joined. */
-import { emptyFields, messageStart, PgMessageInterpreter, type PgFields } from './pg-message.js';
+import { connectionMessage, emptyFields, messageStart, PgMessageInterpreter, type PgFields } from './pg-message.js';
 import { detectedMatcher, detectPrefix, prefixShare } from './pg-prefix/detect.js';
 import { compilePrefix, PrefixError, type PrefixMatcher } from './pg-prefix/matcher.js';
 import { parseAuthorized } from './pg-prefix/evidence.js';
@@ -267,11 +267,15 @@ export class StderrParser implements FormatParser {
     this.curMessage = text.slice(msgAt);
     this.hasCur = true;
     this.matchedLines++;
-    if (this.curSeverity === 'LOG' && this.curMessage.startsWith('connection ')) {
-      if (this.curMessage.startsWith('connection received:')) this.newPidSession(this.cur);
-      else if (this.curMessage.startsWith('connection authorized: user=')) this.learnSession(this.cur, this.curMessage);
+    const c = (this.curConnection = connectionMessage(this.curSeverity, this.curMessage));
+    if (c !== null) {
+      if (c.startsWith('connection received:')) this.newPidSession(this.cur);
+      else if (c.startsWith('connection authorized: user=')) this.learnSession(this.cur, c);
     }
   }
+
+  /** The entry's message in English when it is a connection or disconnection line (whatever lc_messages), else null. */
+  private curConnection: string | null = null;
 
   /** The true user, database and application of a session, from its `connection authorized` line. */
   private learnSession(f: PgFields, message: string): void {
@@ -346,6 +350,9 @@ export class StderrParser implements FormatParser {
     }
     if (!keyed) return at;
     if (facts === undefined) {
+      // `connection received` knows none of them yet (`[unknown]`, which a translation may write with the separator
+      // in it: ru `[н/д]`); the `connection authorized` line that follows says what they are
+      if (connectionMessage(m.severity, text.slice(messageStart(text, at + m.severity.length + 3)))?.startsWith('connection received:')) return at;
       // no connection line seen: the session's first line says what its fields are
       this.sessionFacts.set(f.session, { user: detachOrNull(f.user), database: detachOrNull(f.database), application: detachOrNull(f.application) });
       return at;
@@ -449,7 +456,7 @@ export class StderrParser implements FormatParser {
     if (!this.hasCur) return;
     this.hasCur = false;
     this.interp.entry(this.cur, this.curSeverity, this.curMessage);
-    if (this.curSeverity === 'LOG' && this.curMessage.startsWith('disconnection:')) {
+    if (this.curConnection !== null && this.curConnection.startsWith('disconnection:')) {
       this.pidSessions.delete(this.pidOf(this.cur.session));
       this.sessionFacts.delete(this.cur.session);
     }

@@ -2,7 +2,7 @@
  * PostgreSQL through syslog: `Mon DD HH:MM:SS host postgres[pid]: [5-1] <log_line_prefix>LOG:  …` (or an rsyslog
  * ISO timestamp), with `[5-2]` chunks continuing the entry; the log_line_prefix inside is detected as for stderr.
  */
-import { emptyFields, messageStart, PgMessageInterpreter, type PgFields } from './pg-message.js';
+import { connectionMessage, emptyFields, messageStart, PgMessageInterpreter, type PgFields } from './pg-message.js';
 import { detectedMatcher, detectPrefix, type PrefixDetection } from './pg-prefix/detect.js';
 import { compilePrefix, PrefixError, type PrefixMatcher } from './pg-prefix/matcher.js';
 import { findSeverity } from './pg-prefix/severity.js';
@@ -280,7 +280,7 @@ export class SyslogParser implements FormatParser {
         if (f.time === null) f.time = this.headerTime(text, h);
         const e: OpenEntry = { f, severity: m.severity, message: body.slice(messageStart(body, sevAt + m.severity.length + 3)), last: line };
         this.counts.entries++;
-        if (e.severity === 'LOG' && e.message.startsWith('connection received:') && !m.escapes.has('c')) {
+        if (!m.escapes.has('c') && connectionMessage(e.severity, e.message)?.startsWith('connection received:')) {
           // a new connection on a reused pid is a new session
           const s = `${pid}:${line}`;
           this.pidSessions.set(pid, s);
@@ -321,7 +321,7 @@ export class SyslogParser implements FormatParser {
 
   private dispatch(e: OpenEntry): void {
     this.interp.entry(e.f, e.severity, e.message);
-    if (e.severity === 'LOG' && e.message.startsWith('disconnection:')) {
+    if (connectionMessage(e.severity, e.message)?.startsWith('disconnection:')) {
       const colon = e.f.session.indexOf(':');
       this.pidSessions.delete(colon < 0 ? e.f.session : e.f.session.slice(0, colon));
     }

@@ -1,7 +1,9 @@
 /**
  * The same real PG 15 workload logged as stderr, csvlog and jsonlog must give the same statement events: with the
  * default settings, and with log_error_verbosity = verbose (a SQLSTATE before each stderr message, LOCATION lines)
- * under log_timezone = Asia/Kolkata (times written as `IST`).
+ * under log_timezone = Asia/Kolkata (times written as `IST`), and with lc_messages in Russian and in Chinese (severities,
+ * messages and `[unknown]` translated; zh_CN writes `执行<unnamed>:` with no space and keeps `connection authorized`
+ * in English).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sniffFormat } from '../../src/analyze.js';
@@ -61,7 +63,7 @@ function bySession(statements: LogEvent[]): string[] {
   return [...sessions.values()].map((s) => `${s.app}\u0001${s.items.join('\u0002')}`).sort();
 }
 
-describe.each(['default', 'verbose-zone'])('cross-format: stderr, csvlog and jsonlog of one real workload (%s)', (preset) => {
+describe.each(['default', 'verbose-zone', 'translated-ru', 'translated-zh'])('cross-format: stderr, csvlog and jsonlog of one real workload (%s)', (preset) => {
   let logs: PgLogs;
   let stderr: Run;
   let csv: Run;
@@ -81,6 +83,11 @@ describe.each(['default', 'verbose-zone'])('cross-format: stderr, csvlog and jso
     }
     expect(csv.statements.length).toBe(stderr.statements.length);
     expect(json.statements.length).toBe(stderr.statements.length);
+  });
+
+  it("stderr: the prefix is detected as the server's, and no line's fields disagree with its session's", () => {
+    expect(stderr.describe.prefix).toBe(logs.truth.settings.log_line_prefix);
+    expect(stderr.describe.warnings).toEqual([]);
   });
 
   it('same SQL text and parameters, in the same order, per session', () => {

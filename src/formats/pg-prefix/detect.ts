@@ -2,7 +2,8 @@
 import { messageStart, type PgFields } from '../pg-message.js';
 import { compilePrefix, PrefixError, type PrefixMatcher } from './matcher.js';
 import { BACKEND_TYPES, collectEvidence, inferFromAuthorized, withStop, type Evidence } from './evidence.js';
-import { findSeverity } from './severity.js';
+import { findSeverity, severityEnd } from './severity.js';
+import { englishConnectionMessage, englishSeverity, isUnknownValue } from '../pg-locale.js';
 
 /** Prefixes seen in the wild, most specific first: PG default, Debian, RDS, pgBadger's advice, Heroku/Azure-style. */
 export const COMMON_PREFIXES = [
@@ -178,7 +179,30 @@ export function detectPrefix(lines: string[], logTimezone: string | null): Prefi
 
 /** The lines with a severity marker that detection reads. */
 function sampleOf(lines: string[]): string[] {
-  return lines.filter((l) => findSeverity(l) > 0).slice(0, 200);
+  const sample: string[] = [];
+  for (const l of lines) {
+    const at = findSeverity(l);
+    if (at <= 0) continue;
+    sample.push(inEnglish(l, at));
+    if (sample.length === 200) break;
+  }
+  return sample;
+}
+
+/**
+ * A sample line as an English server would write it when it is a translated connection line (lc_messages other than
+ * English): the connection lines are the evidence the prefix is checked against, and `[unknown]` is translated too
+ * (ru `[н/д]`, whose `/` would read as a separator). Other lines are kept as they are.
+ */
+function inEnglish(l: string, at: number): string {
+  const end = severityEnd(l, at);
+  if (end < 0) return l;
+  const severity = l.slice(at, end);
+  if (severity === 'LOG' || englishSeverity(severity) !== 'LOG') return l;
+  const msg = messageStart(l, end + 3);
+  const english = englishConnectionMessage(l.slice(msg));
+  if (english === null) return l;
+  return `${l.slice(0, at).replace(/\[[^\]\s]+\]/g, (v) => (isUnknownValue(v) ? '[unknown]' : v))}LOG:  ${english}`;
 }
 
 /** Every candidate compiled, with the sample lines it matches (where it has a time, only lines whose time reads). */
@@ -373,7 +397,7 @@ function score(m: PrefixMatcher, sample: string[], ev: Evidence, f: PgFields): O
         case 'u':
         case 'd':
         case 'a': {
-          if (t === '' || t === '[unknown]') break;
+          if (t === '' || isUnknownValue(t)) break;
           const known = esc === 'u' ? ev.users : esc === 'd' ? ev.databases : ev.applications;
           if (known.size > 0) check(known.has(t));
           const field = esc === 'u' ? 'user' : esc === 'd' ? 'database' : 'application';

@@ -2,6 +2,7 @@
 import type { PgFields } from '../pg-message.js';
 import { createTimeParser, parseEpochSeconds, type TimeParser } from '../pg-time.js';
 import { detach } from '../../input/lines.js';
+import { isUnknownValue } from '../pg-locale.js';
 import { severityEnd, severityWord } from './severity.js';
 
 type Part =
@@ -559,6 +560,6 @@ function own(v: string | null): string | null {
 }
 
 function emptyToNull(v: string): string | null {
-  return v === '' || v === '[unknown]' ? null : v;
+  return v === '' || isUnknownValue(v) ? null : v;
 }
 
