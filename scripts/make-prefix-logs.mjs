@@ -68,6 +68,9 @@ export const PREFIXES = [
   '%t=%c=%u=%d=%a=%v ',
   '%m [%p] %u=%d=%a ',
   '%m;%p;%a;%u;%d; ',
+  // %q before a bracket that opens the session fields: server processes' lines end at `] `, not inside `[user=`
+  '%m [%p] %q(user=%u db=%d app=%a) ',
+  '%t %p %q<%u/%d/%a> ',
 ];
 
 function fail(code, msg) {

@@ -233,8 +233,20 @@ export function withStop(prefix: string): string[] {
     out.push([...pieces.slice(0, k), '%q', ...pieces.slice(k)].join(''));
     const prev = pieces[k - 1];
     if (prev !== undefined && !prev.startsWith('%')) {
-      const cut = Math.max(prev.lastIndexOf(' '), prev.lastIndexOf('['), prev.lastIndexOf('<')) + 1;
-      if (cut < prev.length && cut > 0) out.push([...pieces.slice(0, k - 1), prev.slice(0, cut), '%q', prev.slice(cut), ...pieces.slice(k)].join(''));
+      // inside the literal: after each space and before each opening bracket (`] %q[user=%u` stops before `[`)
+      for (let cut = 1; cut < prev.length; cut++) {
+        if (prev[cut - 1] !== ' ' && !'[<({'.includes(prev[cut]!)) continue;
+        out.push([...pieces.slice(0, k - 1), prev.slice(0, cut), '%q', prev.slice(cut), ...pieces.slice(k)].join(''));
+      }
+    }
+  }
+  // inside the literal after the last escape too (`%m [%p] %q `: server processes' lines lack the second space)
+  const last = pieces[pieces.length - 1];
+  if (last !== undefined && !last.startsWith('%')) {
+    const before = pieces.slice(0, -1).join('');
+    for (let cut = escapes === 0 ? 0 : 1; cut < last.length; cut++) {
+      if (cut > 0 && last[cut - 1] !== ' ' && !'[<({'.includes(last[cut]!)) continue;
+      out.push(`${before}${last.slice(0, cut)}%q${last.slice(cut)}`);
     }
   }
   return out;
