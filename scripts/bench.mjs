@@ -22,7 +22,7 @@
 //   4. loops (the logs sqloupe exists for, where nearly every unit of work holds a loop): every scenario of
 //      tests/fixtures/accuracy (real PostgreSQL 15 and ORM logs with ground truth) in every format: the
 //      stderr run with pgBadger's prefix '%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ' (p2), the csvlog and
-//      jsonlog of all three runs, and each ORM's own log (all its scenarios, repeated whole). Each is inflated
+//      jsonlog of all three runs, and each ORM's own log (all its scenarios, repeated with times shifted per copy). Each is inflated
 //      to --loops-size and --loops-small-size and timed with --format json (the statement count comes from
 //      that report); pgBadger -j 1 reads a --loops-pgbadger-size head slice of the PostgreSQL ones. A quick
 //      run: --only loops --runs 1 --loops-size 20MB --loops-small-size 5MB --loops-pgbadger-size 2MB.
@@ -36,7 +36,7 @@ import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { inflate, parseSize, repeatWhole } from './inflate-log.mjs';
+import { inflate, parseSize, repeatShifted } from './inflate-log.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = path.join(root, '.bench');
@@ -470,7 +470,7 @@ function loopSources() {
   ];
   const byOrm = new Map();
   for (const sc of truth.scenarios) for (const f of Object.values(sc.ormLogs ?? {})) (byOrm.get(sc.orm) ?? byOrm.set(sc.orm, []).get(sc.orm)).push(f);
-  for (const [orm, files] of [...byOrm].sort()) kinds.push({ kind: orm, files: [...new Set(files)].sort(), ext: '.log', how: repeatWhole, pgbadger: null });
+  for (const [orm, files] of [...byOrm].sort()) kinds.push({ kind: orm, files: [...new Set(files)].sort(), ext: '.log', how: repeatShifted, pgbadger: null });
   const dir = path.join(cacheDir, 'loops');
   fs.mkdirSync(dir, { recursive: true });
   for (const k of kinds) {
@@ -512,7 +512,7 @@ async function loopKind(k, opt, rows) {
     pgb = await measure(`pgbadger -j 1 ${k.kind} (loops)`, 'pgbadger', ['-j', '1', ...k.pgbadger, '-x', 'text', '-o', pgbadgerOut(), slice], { runs: Math.min(runs, 2), bytes: sliceBytes, statements: null, okCodes: [0], note: `head slice of the ${fmtSize(big.r.bytes)} file` });
     rows.push(pgb);
   }
-  const source = k.how === repeatWhole ? `its ${k.files.length} scenario logs, repeated whole` : k.files.map((f) => f.replace('.gz', '')).join(' + ');
+  const source = k.how === repeatShifted ? `its ${k.files.length} scenario logs, repeated with times shifted per copy` : k.files.map((f) => f.replace('.gz', '')).join(' + ');
   return { kind: `loops ${k.kind}`, source, big: big.r, small, pgb, prefix: k.prefix ?? null };
 }
 
@@ -560,7 +560,7 @@ async function loopsOnly(opt) {
     `# sqloupe bench (loop-heavy logs), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
     `Machine: ${machine()}.`,
-    `Inputs: every scenario of tests/fixtures/accuracy, inflated by scripts/inflate-log.mjs (PostgreSQL logs: copies shifted in time and pid; ORM logs: repeated whole). Warm page cache; MB = 10^6 bytes; peak RSS from ${TIME ? '/usr/bin/time -f %M' : 'VmHWM in /proc (no /usr/bin/time)'}.`,
+    `Inputs: every scenario of tests/fixtures/accuracy, inflated by scripts/inflate-log.mjs (PostgreSQL logs: copies shifted in time and pid; ORM logs: repeated, times shifted per copy). Warm page cache; MB = 10^6 bytes; peak RSS from ${TIME ? '/usr/bin/time -f %M' : 'VmHWM in /proc (no /usr/bin/time)'}.`,
     `Command: \`node scripts/bench.mjs ${process.argv.slice(2).join(' ')}\``,
     '',
     summaryTable(summary),

@@ -140,28 +140,61 @@ export function inflate(source, out, size, log = () => {}) {
   return { bytes: fs.statSync(out).size, copies, sourceLines: lines.length, spanMs: shiftMs };
 }
 
+// an ORM log line's time, near its start: `2026-12-02 03:24:00,489` (Python logging), `.489`, or ISO with `T` and `Z` (TypeORM)
+const ORM_TIME = /(\d{4})-(\d\d)-(\d\d)([ T])(\d\d):(\d\d):(\d\d)(?:([.,])(\d{3}))?(Z?)/;
+
 /**
- * An ORM's statement log repeated whole until it reaches the size. ORM logs carry no pid or session id to
- * shift (each is one stream per process), so a copy is the same requests run again; copies are never cut,
- * so no multi-line statement is split and the file ends a little past the size.
+ * An ORM's statement log repeated until it reaches the size, every copy's line times shifted by the log's span + 1 s
+ * so that time only increases, as in a log that kept running (a copy repeated as it is would turn the clock back at
+ * every copy, which no real log does and which the session and fan-out logic rightly treats as a new stream).
+ * Logs without times (Sequelize, ActiveRecord) are copied as they are. Copies are never cut.
  */
-export function repeatWhole(source, out, size) {
-  const text = fs.readFileSync(source);
+export function repeatShifted(source, out, size) {
+  const text = fs.readFileSync(source, 'utf8');
   if (text.length === 0) throw new Error(`${source}: empty`);
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const prepared = lines.map((line) => {
+    const m = ORM_TIME.exec(line.slice(0, 64));
+    if (!m) return { raw: line };
+    const t = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[5], +m[6], +m[7], m[9] ? +m[9] : 0);
+    return { t, before: line.slice(0, m.index), after: line.slice(m.index + m[0].length), sepDate: m[4], sepMs: m[8] ?? null, zulu: m[10] };
+  });
+  let first = Infinity;
+  let last = -Infinity;
+  for (const p of prepared) {
+    if (p.t === undefined) continue;
+    first = Math.min(first, p.t);
+    last = Math.max(last, p.t);
+  }
+  const shiftMs = Number.isFinite(first) ? Math.ceil((last - first + 1000) / 1000) * 1000 : 0;
+  const render = (p, k) => {
+    if (p.raw !== undefined) return p.raw;
+    const d = new Date(p.t + k * shiftMs);
+    const time = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}${p.sepDate}${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+    return `${p.before}${time}${p.sepMs === null ? '' : p.sepMs + pad(d.getUTCMilliseconds(), 3)}${p.zulu}${p.after}`;
+  };
   const fd = fs.openSync(out + '.tmp', 'w');
   let written = 0;
   let copies = 0;
   try {
     while (written < size) {
-      written += fs.writeSync(fd, text);
-      if (text[text.length - 1] !== 10) written += fs.writeSync(fd, '\n');
+      let chunk = '';
+      for (const p of prepared) {
+        chunk += render(p, copies) + '\n';
+        if (chunk.length > 4 << 20) {
+          written += fs.writeSync(fd, chunk);
+          chunk = '';
+        }
+      }
+      written += fs.writeSync(fd, chunk);
       copies++;
     }
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(out + '.tmp', out);
-  return { bytes: written, copies };
+  return { bytes: written, copies, spanMs: shiftMs };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
