@@ -3,7 +3,7 @@
  * default settings, and with log_error_verbosity = verbose (a SQLSTATE before each stderr message, LOCATION lines)
  * under log_timezone = Asia/Kolkata (times written as `IST`), and with lc_messages in Russian and in Chinese (severities,
  * messages and `[unknown]` translated; zh_CN writes `执行<unnamed>:` with no space and keeps `connection authorized`
- * in English).
+ * in English). With millisecond times the three also give the same findings (whole-second %t prefixes are stricter).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sniffFormat } from '../../src/analyze.js';
@@ -12,6 +12,7 @@ import pgJson from '../../src/formats/pg-json.js';
 import pgStderr from '../../src/formats/pg-stderr.js';
 import type { LogEvent, LogFormat } from '../../src/formats/types.js';
 import { pgLogs, readLog, type PgLogs } from '../support/pg-logs.js';
+import { findingsOfLog } from '../support/kind-tester.js';
 
 interface Run {
   events: LogEvent[];
@@ -133,6 +134,17 @@ describe.each(['default', 'verbose-zone', 'translated-ru', 'translated-zh'])('cr
       expect(new Set(auto.map((e) => e.tx)).size).toBe(auto.length);
     }
     expect(perSession(csv.statements, (e) => e.tx)).toEqual(perSession(json.statements, (e) => e.tx));
+  });
+
+  it('the three destinations give the same findings (kind, tables, applications, occurrences, repeats)', () => {
+    const findings = (file: string, format: string) =>
+      findingsOfLog(readLog(file), format)
+        .map((f) => `${f.kind} ${f.tables.join(',')} ${f.applications.join(',')} ×${f.occurrences} r${f.repeats}`)
+        .sort();
+    const fromStderr = findings(logs.log, 'pg-stderr');
+    expect(fromStderr.length).toBeGreaterThanOrEqual(logs.truth.expectedFindings.length);
+    expect(findings(logs.csv, 'pg-csv')).toEqual(fromStderr);
+    expect(findings(logs.json, 'pg-json')).toEqual(fromStderr);
   });
 
   it('sniffers pick their own format for each file and score the others low', () => {
