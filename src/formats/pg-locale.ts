@@ -32,9 +32,9 @@ const MESSAGES: Record<string, LocaleMessages> = {
 };
 
 /**
- * `connection received: host=` translated; `connection authorized` is printed in three translated pieces (user, then database, then application_name), and
- * `[unknown]` stands for a prefix field not known yet (%u, %d, %a on a `connection received` line). From the same
- * catalogs; languages that keep the English piece still list it.
+ * `connection received: host=` translated; `connection authorized` is printed in three translated pieces (user, then
+ * database, then application_name); `[unknown]` stands for a prefix field not known yet (%u, %d, %a on a
+ * `connection received` line). From the same catalogs; languages that keep the English piece still list it.
  */
 interface ConnectionMessages {
   received: string;
@@ -189,7 +189,7 @@ function execName(message: string, at: number, sep: string): number {
   return EXEC_NAME.test(message.slice(from, from + 200)) ? from : -1;
 }
 
-const EXEC_NAME = /^[^\s:]+: /;
+const EXEC_NAME = /^\S+: /;
 
 /** [duration, name, SQL] of a message of the shape `pieces` (see named), or null. */
 function readNamed(pieces: string[], message: string): [string, string, string] | null {
