@@ -59,7 +59,8 @@ describe('--redact', () => {
     const plain = await json(file);
     expect(plain.report.inputs[0].prefix).toContain(c.marker);
     const r = await json(file, '--redact');
-    expect(r.report.inputs[0].prefix).toBe('%m [%p]   …: %u@%d  …  …: …@….…  @…/… [%c] %l ');
+    // %q after `[%p] `: the checkpointer's own line (no session fields) is read too
+    expect(r.report.inputs[0].prefix).toBe('%m [%p] %q  …: %u@%d  …  …: …@….…  @…/… [%c] %l ');
     const doctor = await runCli(['doctor', '--redact', file]);
     expect(doctor.code, doctor.stderr).toBe(0);
     expect(r.stdout + r.stderr + doctor.stdout + doctor.stderr).not.toContain(c.marker);
