@@ -28,10 +28,11 @@ const PID_STEP = 7919;
 
 const pad = (n, w = 2) => String(n).padStart(w, '0');
 
-function fmtTime(ms, withMs) {
+/** `YYYY-MM-DD HH:MM:SS[.mmm]` in UTC; ORM logs put a `T` between date and time, or a `,` before the milliseconds. */
+function fmtTime(ms, withMs, dateSep = ' ', msSep = '.') {
   const d = new Date(ms);
-  const base = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-  return withMs ? `${base}.${pad(d.getUTCMilliseconds(), 3)}` : base;
+  const base = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}${dateSep}${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  return withMs ? `${base}${msSep}${pad(d.getUTCMilliseconds(), 3)}` : base;
 }
 
 /** One source line, pre-split so that each copy only formats the parts that change. */
@@ -168,12 +169,7 @@ export function repeatShifted(source, out, size) {
     last = Math.max(last, p.t);
   }
   const shiftMs = Number.isFinite(first) ? Math.ceil((last - first + 1000) / 1000) * 1000 : 0;
-  const render = (p, k) => {
-    if (p.raw !== undefined) return p.raw;
-    const d = new Date(p.t + k * shiftMs);
-    const time = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}${p.sepDate}${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-    return `${p.before}${time}${p.sepMs === null ? '' : p.sepMs + pad(d.getUTCMilliseconds(), 3)}${p.zulu}${p.after}`;
-  };
+  const render = (p, k) => (p.raw !== undefined ? p.raw : `${p.before}${fmtTime(p.t + k * shiftMs, p.sepMs !== null, p.sepDate, p.sepMs ?? '.')}${p.zulu}${p.after}`);
   const fd = fs.openSync(out + '.tmp', 'w');
   let written = 0;
   let copies = 0;

@@ -177,7 +177,8 @@ function keep(preset, dir, info) {
  */
 function ensureLocale(name) {
   const have = spawnSync('locale', ['-a'], { encoding: 'utf8' }).stdout ?? '';
-  if (have.split('\n').some((l) => l.toLowerCase().replace(/[^a-z_]/g, '') === `${name.toLowerCase()}utf`)) return;
+  // glibc lists ru_RU.UTF-8 as ru_RU.utf8
+  if (have.split('\n').some((l) => l.toLowerCase() === `${name.toLowerCase()}.utf8`)) return;
   const r = spawnSync('localedef', ['-i', name, '-f', 'UTF-8', `${name}.UTF-8`], { encoding: 'utf8' });
   if (r.status !== 0) fail(1, `the ${name}.UTF-8 locale is missing and localedef could not build it (${(r.stderr || r.error?.message || '').trim()}); it needs root and the locales data`);
 }

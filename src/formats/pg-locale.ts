@@ -230,6 +230,11 @@ function translateWith(c: Compiled, message: string): string | null {
     if (name >= 0) return `execute ${message.slice(name)}`;
   }
   if (c.params && message.startsWith(c.params)) return `parameters: ${message.slice(c.params.length)}`;
+  return sessionLineWith(c, message);
+}
+
+/** `connection authorized` and `disconnection` in one language, in English, or null. */
+function sessionLineWith(c: Compiled, message: string): string | null {
   if (c.auth && message.startsWith(c.auth[0])) return englishAuthorized(c.auth, message);
   if (c.disc && message.startsWith(c.disc)) return `disconnection: session time: ${message.slice(c.disc.length)}`;
   return null;
@@ -247,7 +252,6 @@ function englishAuthorized([userKey, dbKey, appKey]: [string, string, string], m
 }
 
 const RECEIVED_HEADS = Object.values(CONNECTION).map((c) => head(c.received)!);
-const COMPILED_AUTH = COMPILED.filter((c) => c.auth !== null);
 
 /**
  * The English form of a translated `connection received`, `connection authorized` or `disconnection` message (the
@@ -256,9 +260,9 @@ const COMPILED_AUTH = COMPILED.filter((c) => c.auth !== null);
  */
 export function englishConnectionMessage(message: string): string | null {
   for (const h of RECEIVED_HEADS) if (message.startsWith(h)) return `connection received: host=${message.slice(h.length)}`;
-  for (const c of COMPILED_AUTH) {
-    if (message.startsWith(c.auth![0])) return englishAuthorized(c.auth!, message);
-    if (c.disc && message.startsWith(c.disc)) return `disconnection: session time: ${message.slice(c.disc.length)}`;
+  for (const c of COMPILED) {
+    const english = sessionLineWith(c, message);
+    if (english !== null) return english;
   }
   return null;
 }
